@@ -1,0 +1,124 @@
+import { execa } from "execa";
+import { fromCallback } from "xstate";
+import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
+import { CodexNotFoundError, SpawnError } from "../types/errors.js";
+import type { FlowControl } from "./flow-control.js";
+import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { StderrTail } from "./stderr-tail.js";
+
+/** What the process actor needs to start one turn's codex process. */
+export type CodexProcessInput = {
+  executablePath: string;
+  argv: string[];
+  env: Record<string, string>;
+  /** Written to stdin, which is then closed. */
+  prompt: string;
+  /** Lets a slow consumer hold back stdout. */
+  flow?: FlowControl;
+  /** How long SIGTERM may take before SIGKILL. */
+  killGraceMs?: number;
+};
+
+/** Events the process actor sends to its parent machine. */
+export type CodexProcessEvent =
+  | { type: "codex.spawned"; pid: number }
+  | ({ type: "codex.batch" } & ParsedChunk)
+  | { type: "codex.exited"; exitCode: number | null; signal: string | null; stderrTail: string }
+  | { type: "codex.spawnFailed"; error: CodexNotFoundError | SpawnError };
+
+/** Commands the process actor accepts. */
+export type CodexProcessCommand = { type: "codex.kill" };
+
+const DEFAULT_KILL_GRACE_MS = 2_000;
+
+/**
+ * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
+ * writes the prompt, feeds stdout to the parser one batch per chunk, keeps a stderr tail, and
+ * reports the exit once stdout is drained. Stopping the actor kills the whole group.
+ */
+export const codexProcessLogic = fromCallback<
+  CodexProcessCommand,
+  CodexProcessInput,
+  CodexProcessEvent
+>(({ input, sendBack, receive }) => {
+  let active = true;
+  const send = (event: CodexProcessEvent) => {
+    if (active) sendBack(event);
+  };
+  const parser = new JsonlParser();
+  const stderr = new StderrTail();
+  let discarding = false;
+  let exited = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const child = execa(input.executablePath, input.argv, {
+    input: input.prompt,
+    env: input.env,
+    extendEnv: false,
+    buffer: false,
+    reject: false,
+    detached: process.platform !== "win32",
+    cleanup: false,
+    windowsHide: true,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    trackGroup(pid);
+    send({ type: "codex.spawned", pid });
+  }
+  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+  child.stdout?.on("data", (chunk: Buffer) => {
+    if (discarding) return;
+    const parsed = parser.push(chunk);
+    if (parsed.events.length > 0 || parsed.error) send({ type: "codex.batch", ...parsed });
+  });
+  if (child.stdout) input.flow?.attach(child.stdout);
+
+  const terminate = () => {
+    if (pid === undefined || exited || killTimer) return;
+    discarding = true;
+    child.stdout?.resume();
+    signalGroup(pid, "SIGTERM");
+    killTimer = setTimeout(
+      () => signalGroup(pid, "SIGKILL"),
+      input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    );
+  };
+
+  void child.then((result) => {
+    exited = true;
+    clearTimeout(killTimer);
+    if (pid === undefined) {
+      const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");
+      const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
+      send({
+        type: "codex.spawnFailed",
+        error: missing
+          ? new CodexNotFoundError(input.executablePath, { cause })
+          : new SpawnError(input.executablePath, { cause }),
+      });
+      return;
+    }
+    signalGroup(pid, "SIGKILL");
+    untrackGroup(pid);
+    if (!discarding) {
+      const last = parser.end();
+      if (last.events.length > 0 || last.error) send({ type: "codex.batch", ...last });
+    }
+    send({
+      type: "codex.exited",
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      stderrTail: stderr.toString(),
+    });
+  });
+
+  receive((command) => {
+    if (command.type === "codex.kill") terminate();
+  });
+
+  return () => {
+    active = false;
+    terminate();
+  };
+});

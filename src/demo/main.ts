@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Codex } from "../codex.js";
+import {
+  addFile,
+  message,
+  ModelStandIn,
+  reasoning,
+  reply,
+  shellCommand,
+  standInConfig,
+} from "../model-stand-in/index.js";
+import { formatEvent } from "./format-event.js";
+
+/**
+ * The offline demo: the real codex binary runs a scripted session against the bundled model
+ * stand-in (a shell command, a file edit, a final answer) in a temporary folder. With
+ * CODEX_API_KEY set it asks the real service instead.
+ */
+async function main(): Promise<void> {
+  const online = Boolean(process.env.CODEX_API_KEY);
+  const root = mkdtempSync(path.join(tmpdir(), "codex-actors-demo-"));
+  const home = path.join(root, "home");
+  const work = path.join(root, "work");
+  for (const dir of [home, work]) mkdirSync(dir);
+  const standIn = online
+    ? undefined
+    : await ModelStandIn.start([
+        reply(
+          reasoning("List the folder, then write a note."),
+          shellCommand("echo hello from codex && pwd"),
+        ),
+        reply(
+          addFile("NOTE.md", "# Written by codex\nThis file was created by a real apply_patch."),
+        ),
+        reply(message("I ran `echo` and `pwd`, and wrote NOTE.md.")),
+      ]);
+  try {
+    const codex = standIn
+      ? new Codex({
+          apiKey: "offline-demo",
+          config: standInConfig(standIn.url),
+          env: { PATH: process.env.PATH ?? "", HOME: home, CODEX_HOME: home },
+        })
+      : new Codex();
+    const thread = codex.startThread({
+      model: standIn ? "gpt-5.5" : undefined,
+      workingDirectory: work,
+      skipGitRepoCheck: true,
+      sandboxMode: standIn ? "danger-full-access" : "workspace-write",
+    });
+    console.log(
+      `codex-actors demo (${online ? "real service" : "offline, local model stand-in"}) in ${work}\n`,
+    );
+    const { events } = await thread.runStreamed(
+      "Run `echo hello from codex && pwd`, then create NOTE.md saying who wrote it, then summarise.",
+    );
+    for await (const event of events) console.log(formatEvent(event));
+    console.log(`\nNOTE.md:\n${readFileSync(path.join(work, "NOTE.md"), "utf8")}`);
+  } finally {
+    await standIn?.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,39 @@
+import path from "node:path";
+
+const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
+const ORIGINATOR = "codex_sdk_ts";
+
+/** What the child's environment is made from. */
+export type ChildEnvOptions = {
+  /** Replaces `process.env` when given. */
+  env?: Record<string, string>;
+  apiKey?: string;
+  /** Folders to put first on PATH (the binary's helper executables). */
+  pathDirs: string[];
+  platform?: NodeJS.Platform;
+};
+
+/** The child's environment: the user's (or ours), the originator, the API key, PATH helpers. */
+export function buildChildEnv(options: ChildEnvOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.env ?? process.env)) {
+    if (value !== undefined) env[key] = value;
+  }
+  env[ORIGINATOR_ENV] ||= ORIGINATOR;
+  if (options.apiKey) env.CODEX_API_KEY = options.apiKey;
+  if (options.pathDirs.length > 0)
+    prependPath(env, options.pathDirs, options.platform ?? process.platform);
+  return env;
+}
+
+function prependPath(env: Record<string, string>, dirs: string[], platform: NodeJS.Platform): void {
+  const keys = Object.keys(env).filter((key) =>
+    platform === "win32" ? key.toLowerCase() === "path" : key === "PATH",
+  );
+  const key =
+    platform === "win32" ? (keys.includes("Path") ? "Path" : (keys.at(-1) ?? "PATH")) : "PATH";
+  for (const other of keys) if (other !== key) delete env[other];
+  const delimiter = platform === "win32" ? ";" : path.delimiter;
+  const rest = (env[key] ?? "").split(delimiter).filter((entry) => entry && !dirs.includes(entry));
+  env[key] = [...dirs, ...rest].join(delimiter);
+}

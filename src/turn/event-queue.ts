@@ -1,0 +1,51 @@
+import type { FlowControl } from "../actors/flow-control.js";
+
+/** How many undelivered batches make the queue hold back the producer, and let it go on again. */
+export type QueueLimits = { highWater: number; lowWater: number };
+
+const DEFAULT_LIMITS: QueueLimits = { highWater: 8, lowWater: 2 };
+
+/**
+ * Batches of events between the exec actor and the consumer of `runStreamed`. It never grows
+ * past `highWater` batches by much: there it pauses the producer through `FlowControl`.
+ */
+export class EventQueue<T> {
+  private readonly batches: T[][] = [];
+  private waiting?: () => void;
+  private ended = false;
+
+  constructor(
+    private readonly flow: FlowControl,
+    private readonly limits: QueueLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Adds a batch from the producer. */
+  push(batch: T[]): void {
+    if (batch.length === 0) return;
+    this.batches.push(batch);
+    if (this.batches.length >= this.limits.highWater) this.flow.pause();
+    this.wake();
+  }
+
+  /** No more batches will come. */
+  end(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  /** The next batch, or undefined once the queue has ended and is empty. */
+  async take(): Promise<T[] | undefined> {
+    while (this.batches.length === 0 && !this.ended) {
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+    const batch = this.batches.shift();
+    if (this.batches.length <= this.limits.lowWater) this.flow.resume();
+    return batch;
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Every failure a turn can meet, as an exported class with a stable `name` and `kind`, a message
+ * that says what happened and what to do, and the details needed to act without re-running.
+ */
+
+/** What kind of failure a `CodexError` is; stable across versions, safe to switch on. */
+export type CodexErrorKind =
+  | "binary_not_found"
+  | "spawn"
+  | "exit"
+  | "untrusted_directory"
+  | "turn_failed"
+  | "protocol"
+  | "invalid_option"
+  | "invalid_schema"
+  | "output_validation"
+  | "aborted";
+
+/** The base class of every error codex-actors raises. */
+export abstract class CodexError extends Error {
+  abstract readonly kind: CodexErrorKind;
+}
+
+/** The `codex` executable could not be found. */
+export class CodexNotFoundError extends CodexError {
+  override readonly name = "CodexNotFoundError";
+  readonly kind = "binary_not_found";
+  constructor(
+    /** Where we looked, or what was asked for. */
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The codex executable was not found (${path}). Install it with \`npm install @openai/codex\` ` +
+        `(with optional dependencies, for your platform) or pass \`codexPathOverride\`.`,
+      options,
+    );
+  }
+}
+
+/** The `codex` process could not be started (permissions, resources, ...). */
+export class SpawnError extends CodexError {
+  override readonly name = "SpawnError";
+  readonly kind = "spawn";
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    const reason = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(`Could not start codex at ${path}: ${reason}`, options);
+  }
+}
+
+/** The process ended abnormally: a non-zero exit or a signal, before the turn ended. */
+export class CodexExitError extends CodexError {
+  override readonly name: string = "CodexExitError";
+  readonly kind: "exit" | "untrusted_directory" = "exit";
+  constructor(
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    /** The last part of what the process wrote to stderr. */
+    readonly stderrTail: string,
+    message = describeExit(exitCode, signal, stderrTail),
+  ) {
+    super(message);
+  }
+}
+
+/** codex refused to run outside a trusted (git) directory. */
+export class UntrustedDirectoryError extends CodexExitError {
+  override readonly name = "UntrustedDirectoryError";
+  override readonly kind = "untrusted_directory";
+  constructor(exitCode: number | null, stderrTail: string) {
+    super(
+      exitCode,
+      null,
+      stderrTail,
+      `${lastLine(stderrTail)} Run inside a git repository, or pass \`skipGitRepoCheck: true\`.`,
+    );
+  }
+}
+
+/** The model or codex reported `turn.failed`; `message` is its own reason. */
+export class TurnFailedError extends CodexError {
+  override readonly name = "TurnFailedError";
+  readonly kind = "turn_failed";
+  constructor(
+    message: string,
+    /** The process's exit code, when it had exited. */
+    readonly exitCode: number | null = null,
+    readonly stderrTail = "",
+  ) {
+    super(message);
+  }
+}
+
+/** A line on stdout was not a protocol event. */
+export class ProtocolError extends CodexError {
+  override readonly name = "ProtocolError";
+  readonly kind = "protocol";
+  constructor(
+    /** 1-based line number within the process's stdout. */
+    readonly lineNumber: number,
+    /** The start of the offending line. */
+    readonly excerpt: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `codex printed an invalid event on stdout line ${lineNumber} (${reason}): ${excerpt}`,
+      options,
+    );
+  }
+}
+
+/** An option had a value that cannot be used; nothing was started. */
+export class InvalidOptionError extends CodexError {
+  override readonly name = "InvalidOptionError";
+  readonly kind = "invalid_option";
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`Invalid \`${option}\`: ${message}`);
+  }
+}
+
+/** `outputSchema` is not a valid JSON schema; nothing was started. */
+export class OutputSchemaError extends CodexError {
+  override readonly name = "OutputSchemaError";
+  readonly kind = "invalid_schema";
+  constructor(message: string, options?: ErrorOptions) {
+    super(`\`outputSchema\` is not a valid JSON schema: ${message}`, options);
+  }
+}
+
+/** The final response did not parse as JSON or did not match `outputSchema`. */
+export class OutputValidationError extends CodexError {
+  override readonly name = "OutputValidationError";
+  readonly kind = "output_validation";
+  constructor(
+    /** ajv's messages, e.g. `/answer must be number`. */
+    readonly errors: string[],
+    /** The final response exactly as the agent wrote it. */
+    readonly rawText: string,
+  ) {
+    super(`The final response does not match \`outputSchema\`: ${errors.join("; ")}`);
+  }
+}
+
+/** The turn was cancelled by its `signal` or by the consumer leaving the stream. */
+export class AbortError extends CodexError {
+  override readonly name = "AbortError";
+  readonly kind = "aborted";
+  constructor(message = "The turn was aborted.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+function describeExit(exitCode: number | null, signal: string | null, stderrTail: string): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+  const tail = stderrTail.trim();
+  return `codex ${how} before the turn ended${tail ? `: ${tail}` : "."}`;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split("\n");
+  return (lines[lines.length - 1] ?? "").trim();
+}

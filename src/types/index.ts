@@ -1,0 +1,6 @@
+/** The public types: events, items, options, turns and errors. */
+export * from "./events.js";
+export * from "./items.js";
+export * from "./options.js";
+export * from "./turn.js";
+export * from "./errors.js";

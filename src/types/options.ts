@@ -1,0 +1,75 @@
+import type { InspectionEvent, Observer } from "xstate";
+
+/** Options of `Codex`, threads and turns: the official SDK's names and meanings, then ours. */
+
+/** A value of the structured `config` option: it becomes a TOML literal. */
+export type CodexConfigValue = string | number | boolean | CodexConfigValue[] | CodexConfigObject;
+
+/** A JSON object flattened into dotted `--config key=value` flags. */
+export type CodexConfigObject = { [key: string]: CodexConfigValue };
+
+/** Options of `new Codex(...)`. */
+export type CodexOptions = {
+  /** Path of the `codex` executable to run instead of the one `@openai/codex` installs. */
+  codexPathOverride?: string;
+  /** Base URL of the OpenAI API (`--config openai_base_url=...`). */
+  baseUrl?: string;
+  /** API key handed to the child as `CODEX_API_KEY` (environment only, never argv). */
+  apiKey?: string;
+  /** Structured config, flattened into `--config key=value` flags with TOML values. */
+  config?: CodexConfigObject;
+  /** Raw `--config key=value` overrides, passed after `config` and before per-thread flags. */
+  configOverrides?: string[];
+  /** The child's environment; when given it replaces `process.env` (the SDK still adds its own). */
+  env?: Record<string, string>;
+  /** An xstate inspector (e.g. from `@statelyai/inspect`): it sees every actor of every turn. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+};
+
+/** How commands may ask for approval. */
+export type ApprovalMode = "never" | "on-request" | "on-failure" | "untrusted";
+
+/** Sandbox for the commands the agent runs. */
+export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+
+/** How hard the model reasons. */
+export type ModelReasoningEffort =
+  "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | "ultra" | "persistent";
+
+/** Web search availability. */
+export type WebSearchMode = "disabled" | "cached" | "live";
+
+/** Options of `startThread(...)` and `resumeThread(...)`. */
+export type ThreadOptions = {
+  model?: string;
+  /** Source classification applied when this thread is first created (new threads only). */
+  threadSource?: string;
+  sandboxMode?: SandboxMode;
+  workingDirectory?: string;
+  skipGitRepoCheck?: boolean;
+  modelReasoningEffort?: ModelReasoningEffort;
+  networkAccessEnabled?: boolean;
+  webSearchMode?: WebSearchMode;
+  webSearchEnabled?: boolean;
+  approvalPolicy?: ApprovalMode;
+  additionalDirectories?: string[];
+};
+
+/** Experimental Cyber program selection for a turn. */
+export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
+
+/** Options of one `run(...)` or `runStreamed(...)`. */
+export type TurnOptions = {
+  /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
+  cyberAccessProgram?: CyberAccessProgram;
+  /** JSON schema of the expected final response; it is validated and parsed into `output`. */
+  outputSchema?: unknown;
+  /** Cancels the turn; the turn rejects with an error named `AbortError`. */
+  signal?: AbortSignal;
+};
+
+/** One piece of input. */
+export type UserInput = { type: "text"; text: string } | { type: "local_image"; path: string };
+
+/** The input of a turn: a prompt, or text segments (joined by a blank line) and images. */
+export type Input = string | UserInput[];

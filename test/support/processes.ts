@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from "node:fs";
+import type { InspectionEvent } from "xstate";
+
+/** Collects the pid of every codex process the inspected actors spawned. */
+export function pidRecorder(): { pids: Set<number>; inspect: (event: InspectionEvent) => void } {
+  const pids = new Set<number>();
+  return {
+    pids,
+    inspect: (event) => {
+      if (event.type !== "@xstate.snapshot") return;
+      const context = (event.snapshot as { context?: { pid?: unknown } }).context;
+      if (typeof context?.pid === "number") pids.add(context.pid);
+    },
+  };
+}
+
+/** Whether a process with this pid exists (zombies count as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of live processes whose command line contains `marker`. */
+export function processesMatching(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (cmdline.includes(marker) && isAlive(Number(entry))) found.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** Waits until `check` holds, polling; throws with `what` after `timeoutMs`. */
+export async function eventually(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
