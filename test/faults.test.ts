@@ -1,0 +1,291 @@
+import { describe, expect, it } from "@jest/globals";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Codex, type ThreadEvent } from "../src/index.js";
+import { mockCodex, type MockStep } from "./support/mock-codex.js";
+import { eventually, isAlive } from "./support/processes.js";
+
+const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
+
+async function collect(
+  events: AsyncGenerator<ThreadEvent>,
+): Promise<{ seen: ThreadEvent[]; error?: unknown }> {
+  const seen: ThreadEvent[] = [];
+  try {
+    for await (const event of events) seen.push(event);
+    return { seen };
+  } catch (error) {
+    return { seen, error };
+  }
+}
+
+const pidsOf = (records: Array<{ pid?: number; spawned?: number }>) =>
+  records
+    .flatMap((r) => [r.pid, r.spawned])
+    .filter((pid): pid is number => typeof pid === "number");
+
+describe("a codex process that misbehaves", () => {
+  it("crashing mid-stream rejects with CodexExitError carrying the exit code and stderr, after the events so far", async () => {
+    const rig = mockCodex([...started, { stderr: "panic: the disk is on fire\n" }, { exit: 3 }]);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    const { seen, error } = await collect(events);
+    expect(seen.map((e) => e.type)).toEqual(["thread.started", "turn.started"]);
+    expect(error).toMatchObject({
+      name: "CodexExitError",
+      kind: "exit",
+      exitCode: 3,
+      signal: null,
+      message: expect.stringContaining("panic: the disk is on fire"),
+    });
+    rig.close();
+  });
+
+  it("killed by a signal, rejects naming the signal", async () => {
+    const rig = mockCodex([...started, { signal: "SIGKILL" }]);
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      signal: "SIGKILL",
+      message: expect.stringContaining("killed by SIGKILL"),
+    });
+    rig.close();
+  });
+
+  it("exiting 0 without turn.completed is a failure, not an empty success", async () => {
+    const rig = mockCodex([...started]);
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      exitCode: 0,
+      message: expect.stringContaining("before the turn ended"),
+    });
+    rig.close();
+  });
+
+  it("printing a garbage line rejects with ProtocolError naming the line, and the process is killed", async () => {
+    const rig = mockCodex([
+      ...started,
+      { line: "\n" },
+      { line: "this is not json\n" },
+      { hang: true },
+    ]);
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "ProtocolError",
+      kind: "protocol",
+      lineNumber: 4,
+      excerpt: "this is not json",
+    });
+    for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
+    rig.close();
+  });
+
+  it("keeps only a bounded tail of a flood of stderr", async () => {
+    const rig = mockCodex([
+      { stderr: "early-noise ".repeat(5_000) + "\nthe last words\n" },
+      { exit: 1 },
+    ]);
+    const error = (await rig.codex
+      .startThread()
+      .run("hi")
+      .catch((e: unknown) => e)) as { stderrTail: string };
+    expect(error.stderrTail.length).toBeLessThanOrEqual(16 * 1024);
+    expect(error.stderrTail).toContain("the last words");
+    rig.close();
+  });
+
+  it("reporting turn.failed yields the event, then rejects with TurnFailedError carrying its message", async () => {
+    const rig = mockCodex([
+      ...started,
+      { emit: { type: "error", message: "Reconnecting... 1/1" } },
+      { emit: { type: "turn.failed", error: { message: "rate limit exceeded: slow down" } } },
+      { exit: 1 },
+    ]);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    const { seen, error } = await collect(events);
+    expect(seen.map((e) => e.type)).toEqual([
+      "thread.started",
+      "turn.started",
+      "error",
+      "turn.failed",
+    ]);
+    expect(error).toMatchObject({
+      name: "TurnFailedError",
+      message: "rate limit exceeded: slow down",
+      exitCode: 1,
+    });
+    rig.close();
+  });
+
+  it("passes events and items of unknown types through untouched", async () => {
+    const future = { type: "turn.planned", plan: { steps: [1, 2] } };
+    const futureItem = { type: "item.completed", item: { id: "i9", type: "hologram", frames: 3 } };
+    const rig = mockCodex([{ emit: future }, { emit: futureItem }, { turn: "ok" }]);
+    const turn = await rig.codex.startThread().run("hi");
+    expect(turn.items).toContainEqual(futureItem.item);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    const { seen } = await collect(events);
+    expect(seen).toContainEqual(future);
+    rig.close();
+  });
+
+  it("delivers a flood of events completely and in order", async () => {
+    const rig = mockCodex([...started, { flood: { count: 20_000, bytes: 50 } }, { turn: "done" }]);
+    const turn = await rig.codex.startThread().run("hi");
+    const ids = turn.items
+      .filter((item) => item.type === "command_execution")
+      .map((item) => item.id);
+    expect(ids).toHaveLength(20_000);
+    expect(ids[0]).toBe("item_0");
+    expect(ids[19_999]).toBe("item_19999");
+    rig.close();
+  });
+
+  it("pauses codex's stdout while the consumer does not read, instead of buffering without bound", async () => {
+    const total = 200_000;
+    const rig = mockCodex([...started, { flood: { count: total, bytes: 200 } }, { turn: "done" }]);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    const written = () => Number(readFileSync(rig.progressFile, "utf8"));
+    await events.next();
+    await eventually(() => {
+      try {
+        return written() > 0;
+      } catch {
+        return false;
+      }
+    }, "the flood to start");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const whileStalled = written();
+    expect(whileStalled).toBeLessThan(total / 10);
+    let count = 1;
+    for await (const _ of events) count += 1;
+    expect(count).toBe(2 + total + 4);
+    rig.close();
+  });
+});
+
+describe("ending a turn early leaves no process behind", () => {
+  const hangingWithChild: MockStep[] = [
+    ...started,
+    { spawn: ["sleep", "300"] },
+    { delayMs: 100 },
+    { hang: true },
+  ];
+
+  it("aborting through the signal rejects with AbortError and kills codex and its children", async () => {
+    const rig = mockCodex(hangingWithChild);
+    const controller = new AbortController();
+    const { events } = await rig.codex
+      .startThread()
+      .runStreamed("hi", { signal: controller.signal });
+    await events.next();
+    await eventually(() => pidsOf(rig.records()).length === 2, "codex to spawn its child");
+    controller.abort(new Error("user pressed stop"));
+    const { error } = await collect(events);
+    expect(error).toMatchObject({
+      name: "AbortError",
+      kind: "aborted",
+      message: expect.stringContaining("user pressed stop"),
+    });
+    for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
+    rig.close();
+  });
+
+  it("an already aborted signal rejects without starting a process", async () => {
+    const rig = mockCodex([{ turn: "never" }]);
+    await expect(
+      rig.codex.startThread().run("hi", { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({
+      name: "AbortError",
+    });
+    expect(rig.records()).toEqual([]);
+    rig.close();
+  });
+
+  it("breaking out of runStreamed kills codex and its children before the loop exits", async () => {
+    const rig = mockCodex(hangingWithChild);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    for await (const event of events) {
+      if (event.type === "turn.started") {
+        await eventually(() => pidsOf(rig.records()).length === 2, "codex to spawn its child");
+        break;
+      }
+    }
+    const pids = pidsOf(rig.records());
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    rig.close();
+  });
+
+  it("an exception in the consumer's loop propagates, and the process is gone", async () => {
+    const rig = mockCodex(hangingWithChild);
+    const { events } = await rig.codex.startThread().runStreamed("hi");
+    const consume = async () => {
+      for await (const event of events) {
+        if (event.type === "turn.started") {
+          await eventually(() => pidsOf(rig.records()).length === 2, "codex to spawn its child");
+          throw new Error("consumer bug");
+        }
+      }
+    };
+    await expect(consume()).rejects.toThrow("consumer bug");
+    for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
+    rig.close();
+  });
+});
+
+describe("failures before any process starts", () => {
+  it("an invalid output schema rejects run and runStreamed with OutputSchemaError", async () => {
+    const rig = mockCodex([{ turn: "never" }]);
+    const thread = rig.codex.startThread();
+    const outputSchema = { type: "object", properties: { a: { type: "no-such-type" } } };
+    await expect(thread.run("hi", { outputSchema })).rejects.toMatchObject({
+      name: "OutputSchemaError",
+      kind: "invalid_schema",
+    });
+    await expect(thread.runStreamed("hi", { outputSchema: "not a schema" })).rejects.toMatchObject({
+      name: "OutputSchemaError",
+    });
+    expect(rig.records()).toEqual([]);
+    rig.close();
+  });
+
+  it("a final response that does not match the schema rejects with ajv's messages and the raw text", async () => {
+    const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
+    const outputSchema = {
+      type: "object",
+      properties: { answer: { type: "number" } },
+      required: ["answer"],
+    };
+    await expect(rig.codex.startThread().run("hi", { outputSchema })).rejects.toMatchObject({
+      name: "OutputValidationError",
+      kind: "output_validation",
+      rawText: '{"answer":"forty-two"}',
+      errors: [expect.stringContaining("/answer must be number")],
+    });
+    rig.close();
+  });
+
+  it("a thread id that could be read as a flag is rejected by resumeThread", () => {
+    const rig = mockCodex([]);
+    expect(() => rig.codex.resumeThread("--dangerously-bypass-approvals-and-sandbox")).toThrow(
+      expect.objectContaining({ name: "InvalidOptionError" }),
+    );
+    rig.close();
+  });
+
+  it("a config value TOML cannot say is rejected by the constructor", () => {
+    expect(() => new Codex({ config: { sandbox: { limit: null as unknown as number } } })).toThrow(
+      /sandbox\.limit cannot be null/,
+    );
+  });
+
+  it("a binary that cannot be executed rejects with SpawnError", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-noexec-"));
+    const file = path.join(dir, "codex");
+    writeFileSync(file, "not executable", { mode: 0o644 });
+    const codex = new Codex({ codexPathOverride: file });
+    await expect(codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "SpawnError",
+      kind: "spawn",
+    });
+  });
+});
