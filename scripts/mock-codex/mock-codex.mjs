@@ -18,7 +18,10 @@ const threadId = resumeAt >= 0 ? argv[resumeAt + 1] : randomUUID();
 
 const stdin = await readStdin();
 if (process.env.MOCK_CODEX_RECORD) {
-  appendFileSync(process.env.MOCK_CODEX_RECORD, JSON.stringify({ argv, stdin, pid: process.pid }) + "\n");
+  appendFileSync(
+    process.env.MOCK_CODEX_RECORD,
+    JSON.stringify({ argv, stdin, pid: process.pid }) + "\n",
+  );
 }
 for (const step of stepsOfThisRun()) await run(step);
 process.exit(0);
@@ -44,8 +47,14 @@ async function run(step) {
   if ("turn" in step) {
     await emit({ type: "thread.started", thread_id: threadId });
     await emit({ type: "turn.started" });
-    await emit({ type: "item.completed", item: { id: "item_0", type: "agent_message", text: step.turn } });
-    await emit({ type: "turn.completed", usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 2 } });
+    await emit({
+      type: "item.completed",
+      item: { id: "item_0", type: "agent_message", text: step.turn },
+    });
+    await emit({
+      type: "turn.completed",
+      usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 2 },
+    });
   } else if ("threadStarted" in step) await emit({ type: "thread.started", thread_id: threadId });
   else if ("emit" in step) await emit(step.emit);
   else if ("line" in step) await write(step.line);
@@ -65,7 +74,14 @@ async function flood({ count, bytes = 100 }) {
   for (let i = 0; i < count; i++) {
     await emit({
       type: "item.completed",
-      item: { id: `item_${i}`, type: "command_execution", command: "flood", aggregated_output: output, exit_code: 0, status: "completed" },
+      item: {
+        id: `item_${i}`,
+        type: "command_execution",
+        command: "flood",
+        aggregated_output: output,
+        exit_code: 0,
+        status: "completed",
+      },
     });
     if (progress && i % 100 === 0) writeFileSync(progress, String(i));
   }
@@ -84,7 +100,9 @@ function emit(event) {
 }
 
 function write(text) {
-  return process.stdout.write(text) ? Promise.resolve() : new Promise((resolve) => process.stdout.once("drain", resolve));
+  return process.stdout.write(text)
+    ? Promise.resolve()
+    : new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
 function sleep(ms) {

@@ -6,7 +6,9 @@ import { Codex } from "../../src/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
 
 /** The scenario-driven fake CLI. */
-export const MOCK_CODEX = fileURLToPath(new URL("../../scripts/mock-codex/mock-codex.mjs", import.meta.url));
+export const MOCK_CODEX = fileURLToPath(
+  new URL("../../scripts/mock-codex/mock-codex.mjs", import.meta.url),
+);
 
 /** A mock-codex step (see scripts/mock-codex/README.md). */
 export type MockStep = Record<string, unknown>;
