@@ -1,8 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { OutputSchemaError, OutputValidationError } from "../types/errors.js";
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-
 /** Checks a turn's final response against its `outputSchema`, compiled once per turn. */
 export class OutputValidator<T = unknown> {
   private readonly validate: ValidateFunction<T>;
@@ -15,7 +13,9 @@ export class OutputValidator<T = unknown> {
       );
     }
     try {
-      this.validate = ajv.compile<T>(schema);
+      // One ajv per schema: a shared one would keep every schema forever and reject a second
+      // schema object with the same `$id` ("already exists").
+      this.validate = new Ajv({ allErrors: true, strict: false }).compile<T>(schema);
     } catch (cause) {
       throw new OutputSchemaError((cause as Error).message, { cause });
     }
