@@ -1,37 +1,36 @@
 import { globalConfigFlags } from "./exec/argv.js";
 import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
-import type { CodexOptions } from "./types/options.js";
-
-/** What every turn of one `Codex` shares. */
-export type TurnSettings = {
-  binary: CodexBinary;
-  globalFlags: readonly string[];
-  env?: Record<string, string>;
-  apiKey?: string;
-  inspect?: CodexOptions["inspect"];
-};
+import { resolvePolicy } from "./supervision/policy.js";
+import type { ThreadSettings } from "./supervision/turn-job.js";
+import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 /**
- * The settings one `Codex` gives all its turns: its config flags, checked once at construction,
- * and the binary, located on the first turn (a missing one rejects that turn, typed).
+ * What one `Codex` gives all its threads: config flags checked once at construction, and the
+ * binary, located on the first turn (so a missing one rejects that turn, typed).
  */
 export class CodexRuntime {
   private readonly globalFlags: readonly string[];
-  private binary?: CodexBinary;
+  private located?: CodexBinary;
 
   constructor(private readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
   }
 
-  /** The settings of the next turn; throws `CodexNotFoundError` when there is no binary. */
-  turnSettings(): TurnSettings {
-    this.binary ??= locateCodexBinary(this.options.codexPathOverride);
+  /** The binary every turn runs; throws `CodexNotFoundError` when there is none. */
+  binary(): CodexBinary {
+    this.located ??= locateCodexBinary(this.options.codexPathOverride);
+    return this.located;
+  }
+
+  /** The settings of a thread with these options. */
+  threadSettings(thread: ThreadOptions): ThreadSettings {
     return {
-      binary: this.binary,
       globalFlags: this.globalFlags,
       env: this.options.env,
       apiKey: this.options.apiKey,
-      inspect: this.options.inspect,
+      thread,
+      policy: resolvePolicy(this.options.supervision, thread.supervision),
+      killGraceMs: this.options.killGraceMs,
     };
   }
 }

@@ -1,26 +1,73 @@
+import { createActor } from "xstate";
+import { checkCodexOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
 import { checkThreadId } from "./exec/argv.js";
+import { codexMachine, type CodexActorRef } from "./machines/codex.machine.js";
+import type { ThreadActorRef } from "./machines/thread.machine.js";
+import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
+import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
+let nextThreadKey = 0;
+
 /**
  * The entry point, as in `@openai/codex-sdk`: start or resume threads whose turns run the
- * `codex` CLI, each turn an exec actor. Invalid `config` throws `InvalidOptionError` here.
+ * `codex` CLI. Underneath it is the root supervisor actor of every thread and turn it runs.
+ * Invalid options throw `InvalidOptionError` here.
  */
 export class Codex {
+  /** The root supervisor actor (xstate): its children are the thread actors. */
+  readonly actor: CodexActorRef;
   private readonly runtime: CodexRuntime;
 
   constructor(options: CodexOptions = {}) {
+    checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
+    this.actor = createActor(codexMachine, {
+      input: {
+        maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
+        escalation: options.escalation,
+      },
+      inspect: options.inspect,
+    }).start();
   }
 
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
-    return new Thread(this.runtime, options);
+    return new Thread(this.runtime, this.spawnThread(options, null), options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
-    return new Thread(this.runtime, options, checkThreadId(id));
+    checkThreadId(id);
+    return new Thread(this.runtime, this.spawnThread(options, id), options, id);
+  }
+
+  /** A plain JSON view of the actor tree: root state, threads, and each thread's turn in hand. */
+  getSnapshot(): CodexTreeSnapshot {
+    return snapshotTree(this.actor);
+  }
+
+  /** Leaves the `escalated` state: turns are taken again. */
+  reset(): void {
+    this.actor.send({ type: "codex.reset" });
+  }
+
+  /**
+   * Refuses new turns, cancels queued ones, gives running turns `timeoutMs` (default 5 000) to
+   * finish and then kills them. Resolves once no process of this Codex remains.
+   */
+  async shutdown({ timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    this.actor.send({ type: "codex.shutdown", timeoutMs });
+    await whenDrained(this.actor);
+    this.actor.send({ type: "codex.drained" });
+  }
+
+  private spawnThread(options: ThreadOptions, threadId: string | null): ThreadActorRef {
+    const key = `thread-${++nextThreadKey}`;
+    const settings = this.runtime.threadSettings(options);
+    this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
+    return this.actor.getSnapshot().children[key] as ThreadActorRef;
   }
 }

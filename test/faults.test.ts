@@ -25,9 +25,15 @@ const pidsOf = (records: Array<{ pid?: number; spawned?: number }>) =>
     .flatMap((r) => [r.pid, r.spawned])
     .filter((pid): pid is number => typeof pid === "number");
 
-describe("a codex process that misbehaves", () => {
+/** Error shapes without restarts: supervision has tests of its own. */
+const unsupervised = { supervision: false } as const;
+
+describe("a codex process that misbehaves (unsupervised)", () => {
   it("crashing mid-stream rejects with CodexExitError carrying the exit code and stderr, after the events so far", async () => {
-    const rig = mockCodex([...started, { stderr: "panic: the disk is on fire\n" }, { exit: 3 }]);
+    const rig = mockCodex(
+      [...started, { stderr: "panic: the disk is on fire\n" }, { exit: 3 }],
+      unsupervised,
+    );
     const { events } = await rig.codex.startThread().runStreamed("hi");
     const { seen, error } = await collect(events);
     expect(seen.map((e) => e.type)).toEqual(["thread.started", "turn.started"]);
@@ -42,7 +48,7 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("killed by a signal, rejects naming the signal", async () => {
-    const rig = mockCodex([...started, { signal: "SIGKILL" }]);
+    const rig = mockCodex([...started, { signal: "SIGKILL" }], unsupervised);
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
       signal: "SIGKILL",
@@ -52,7 +58,7 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("exiting 0 without turn.completed is a failure, not an empty success", async () => {
-    const rig = mockCodex([...started]);
+    const rig = mockCodex([...started], unsupervised);
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
       exitCode: 0,
@@ -62,12 +68,10 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("printing a garbage line rejects with ProtocolError naming the line, and the process is killed", async () => {
-    const rig = mockCodex([
-      ...started,
-      { line: "\n" },
-      { line: "this is not json\n" },
-      { hang: true },
-    ]);
+    const rig = mockCodex(
+      [...started, { line: "\n" }, { line: "this is not json\n" }, { hang: true }],
+      unsupervised,
+    );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
       name: "ProtocolError",
       kind: "protocol",
@@ -79,10 +83,10 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("keeps only a bounded tail of a flood of stderr", async () => {
-    const rig = mockCodex([
-      { stderr: "early-noise ".repeat(5_000) + "\nthe last words\n" },
-      { exit: 1 },
-    ]);
+    const rig = mockCodex(
+      [{ stderr: "early-noise ".repeat(5_000) + "\nthe last words\n" }, { exit: 1 }],
+      unsupervised,
+    );
     const error = (await rig.codex
       .startThread()
       .run("hi")
@@ -93,12 +97,15 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("reporting turn.failed yields the event, then rejects with TurnFailedError carrying its message", async () => {
-    const rig = mockCodex([
-      ...started,
-      { emit: { type: "error", message: "Reconnecting... 1/1" } },
-      { emit: { type: "turn.failed", error: { message: "rate limit exceeded: slow down" } } },
-      { exit: 1 },
-    ]);
+    const rig = mockCodex(
+      [
+        ...started,
+        { emit: { type: "error", message: "Reconnecting... 1/1" } },
+        { emit: { type: "turn.failed", error: { message: "rate limit exceeded: slow down" } } },
+        { exit: 1 },
+      ],
+      unsupervised,
+    );
     const { events } = await rig.codex.startThread().runStreamed("hi");
     const { seen, error } = await collect(events);
     expect(seen.map((e) => e.type)).toEqual([
@@ -118,7 +125,7 @@ describe("a codex process that misbehaves", () => {
   it("passes events and items of unknown types through untouched", async () => {
     const future = { type: "turn.planned", plan: { steps: [1, 2] } };
     const futureItem = { type: "item.completed", item: { id: "i9", type: "hologram", frames: 3 } };
-    const rig = mockCodex([{ emit: future }, { emit: futureItem }, { turn: "ok" }]);
+    const rig = mockCodex([{ emit: future }, { emit: futureItem }, { turn: "ok" }], unsupervised);
     const turn = await rig.codex.startThread().run("hi");
     expect(turn.items).toContainEqual(futureItem.item);
     const { events } = await rig.codex.startThread().runStreamed("hi");
@@ -128,7 +135,10 @@ describe("a codex process that misbehaves", () => {
   });
 
   it("delivers a flood of events completely and in order", async () => {
-    const rig = mockCodex([...started, { flood: { count: 20_000, bytes: 50 } }, { turn: "done" }]);
+    const rig = mockCodex(
+      [...started, { flood: { count: 20_000, bytes: 50 } }, { turn: "done" }],
+      unsupervised,
+    );
     const turn = await rig.codex.startThread().run("hi");
     const ids = turn.items
       .filter((item) => item.type === "command_execution")
@@ -141,7 +151,10 @@ describe("a codex process that misbehaves", () => {
 
   it("pauses codex's stdout while the consumer does not read, instead of buffering without bound", async () => {
     const total = 200_000;
-    const rig = mockCodex([...started, { flood: { count: total, bytes: 200 } }, { turn: "done" }]);
+    const rig = mockCodex(
+      [...started, { flood: { count: total, bytes: 200 } }, { turn: "done" }],
+      unsupervised,
+    );
     const { events } = await rig.codex.startThread().runStreamed("hi");
     const written = () => Number(readFileSync(rig.progressFile, "utf8"));
     await events.next();

@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
 import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
 import { CodexNotFoundError, SpawnError } from "../types/errors.js";
@@ -15,8 +15,10 @@ export type CodexProcessInput = {
   prompt: string;
   /** Lets a slow consumer hold back stdout. */
   flow?: FlowControl;
-  /** How long SIGTERM may take before SIGKILL. */
+  /** How long SIGTERM may take before SIGKILL (default 2 000 ms). */
   killGraceMs?: number;
+  /** Report `codex.idle` when stdout stays silent this long. */
+  idleTimeoutMs?: number;
 };
 
 /** Events the process actor sends to its parent machine. */
@@ -24,7 +26,8 @@ export type CodexProcessEvent =
   | { type: "codex.spawned"; pid: number }
   | ({ type: "codex.batch" } & ParsedChunk)
   | { type: "codex.exited"; exitCode: number | null; signal: string | null; stderrTail: string }
-  | { type: "codex.spawnFailed"; error: CodexNotFoundError | SpawnError };
+  | { type: "codex.spawnFailed"; error: CodexNotFoundError | SpawnError }
+  | { type: "codex.idle"; idleTimeoutMs: number };
 
 /** Commands the process actor accepts. */
 export type CodexProcessCommand = { type: "codex.kill" };
@@ -47,7 +50,7 @@ export const codexProcessLogic = fromCallback<
   };
   const parser = new JsonlParser();
   const stderr = new StderrTail();
-  let discarding = false;
+  let stopping = false;
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
 
@@ -66,42 +69,42 @@ export const codexProcessLogic = fromCallback<
     trackGroup(pid);
     send({ type: "codex.spawned", pid });
   }
+  const { idleTimeoutMs } = input;
+  const idleTimer =
+    pid === undefined || idleTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => send({ type: "codex.idle", idleTimeoutMs }), idleTimeoutMs);
+
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   child.stdout?.on("data", (chunk: Buffer) => {
-    if (discarding) return;
+    idleTimer?.refresh();
+    if (stopping) return;
     const parsed = parser.push(chunk);
     if (parsed.events.length > 0 || parsed.error) send({ type: "codex.batch", ...parsed });
   });
   if (child.stdout) input.flow?.attach(child.stdout);
 
   const terminate = () => {
-    if (pid === undefined || exited || killTimer) return;
-    discarding = true;
+    if (pid === undefined || exited || stopping) return;
+    stopping = true;
+    clearTimeout(idleTimer);
     child.stdout?.resume();
     signalGroup(pid, "SIGTERM");
-    killTimer = setTimeout(
-      () => signalGroup(pid, "SIGKILL"),
-      input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    );
+    const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
   };
 
   void child.then((result) => {
     exited = true;
     clearTimeout(killTimer);
+    clearTimeout(idleTimer);
     if (pid === undefined) {
-      const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");
-      const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
-      send({
-        type: "codex.spawnFailed",
-        error: missing
-          ? new CodexNotFoundError(input.executablePath, { cause })
-          : new SpawnError(input.executablePath, { cause }),
-      });
+      send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
       return;
     }
     signalGroup(pid, "SIGKILL");
     untrackGroup(pid);
-    if (!discarding) {
+    if (!stopping) {
       const last = parser.end();
       if (last.events.length > 0 || last.error) send({ type: "codex.batch", ...last });
     }
@@ -122,3 +125,10 @@ export const codexProcessLogic = fromCallback<
     terminate();
   };
 });
+
+function spawnFailure(executablePath: string, result: Result): CodexNotFoundError | SpawnError {
+  const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");
+  return (cause as NodeJS.ErrnoException).code === "ENOENT"
+    ? new CodexNotFoundError(executablePath, { cause })
+    : new SpawnError(executablePath, { cause });
+}

@@ -1,56 +1,65 @@
-import { assign, emit, sendTo, setup } from "xstate";
+import { assign, sendTo, setup } from "xstate";
 import {
   codexProcessLogic,
   type CodexProcessEvent,
   type CodexProcessInput,
 } from "../actors/codex-process.actor.js";
 import {
-  AbortError,
-  CodexExitError,
-  TurnFailedError,
-  UntrustedDirectoryError,
+  IdleTimeoutError,
+  type AbortError,
   type CodexError,
+  type ShutdownError,
+  type TurnTimeoutError,
 } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
+import { exitFailure, isStopRequest, sideEffectIn } from "./exec-outcome.js";
 
-/** Asks a running turn to stop: its process group is killed, then the turn ends `aborted`. */
-export type ExecAbortEvent = { type: "exec.abort"; error: AbortError };
+/** Asks a running turn to stop: its process group is killed, then the attempt ends with `error`. */
+export type ExecAbortEvent = {
+  type: "exec.abort";
+  error: AbortError | ShutdownError | TurnTimeoutError;
+};
 
 /** Every event the exec machine takes. */
 export type ExecMachineEvent = CodexProcessEvent | ExecAbortEvent;
 
-/** Emitted once per stdout chunk with the events it held, for the turn's consumer. */
-export type ExecEventsEmitted = { type: "exec.events"; events: ThreadEvent[] };
-
-/** How a turn ended: the machine's output once it reaches a final state. */
-export type ExecOutcome =
-  | { status: "completed"; threadId: string | null }
-  | { status: "failed" | "aborted"; threadId: string | null; error: CodexError };
-
-/** The exec machine's context: what the turn has learned so far. Small by design. */
-export type ExecContext = {
+/** The exec machine's input: the process to run and where its events go. */
+export type ExecInput = {
   process: CodexProcessInput;
+  /** Receives the events of each stdout chunk, in order. */
+  deliver: (events: ThreadEvent[]) => void;
+};
+
+/** How an attempt ended: the machine's output once it reaches a final state. */
+export type ExecOutcome = {
+  status: "completed" | "failed" | "aborted";
+  threadId: string | null;
+  error?: CodexError;
+  /** The type of the first side-effect item (command, file change, MCP call) that started. */
+  sideEffect: string | null;
+};
+
+/** The exec machine's context: what the attempt has learned so far. Small by design. */
+export type ExecContext = ExecInput & {
   pid: number | null;
   threadId: string | null;
   turnCompleted: boolean;
   turnFailure: string | null;
-  /** Why the turn is ending early (abort, protocol error), decided before the process exits. */
+  sideEffect: string | null;
+  /** Why the attempt is ending (abort, protocol error, idle, exit), once known. */
   error: CodexError | null;
 };
 
-const UNTRUSTED_DIRECTORY = "Not inside a trusted directory";
-
 /**
- * One turn's process as a state machine: `running.spawning → running.streaming`, then one of the
- * final states `completed`, `failed`, `aborted` (all tagged `exited`) once the process has exited.
- * `running.stopping` holds while a kill is in flight. Each stdout chunk is one `codex.batch`.
+ * One attempt's codex process as a state machine: `running.spawning → running.streaming`, then
+ * one of the final states `completed`, `failed`, `aborted` (tagged `exited`) once the process has
+ * exited; `running.stopping` holds while a kill is in flight. Each stdout chunk is one transition.
  */
 export const execMachine = setup({
   types: {
-    input: {} as CodexProcessInput,
+    input: {} as ExecInput,
     context: {} as ExecContext,
     events: {} as ExecMachineEvent,
-    emitted: {} as ExecEventsEmitted,
     output: {} as ExecOutcome,
     tags: {} as "exited",
   },
@@ -58,28 +67,38 @@ export const execMachine = setup({
   actions: {
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
-      let { threadId, turnCompleted, turnFailure } = context;
+      let { threadId, turnCompleted, turnFailure, sideEffect } = context;
       for (const e of event.events) {
         if (e.type === "thread.started") threadId = e.thread_id;
         else if (e.type === "turn.completed") turnCompleted = true;
         else if (e.type === "turn.failed") turnFailure = e.error?.message || "The turn failed.";
+        else sideEffect ??= sideEffectIn(e);
       }
-      return { threadId, turnCompleted, turnFailure, error: event.error ?? context.error };
+      return {
+        threadId,
+        turnCompleted,
+        turnFailure,
+        sideEffect,
+        error: event.error ?? context.error,
+      };
     }),
-    forwardEvents: emit(({ event }) => ({
-      type: "exec.events" as const,
-      events: event.type === "codex.batch" ? event.events : [],
-    })),
+    deliverEvents: ({ context, event }) => {
+      if (event.type === "codex.batch" && event.events.length > 0) context.deliver(event.events);
+    },
     recordAbort: assign({
       error: ({ context, event }) => (event.type === "exec.abort" ? event.error : context.error),
+    }),
+    recordIdle: assign({
+      error: ({ context, event }) =>
+        event.type === "codex.idle" ? new IdleTimeoutError(event.idleTimeoutMs) : context.error,
     }),
     recordExitFailure: assign({ error: ({ context, event }) => exitFailure(context, event) }),
     killProcess: sendTo("process", { type: "codex.kill" }),
   },
   guards: {
     batchHasError: ({ event }) => event.type === "codex.batch" && event.error !== undefined,
+    aborted: ({ context }) => isStopRequest(context.error),
     endedEarly: ({ context }) => context.error !== null,
-    aborted: ({ context }) => context.error?.kind === "aborted",
     turnCompleted: ({ context, event }) =>
       context.turnCompleted &&
       context.turnFailure === null &&
@@ -89,11 +108,12 @@ export const execMachine = setup({
 }).createMachine({
   id: "exec",
   context: ({ input }) => ({
-    process: input,
+    ...input,
     pid: null,
     threadId: null,
     turnCompleted: false,
     turnFailure: null,
+    sideEffect: null,
     error: null,
   }),
   initial: "running",
@@ -129,10 +149,11 @@ export const execMachine = setup({
               {
                 guard: "batchHasError",
                 target: "stopping",
-                actions: ["recordBatch", "forwardEvents"],
+                actions: ["recordBatch", "deliverEvents"],
               },
-              { actions: ["recordBatch", "forwardEvents"] },
+              { actions: ["recordBatch", "deliverEvents"] },
             ],
+            "codex.idle": { target: "stopping", actions: "recordIdle" },
             "exec.abort": { target: "stopping", actions: "recordAbort" },
           },
         },
@@ -143,24 +164,10 @@ export const execMachine = setup({
     failed: { type: "final", tags: "exited" },
     aborted: { type: "final", tags: "exited" },
   },
-  output: ({ context }) =>
-    context.error
-      ? {
-          status: context.error.kind === "aborted" ? "aborted" : "failed",
-          threadId: context.threadId,
-          error: context.error,
-        }
-      : { status: "completed", threadId: context.threadId },
+  output: ({ context }) => ({
+    status: context.error ? (isStopRequest(context.error) ? "aborted" : "failed") : "completed",
+    threadId: context.threadId,
+    sideEffect: context.sideEffect,
+    ...(context.error ? { error: context.error } : {}),
+  }),
 });
-
-/** The error of a process that exited without completing its turn. */
-function exitFailure(context: ExecContext, event: ExecMachineEvent): CodexError | null {
-  if (event.type !== "codex.exited") return context.error;
-  if (context.turnFailure !== null) {
-    return new TurnFailedError(context.turnFailure, event.exitCode, event.stderrTail);
-  }
-  if (event.exitCode !== 0 && event.stderrTail.includes(UNTRUSTED_DIRECTORY)) {
-    return new UntrustedDirectoryError(event.exitCode, event.stderrTail);
-  }
-  return new CodexExitError(event.exitCode, event.signal, event.stderrTail);
-}

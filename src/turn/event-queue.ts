@@ -15,7 +15,7 @@ export class EventQueue<T> {
   private ended = false;
 
   constructor(
-    private readonly flow: FlowControl,
+    readonly flow: FlowControl,
     private readonly limits: QueueLimits = DEFAULT_LIMITS,
   ) {}
 

@@ -14,11 +14,18 @@ export type CodexErrorKind =
   | "invalid_option"
   | "invalid_schema"
   | "output_validation"
-  | "aborted";
+  | "aborted"
+  | "idle_timeout"
+  | "turn_timeout"
+  | "restart_limit"
+  | "escalated"
+  | "shutdown";
 
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {
   abstract readonly kind: CodexErrorKind;
+  /** Set when supervision chose not to restart after this failure: the reason, in words. */
+  notRetried?: string;
 }
 
 /** The `codex` executable could not be found. */
@@ -154,6 +161,66 @@ export class AbortError extends CodexError {
   readonly kind = "aborted";
   constructor(message = "The turn was aborted.", options?: ErrorOptions) {
     super(message, options);
+  }
+}
+
+/** No line arrived on stdout for `idleTimeoutMs`; the attempt was killed (a transient failure). */
+export class IdleTimeoutError extends CodexError {
+  override readonly name = "IdleTimeoutError";
+  readonly kind = "idle_timeout";
+  constructor(readonly idleTimeoutMs: number) {
+    super(`codex printed nothing for ${idleTimeoutMs} ms (idleTimeoutMs); the attempt was killed.`);
+  }
+}
+
+/** The turn, restarts included, outlived `timeoutMs`; it is not restarted. */
+export class TurnTimeoutError extends CodexError {
+  override readonly name = "TurnTimeoutError";
+  readonly kind = "turn_timeout";
+  constructor(readonly timeoutMs: number) {
+    super(`The turn did not finish within ${timeoutMs} ms (timeoutMs); it was stopped.`);
+  }
+}
+
+/** More than `maxRestarts` restarts were needed within `withinMs`; `failures` lists every attempt's error. */
+export class RestartLimitError extends CodexError {
+  override readonly name = "RestartLimitError";
+  readonly kind = "restart_limit";
+  constructor(
+    readonly failures: CodexError[],
+    readonly maxRestarts: number,
+    readonly withinMs: number,
+  ) {
+    const last = failures[failures.length - 1];
+    super(
+      `The turn failed ${failures.length} times; more than ${maxRestarts} restarts within ${withinMs} ms ` +
+        `is the limit (supervision.maxRestarts / withinMs). Last error: ${last?.message ?? "unknown"}`,
+      { cause: last },
+    );
+  }
+}
+
+/** The Codex root is `escalated` (too many failed turns): it takes no turns until `codex.reset()`. */
+export class EscalatedError extends CodexError {
+  override readonly name = "EscalatedError";
+  readonly kind = "escalated";
+  constructor(
+    readonly maxFailures: number,
+    readonly withinMs: number,
+  ) {
+    super(
+      `More than ${maxFailures} turns failed within ${withinMs} ms, so this Codex stopped taking turns ` +
+        `(escalation). Fix the cause, then call codex.reset().`,
+    );
+  }
+}
+
+/** The Codex is shutting down or shut down: the turn was refused or cancelled. */
+export class ShutdownError extends CodexError {
+  override readonly name = "ShutdownError";
+  readonly kind = "shutdown";
+  constructor(message = "The Codex is shutting down; the turn was not run.") {
+    super(message);
   }
 }
 

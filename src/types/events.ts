@@ -66,8 +66,20 @@ export type ThreadErrorEvent = {
   message: string;
 };
 
+/**
+ * codex-actors' own event: a failed attempt is restarted under the thread's supervision policy.
+ * It comes before the new attempt's events; `attempt` is the number of the attempt to come.
+ */
+export type TurnRestartedEvent = {
+  type: "turn.restarted";
+  attempt: number;
+  delayMs: number;
+  error: { message: string; kind: string };
+};
+
 /** Every event type this version knows, discriminated by `type`. */
 export type ThreadEvent =
+  | TurnRestartedEvent
   | ThreadStartedEvent
   | TurnStartedEvent
   | TurnCompletedEvent
@@ -76,15 +88,3 @@ export type ThreadEvent =
   | ItemUpdatedEvent
   | ItemCompletedEvent
   | ThreadErrorEvent;
-
-/** The `type` values of the events this version knows. */
-export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<ThreadEvent["type"]>([
-  "thread.started",
-  "turn.started",
-  "turn.completed",
-  "turn.failed",
-  "item.started",
-  "item.updated",
-  "item.completed",
-  "error",
-]);

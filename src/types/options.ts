@@ -1,4 +1,7 @@
 import type { InspectionEvent, Observer } from "xstate";
+import type { SupervisionPolicy } from "../supervision/policy.js";
+
+export type { SupervisionPolicy };
 
 /** Options of `Codex`, threads and turns: the official SDK's names and meanings, then ours. */
 
@@ -24,6 +27,14 @@ export type CodexOptions = {
   env?: Record<string, string>;
   /** An xstate inspector (e.g. from `@statelyai/inspect`): it sees every actor of every turn. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** The restart policy of every thread (threads may override it); `false` turns it off. */
+  supervision?: SupervisionPolicy | false;
+  /** At most this many codex processes at once, across threads (default unbounded); others wait FIFO. */
+  maxConcurrentTurns?: number;
+  /** Circuit breaker: more than `maxFailures` failed turns within `withinMs` escalates the root. */
+  escalation?: { maxFailures: number; withinMs: number };
+  /** How long a killed process gets between SIGTERM and SIGKILL (default 2 000 ms). */
+  killGraceMs?: number;
 };
 
 /** How commands may ask for approval. */
@@ -53,6 +64,8 @@ export type ThreadOptions = {
   webSearchEnabled?: boolean;
   approvalPolicy?: ApprovalMode;
   additionalDirectories?: string[];
+  /** This thread's restart policy, over the Codex's; `false` turns supervision off. */
+  supervision?: SupervisionPolicy | false;
 };
 
 /** Experimental Cyber program selection for a turn. */
@@ -66,6 +79,10 @@ export type TurnOptions = {
   outputSchema?: unknown;
   /** Cancels the turn; the turn rejects with an error named `AbortError`. */
   signal?: AbortSignal;
+  /** Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`). */
+  timeoutMs?: number;
+  /** Kills an attempt after this long without a line on stdout (a transient failure). */
+  idleTimeoutMs?: number;
 };
 
 /** One piece of input. */

@@ -7,6 +7,8 @@ export type Turn<T = unknown> = {
   finalResponse: string;
   usage: Usage;
   output?: T;
+  /** How many attempts the turn took (1 unless supervision restarted it). */
+  attempts: number;
 };
 
 /** Alias for `Turn`: the result of `run()`. */

@@ -1,0 +1,35 @@
+import { buildExecArgv } from "../exec/argv.js";
+import { buildChildEnv } from "../exec/child-env.js";
+import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import type { ExecInput } from "./exec.machine.js";
+
+/** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
+export function execInputOf(
+  settings: ThreadSettings,
+  job: TurnJob,
+  threadId: string | null,
+): ExecInput {
+  return {
+    process: {
+      executablePath: job.binary.executablePath,
+      argv: buildExecArgv({
+        globalFlags: settings.globalFlags,
+        thread: settings.thread,
+        turn: job.options,
+        threadId,
+        images: job.images,
+        outputSchemaPath: job.outputSchemaPath,
+      }),
+      env: buildChildEnv({
+        env: settings.env,
+        apiKey: settings.apiKey,
+        pathDirs: job.binary.pathDirs,
+      }),
+      prompt: job.prompt,
+      flow: job.sink.flow,
+      killGraceMs: settings.killGraceMs,
+      idleTimeoutMs: job.options.idleTimeoutMs,
+    },
+    deliver: job.sink.deliver,
+  };
+}

@@ -1,0 +1,39 @@
+import {
+  CodexExitError,
+  TurnFailedError,
+  UntrustedDirectoryError,
+  type CodexError,
+} from "../types/errors.js";
+import type { ThreadEvent } from "../types/events.js";
+
+const UNTRUSTED_DIRECTORY = "Not inside a trusted directory";
+const SIDE_EFFECT_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call"]);
+
+const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout"]);
+
+/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline). */
+export function isStopRequest(error: CodexError | null): boolean {
+  return error !== null && STOP_KINDS.has(error.kind);
+}
+
+/** The item type when `event` starts or completes a command, file change or MCP call. */
+export function sideEffectIn(event: ThreadEvent): string | null {
+  if (event.type !== "item.started" && event.type !== "item.completed") return null;
+  return SIDE_EFFECT_ITEMS.has(event.item?.type) ? event.item.type : null;
+}
+
+/** The error of a process that exited without completing its turn. */
+export function exitFailure(
+  context: { turnFailure: string | null; error: CodexError | null },
+  event: { type: string; exitCode?: number | null; signal?: string | null; stderrTail?: string },
+): CodexError | null {
+  if (event.type !== "codex.exited") return context.error;
+  const exitCode = event.exitCode ?? null;
+  const stderrTail = event.stderrTail ?? "";
+  if (context.turnFailure !== null)
+    return new TurnFailedError(context.turnFailure, exitCode, stderrTail);
+  if (exitCode !== 0 && stderrTail.includes(UNTRUSTED_DIRECTORY)) {
+    return new UntrustedDirectoryError(exitCode, stderrTail);
+  }
+  return new CodexExitError(exitCode, event.signal ?? null, stderrTail);
+}

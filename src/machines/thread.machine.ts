@@ -1,0 +1,319 @@
+import { assign, fromCallback, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
+import { decideRestart, type RestartDecision } from "../supervision/restart-decision.js";
+import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import {
+  RestartLimitError,
+  ShutdownError,
+  TurnTimeoutError,
+  type CodexError,
+} from "../types/errors.js";
+import { execMachine, type ExecOutcome } from "./exec.machine.js";
+import { execInputOf } from "./exec-input.js";
+
+/** Events a thread actor takes: from its `Thread`, from the Codex root, and from its timers. */
+export type ThreadMachineEvent =
+  | { type: "thread.enqueue"; job: TurnJob }
+  | { type: "thread.cancel"; jobId: number; error: CodexError }
+  | { type: "thread.shutdown" }
+  | { type: "thread.kill" }
+  | { type: "slot.granted" }
+  | { type: "slot.denied"; error: CodexError }
+  | { type: "turn.deadline"; timeoutMs: number };
+
+/** Events a thread sends to the Codex root. */
+export type ThreadToRootEvent =
+  | { type: "slot.request"; thread: ThreadActorRef }
+  | { type: "slot.cancel"; thread: ThreadActorRef }
+  | { type: "slot.release" }
+  | { type: "turn.failed"; error: CodexError };
+
+/** A thread actor's context: its mailbox and the supervision state of the turn in hand. */
+export type ThreadContext = {
+  settings: ThreadSettings;
+  threadId: string | null;
+  queue: TurnJob[];
+  current: TurnJob | null;
+  /** Attempts made for the turn in hand. */
+  attempt: number;
+  failures: CodexError[];
+  restartTimes: number[];
+  /** Restarts over the thread's life. */
+  restarts: number;
+  decision: RestartDecision | null;
+  /** The error the turn in hand ends with, once decided. */
+  finalError: CodexError | null;
+  /** Why the attempt in hand is being stopped (cancel, deadline, shutdown), if it is. */
+  stopError: CodexError | null;
+  shuttingDown: boolean;
+};
+
+/** Fires `turn.deadline` after the turn's `timeoutMs`, if it has one. */
+const deadlineLogic = fromCallback<ThreadMachineEvent, { timeoutMs?: number }>(
+  ({ input, sendBack }) => {
+    const { timeoutMs } = input;
+    if (timeoutMs === undefined) return;
+    const timer = setTimeout(() => sendBack({ type: "turn.deadline", timeoutMs }), timeoutMs);
+    return () => clearTimeout(timer);
+  },
+);
+
+const settle = (context: ThreadContext, error: CodexError | null) =>
+  context.current?.sink.settle(
+    error
+      ? { status: "failed", attempts: context.attempt, error }
+      : { status: "completed", attempts: context.attempt },
+  );
+
+const shutdownError = () => new ShutdownError();
+
+/**
+ * A thread as a supervisor: a mailbox that runs its turns one at a time in call order, each
+ * attempt an exec actor, restarted under the thread's policy. States: `idle`, then per turn
+ * `busy.acquiring` (a concurrency slot from the root), `busy.attempting`, `busy.backingOff`.
+ */
+export const threadMachine = setup({
+  types: {
+    input: {} as { settings: ThreadSettings; threadId: string | null },
+    context: {} as ThreadContext,
+    events: {} as ThreadMachineEvent,
+  },
+  actors: { exec: execMachine, deadline: deadlineLogic },
+  delays: {
+    backoff: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
+  },
+  actions: {
+    enqueue: assign({
+      queue: ({ context, event }) =>
+        event.type === "thread.enqueue" ? [...context.queue, event.job] : context.queue,
+    }),
+    takeNext: assign(({ context }) => ({
+      current: context.queue[0] ?? null,
+      queue: context.queue.slice(1),
+      attempt: 0,
+      failures: [],
+      restartTimes: [],
+      decision: null,
+      finalError: null,
+      stopError: null,
+    })),
+    dropQueued: assign({
+      queue: ({ context, event }) => {
+        if (event.type !== "thread.cancel") return context.queue;
+        const job = context.queue.find((queued) => queued.id === event.jobId);
+        job?.sink.settle({ status: "failed", attempts: 0, error: event.error });
+        return context.queue.filter((queued) => queued !== job);
+      },
+    }),
+    rejectQueued: assign(({ context }) => {
+      for (const job of context.queue) {
+        job.sink.settle({ status: "failed", attempts: 0, error: shutdownError() });
+      }
+      return { queue: [], shuttingDown: true };
+    }),
+    requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
+    cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
+    releaseSlot: sendParent({ type: "slot.release" }),
+    startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    recordStop: assign({
+      stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
+    }),
+    abortAttempt: sendTo("exec", ({ context }) => ({
+      type: "exec.abort",
+      error: context.stopError as ShutdownError,
+    })),
+    settleStopped: ({ context, event }) => settle(context, stopErrorOf(event)),
+    settleCompleted: ({ context }) => settle(context, null),
+    settleFailed: ({ context }) => settle(context, context.finalError),
+    reportFailure: sendParent(({ context }) => ({
+      type: "turn.failed",
+      error: context.finalError!,
+    })),
+    announceRestart: ({ context }) => {
+      const error = context.failures[context.failures.length - 1]!;
+      context.current?.sink.deliver([
+        {
+          type: "turn.restarted",
+          attempt: context.attempt + 1,
+          delayMs: context.decision?.restart ? context.decision.delayMs : 0,
+          error: { message: error.message, kind: error.kind },
+        },
+      ]);
+    },
+  },
+  guards: {
+    hasQueued: ({ context }) => context.queue.length > 0,
+    isCurrent: ({ context, event }) =>
+      event.type === "thread.cancel" && event.jobId === context.current?.id,
+    completed: (_, output: ExecOutcome) => output.status === "completed",
+    restarting: ({ context }) => context.decision?.restart === true,
+  },
+}).createMachine({
+  id: "thread",
+  context: ({ input }) => ({
+    settings: input.settings,
+    threadId: input.threadId,
+    queue: [],
+    current: null,
+    attempt: 0,
+    failures: [],
+    restartTimes: [],
+    restarts: 0,
+    decision: null,
+    finalError: null,
+    stopError: null,
+    shuttingDown: false,
+  }),
+  initial: "idle",
+  on: {
+    "thread.enqueue": [
+      {
+        guard: ({ context }) => context.shuttingDown,
+        actions: ({ event }) =>
+          event.job.sink.settle({ status: "failed", attempts: 0, error: shutdownError() }),
+      },
+      { actions: "enqueue" },
+    ],
+    "thread.cancel": { actions: "dropQueued" },
+    "thread.shutdown": { actions: "rejectQueued" },
+    // A grant that crossed a cancel on the way: hand the slot straight back.
+    "slot.granted": { actions: "releaseSlot" },
+  },
+  states: {
+    idle: {
+      always: { guard: "hasQueued", target: "busy", actions: "takeNext" },
+    },
+    busy: {
+      invoke: {
+        src: "deadline",
+        input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
+      },
+      initial: "acquiring",
+      on: {
+        "thread.cancel": [
+          { guard: "isCurrent", target: ".stopping", actions: ["recordStop", "cancelSlot"] },
+          { actions: "dropQueued" },
+        ],
+        "turn.deadline": { target: ".stopping", actions: ["recordStop", "cancelSlot"] },
+      },
+      states: {
+        acquiring: {
+          entry: "requestSlot",
+          on: {
+            "slot.granted": { target: "attempting" },
+            "slot.denied": {
+              target: "#thread.idle",
+              actions: ({ context, event }) => settle(context, event.error),
+            },
+            "thread.shutdown": {
+              target: "#thread.idle",
+              actions: [
+                "rejectQueued",
+                "cancelSlot",
+                ({ context }) => settle(context, shutdownError()),
+              ],
+            },
+          },
+        },
+        attempting: {
+          entry: "startAttempt",
+          exit: "releaseSlot",
+          invoke: {
+            id: "exec",
+            src: "exec",
+            input: ({ context }) =>
+              execInputOf(context.settings, context.current!, context.threadId),
+            onDone: [
+              {
+                guard: { type: "completed", params: ({ event }) => event.output },
+                target: "#thread.idle",
+                actions: [
+                  assign({
+                    threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
+                  }),
+                  "settleCompleted",
+                ],
+              },
+              {
+                target: "deciding",
+                actions: assign(({ context, event }) => afterFailure(context, event.output)),
+              },
+            ],
+          },
+          on: {
+            "thread.cancel": { guard: "isCurrent", actions: ["recordStop", "abortAttempt"] },
+            "turn.deadline": { actions: ["recordStop", "abortAttempt"] },
+            "thread.kill": { actions: ["recordStop", "abortAttempt"] },
+          },
+        },
+        deciding: {
+          always: [
+            { guard: "restarting", target: "backingOff", actions: "announceRestart" },
+            { target: "#thread.idle", actions: ["settleFailed", "reportFailure"] },
+          ],
+        },
+        backingOff: {
+          after: { backoff: "acquiring" },
+          on: {
+            "thread.shutdown": {
+              target: "#thread.idle",
+              actions: ["rejectQueued", ({ context }) => settle(context, shutdownError())],
+            },
+          },
+        },
+        stopping: {
+          always: {
+            target: "#thread.idle",
+            actions: ({ context }) => settle(context, context.stopError),
+          },
+        },
+      },
+    },
+  },
+});
+
+/** A thread actor. */
+export type ThreadActorRef = ActorRefFrom<typeof threadMachine>;
+
+/** The stop a cancel, deadline or kill asks for, as the error the turn ends with. */
+function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
+  if (event.type === "thread.cancel") return event.error;
+  if (event.type === "turn.deadline") return new TurnTimeoutError(event.timeoutMs);
+  if (event.type === "thread.kill") {
+    return new ShutdownError("The Codex shut down; the running turn was stopped.");
+  }
+  return null;
+}
+
+/** What a failed attempt changes: the failures, the thread id, and the restart decision. */
+function afterFailure(context: ThreadContext, output: ExecOutcome): Partial<ThreadContext> {
+  const error = output.error!;
+  const failures = [...context.failures, error];
+  const now = Date.now();
+  const decision = decideRestart({
+    policy: context.shuttingDown ? false : context.settings.policy,
+    error,
+    sideEffect: output.sideEffect,
+    restartTimes: context.restartTimes,
+    now,
+    random: Math.random(),
+  });
+  const threadId = output.threadId ?? context.threadId;
+  if (decision.restart) {
+    return {
+      failures,
+      threadId,
+      decision,
+      restartTimes: [...context.restartTimes, now],
+      restarts: context.restarts + 1,
+    };
+  }
+  let finalError: CodexError = error;
+  if (decision.limitExceeded && context.settings.policy) {
+    const { maxRestarts, withinMs } = context.settings.policy;
+    finalError = new RestartLimitError(failures, maxRestarts, withinMs);
+  } else if (context.settings.policy && !context.shuttingDown) {
+    error.notRetried = decision.reason;
+    if (output.sideEffect) error.message += ` (not restarted: ${decision.reason})`;
+  }
+  return { failures, threadId, decision, finalError };
+}

@@ -1,0 +1,70 @@
+import type { CodexError } from "../types/errors.js";
+import { isConfigurationError, isTransientByDefault } from "./classify.js";
+import type { ResolvedPolicy } from "./policy.js";
+
+/** What supervision does after a failed attempt. */
+export type RestartDecision =
+  { restart: true; delayMs: number } | { restart: false; reason: string; limitExceeded: boolean };
+
+/** What the decision depends on. */
+export type FailedAttempt = {
+  policy: ResolvedPolicy | false;
+  error: CodexError;
+  /** The item type of a side effect that started in the failed attempt, if any. */
+  sideEffect: string | null;
+  /** When earlier restarts of this turn happened (ms timestamps). */
+  restartTimes: readonly number[];
+  now: number;
+  /** A number in [0, 1) for jitter. */
+  random: number;
+};
+
+const NEVER_RESTARTED = new Set([
+  "aborted",
+  "shutdown",
+  "turn_timeout",
+  "escalated",
+  "restart_limit",
+]);
+
+/** Decides, purely, whether and after how long a failed attempt is restarted. */
+export function decideRestart(attempt: FailedAttempt): RestartDecision {
+  const { policy, error } = attempt;
+  const no = (reason: string, limitExceeded = false): RestartDecision => ({
+    restart: false,
+    reason,
+    limitExceeded,
+  });
+  if (policy === false) return no("supervision is off");
+  if (NEVER_RESTARTED.has(error.kind)) return no(`a ${error.kind} failure is never restarted`);
+  if (policy.restart === "temporary") return no('the restart policy is "temporary"');
+  if (policy.restart === "permanent" && isConfigurationError(error)) {
+    return no("a configuration error cannot be mended by a restart");
+  }
+  if (policy.restart === "transient" && !(policy.isTransient ?? isTransientByDefault)(error)) {
+    return no("the failure is not transient");
+  }
+  if (attempt.sideEffect && !policy.restartAfterSideEffects) {
+    return no(
+      `a ${attempt.sideEffect} item had started (set restartAfterSideEffects to retry anyway)`,
+    );
+  }
+  const recent = attempt.restartTimes.filter((time) => attempt.now - time < policy.withinMs).length;
+  if (recent >= policy.maxRestarts) {
+    return no(`more than ${policy.maxRestarts} restarts within ${policy.withinMs} ms`, true);
+  }
+  return {
+    restart: true,
+    delayMs: backoffDelay(policy.backoff, attempt.restartTimes.length, attempt.random),
+  };
+}
+
+/** The delay before restart number `n + 1`: exponential, capped, with half of it jittered. */
+export function backoffDelay(
+  backoff: ResolvedPolicy["backoff"],
+  n: number,
+  random: number,
+): number {
+  const full = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** n);
+  return Math.round(backoff.jitter ? full / 2 + (full / 2) * random : full);
+}

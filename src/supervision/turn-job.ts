@@ -1,0 +1,40 @@
+import type { FlowControl } from "../actors/flow-control.js";
+import type { CodexBinary } from "../exec/codex-binary.js";
+import type { CodexError } from "../types/errors.js";
+import type { ThreadEvent } from "../types/events.js";
+import type { ThreadOptions, TurnOptions } from "../types/options.js";
+import type { ResolvedPolicy } from "./policy.js";
+
+/** How a turn ended, as its thread reports it to the caller. */
+export type TurnResult =
+  | { status: "completed"; attempts: number }
+  | { status: "failed"; attempts: number; error: CodexError };
+
+/** Where a turn's events and result go: the consumer of `run`/`runStreamed`. */
+export type TurnSink = {
+  /** Lets a slow consumer hold back the process's stdout. */
+  flow: FlowControl;
+  deliver: (events: ThreadEvent[]) => void;
+  settle: (result: TurnResult) => void;
+};
+
+/** One turn waiting in, or taken from, a thread's mailbox. */
+export type TurnJob = {
+  id: number;
+  binary: CodexBinary;
+  prompt: string;
+  images: string[];
+  outputSchemaPath?: string;
+  options: Pick<TurnOptions, "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs">;
+  sink: TurnSink;
+};
+
+/** What every turn of a thread shares. */
+export type ThreadSettings = {
+  globalFlags: readonly string[];
+  env?: Record<string, string>;
+  apiKey?: string;
+  thread: ThreadOptions;
+  policy: ResolvedPolicy | false;
+  killGraceMs?: number;
+};
