@@ -1,9 +1,10 @@
 import type { CodexError } from "../types/errors.js";
 
+// A bare 401/403 may be a token count ("Requested 401"); only an HTTP status means authentication.
 const AUTH_FAILURE =
-  /\b(401|403)\b|unauthori[sz]ed|forbidden|invalid api key|incorrect api key|authentication/i;
+  /\b(status|http)\W*40[13]\b|unauthori[sz]ed|forbidden|invalid api key|incorrect api key|authentication/i;
 const TRANSIENT_FAILURE =
-  /rate.?limit|\b429\b|too many requests|overloaded|high demand|temporar|\b5\d\d\b|server error|internal error|bad gateway|service unavailable|gateway timeout|stream (disconnected|closed|error)|disconnected|connection (reset|closed|refused)|timed? ?out|reconnect/i;
+  /rate.?limit|\b429\b|too many requests|overloaded|high demand|temporar|\b5\d\d\b|server error|internal error|server had an error|error occurred while processing|bad gateway|service unavailable|gateway timeout|stream (disconnected|closed|error)|disconnected|connection (reset|closed|refused)|timed? ?out|reconnect/i;
 const TRANSIENT_SPAWN_CODES = new Set(["EAGAIN", "EMFILE", "ENFILE", "ENOMEM"]);
 
 /**
