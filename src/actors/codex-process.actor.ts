@@ -3,7 +3,7 @@ import { fromCallback } from "xstate";
 import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
 import { CodexNotFoundError, SpawnError } from "../types/errors.js";
 import type { FlowControl } from "./flow-control.js";
-import { signalGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { killTree, signalGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { StderrTail } from "./stderr-tail.js";
 
 /** What the process actor needs to start one turn's codex process. */
@@ -91,7 +91,7 @@ export const codexProcessLogic = fromCallback<
     child.stdout?.resume();
     signalGroup(pid, "SIGTERM");
     const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+    killTimer = setTimeout(() => killTree(pid), graceMs);
   };
 
   void child.then((result) => {
@@ -106,6 +106,9 @@ export const codexProcessLogic = fromCallback<
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();
+      // A line cut short by a crash is the crash's doing, not a protocol error.
+      const crashed = result.exitCode !== 0 || result.signal !== undefined;
+      if (crashed) delete last.error;
       if (last.events.length > 0 || last.error) send({ type: "codex.batch", ...last });
     }
     send({

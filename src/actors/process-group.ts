@@ -1,6 +1,12 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { descendantsOf } from "./process-tree.js";
+import { unwatchGroup, watchGroup } from "./sentinel.js";
+
 /**
- * Each codex child leads its own process group, so that one signal reaches codex and every
- * command it started. Groups still alive when the host exits are killed on the way out.
+ * Each codex child leads its own process group; codex starts its commands in sessions of their
+ * own, so a forceful kill takes the group and every descendant. Groups still alive when the host
+ * exits get SIGTERM on the way out, and the sentinel finishes the job if the host is killed.
  */
 
 const liveGroups = new Set<number>();
@@ -17,9 +23,24 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** Kills the group led by `pid` and every descendant of `pid`, at once. */
+export function killTree(pid: number): void {
+  const descendants = descendantsOf(pid, { readdirSync, readFileSync, execFileSync });
+  signalGroup(pid, "SIGKILL");
+  for (const descendant of descendants) {
+    signalGroup(descendant, "SIGKILL");
+    try {
+      process.kill(descendant, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Remembers a live group, to be killed if the host exits before it ends. */
 export function trackGroup(pid: number): void {
   liveGroups.add(pid);
+  watchGroup(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once("exit", killLiveGroups);
@@ -29,9 +50,10 @@ export function trackGroup(pid: number): void {
 /** Forgets a group that has ended. */
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
+  unwatchGroup(pid);
 }
 
 function killLiveGroups(): void {
-  for (const pid of liveGroups) signalGroup(pid, "SIGKILL");
+  for (const pid of liveGroups) signalGroup(pid, "SIGTERM");
   liveGroups.clear();
 }

@@ -40,7 +40,7 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
   const { context } = snapshot;
   const exec = (snapshot.children.exec as ExecActorRef | undefined)?.getSnapshot();
   return {
-    id: context.threadId,
+    id: exec?.context.threadId ?? context.threadId,
     state: stateName(snapshot.value),
     queued: context.queue.length,
     restarts: context.restarts,

@@ -1,0 +1,368 @@
+import { describe, expect, it } from "@jest/globals";
+import type { SupervisionPolicy, ThreadEvent } from "../src/index.js";
+import { mockCodex, type MockStep } from "./support/mock-codex.js";
+import { eventually, isAlive, processesMatching } from "./support/processes.js";
+
+const fast: SupervisionPolicy = { backoff: { initialMs: 5, maxMs: 20, jitter: false } };
+const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
+const ok: MockStep[] = [{ turn: "recovered" }];
+
+async function collect(events: AsyncGenerator<ThreadEvent>) {
+  const seen: ThreadEvent[] = [];
+  try {
+    for await (const event of events) seen.push(event);
+    return { seen };
+  } catch (error) {
+    return { seen, error };
+  }
+}
+
+describe("restarting failed attempts", () => {
+  const crashes: Array<[string, MockStep[]]> = [
+    ["before any output", [{ exit: 1 }]],
+    ["after thread.started", [{ threadStarted: true }, { exit: 1 }]],
+    ["after turn.started", [...started, { exit: 1 }]],
+    ["in the middle of a line", [...started, { line: '{"type":"item.upd' }, { exit: 1 }]],
+    ["by SIGKILL", [...started, { signal: "SIGKILL" }]],
+    ["by SIGSEGV", [...started, { signal: "SIGSEGV" }]],
+  ];
+
+  it.each(crashes)("restarts a crash %s and succeeds on the next attempt", async (_, crash) => {
+    const rig = mockCodex({ attempts: [crash, ok] }, { supervision: fast });
+    const turn = await rig.codex.startThread().run("hi");
+    expect(turn.finalResponse).toBe("recovered");
+    expect(turn.attempts).toBe(2);
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(2);
+    rig.close();
+  });
+
+  it("announces each restart in the stream before the new attempt, and resumes the same thread", async () => {
+    const rig = mockCodex({ attempts: [[...started, { exit: 7 }], ok] }, { supervision: fast });
+    const thread = rig.codex.startThread();
+    const { events } = await thread.runStreamed("hi");
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
+    const restartAt = seen.findIndex((e) => e.type === "turn.restarted");
+    expect(seen[restartAt]).toEqual({
+      type: "turn.restarted",
+      attempt: 2,
+      delayMs: 5,
+      error: { kind: "exit", message: expect.stringContaining("exited with code 7") },
+    });
+    expect(seen.slice(restartAt + 1).map((e) => e.type)).toEqual([
+      "thread.started",
+      "turn.started",
+      "item.completed",
+      "turn.completed",
+    ]);
+    const [first, second] = rig.records().filter((r) => r.argv);
+    expect(first!.argv).not.toContain("resume");
+    expect(second!.argv!.slice(-2)).toEqual(["resume", thread.id]);
+    rig.close();
+  });
+
+  it("rejects with RestartLimitError listing every attempt once maxRestarts is used up", async () => {
+    const rig = mockCodex([{ exit: 3 }], { supervision: { ...fast, maxRestarts: 2 } });
+    const failure = (await rig.codex
+      .startThread()
+      .run("hi")
+      .catch((e: unknown) => e)) as { name: string; failures: Array<{ exitCode: number }> };
+    expect(failure.name).toBe("RestartLimitError");
+    expect(failure.failures).toHaveLength(3);
+    expect(failure.failures.every((f) => f.exitCode === 3)).toBe(true);
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(3);
+    rig.close();
+  });
+
+  it('never restarts under restart: "temporary"', async () => {
+    const rig = mockCodex(
+      { attempts: [[{ exit: 1 }], ok] },
+      { supervision: { ...fast, restart: "temporary" } },
+    );
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      notRetried: expect.stringContaining("temporary"),
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    rig.close();
+  });
+
+  it("does not restart a non-transient failure (authentication) under the default policy", async () => {
+    const unauthorized = [
+      ...started,
+      {
+        emit: {
+          type: "turn.failed",
+          error: { message: "unexpected status 401 Unauthorized: bad key" },
+        },
+      },
+      { exit: 1 },
+    ];
+    const rig = mockCodex({ attempts: [unauthorized, ok] }, { supervision: fast });
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "TurnFailedError",
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    rig.close();
+  });
+
+  it('restarts a protocol error under restart: "permanent"', async () => {
+    const garbage = [...started, { line: "garbage\n" }, { hang: true }];
+    const rig = mockCodex(
+      { attempts: [garbage, ok] },
+      { supervision: { ...fast, restart: "permanent" } },
+    );
+    const turn = await rig.codex.startThread().run("hi");
+    expect(turn.attempts).toBe(2);
+    rig.close();
+  });
+
+  it("uses a custom isTransient instead of the default classification", async () => {
+    const rig = mockCodex(
+      { attempts: [[{ exit: 1 }], ok] },
+      { supervision: { ...fast, isTransient: () => false } },
+    );
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+    });
+    rig.close();
+  });
+
+  it("does not restart after a command started, and says why; restartAfterSideEffects does", async () => {
+    const command = {
+      id: "c1",
+      type: "command_execution",
+      command: "rm -rf build",
+      aggregated_output: "",
+      status: "in_progress",
+    };
+    const sideEffect = [...started, { emit: { type: "item.started", item: command } }, { exit: 1 }];
+    const cautious = mockCodex({ attempts: [sideEffect, ok] }, { supervision: fast });
+    await expect(cautious.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      notRetried: expect.stringContaining("command_execution"),
+      message: expect.stringContaining("restartAfterSideEffects"),
+    });
+    cautious.close();
+
+    const bold = mockCodex(
+      { attempts: [sideEffect, ok] },
+      { supervision: { ...fast, restartAfterSideEffects: true } },
+    );
+    expect((await bold.codex.startThread().run("hi")).attempts).toBe(2);
+    bold.close();
+  });
+
+  it("a thread's own policy overrides the Codex's, and false turns supervision off", async () => {
+    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: fast });
+    await expect(rig.codex.startThread({ supervision: false }).run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+    });
+    expect((await rig.codex.startThread().run("hi")).attempts).toBe(1);
+    rig.close();
+  });
+});
+
+describe("timeouts", () => {
+  it("kills a hung attempt after idleTimeoutMs and restarts it", async () => {
+    const rig = mockCodex({ attempts: [[...started, { hang: true }], ok] }, { supervision: fast });
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
+    expect(seen.find((e) => e.type === "turn.restarted")).toMatchObject({
+      error: { kind: "idle_timeout" },
+    });
+    const [hung] = rig.records().filter((r) => r.argv);
+    expect(isAlive(hung!.pid!)).toBe(false);
+    rig.close();
+  });
+
+  it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
+    const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }], {
+      supervision: fast,
+    });
+    await expect(rig.codex.startThread().run("hi", { timeoutMs: 400 })).rejects.toMatchObject({
+      name: "TurnTimeoutError",
+      kind: "turn_timeout",
+    });
+    const records = rig.records();
+    expect(records.filter((r) => r.argv)).toHaveLength(1);
+    for (const pid of records.flatMap((r) => [r.pid, r.spawned]))
+      if (pid) expect(isAlive(pid)).toBe(false);
+    rig.close();
+  });
+
+  it("counts restarts and backoff inside timeoutMs", async () => {
+    const rig = mockCodex([{ exit: 1 }], {
+      supervision: { maxRestarts: 100, backoff: { initialMs: 150, jitter: false } },
+    });
+    await expect(rig.codex.startThread().run("hi", { timeoutMs: 500 })).rejects.toMatchObject({
+      name: "TurnTimeoutError",
+    });
+    rig.close();
+  });
+});
+
+describe("stopping a turn during a restart backoff", () => {
+  const slowRestart: SupervisionPolicy = { backoff: { initialMs: 60_000, jitter: false } };
+
+  it("an abort rejects at once and no new attempt starts", async () => {
+    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const controller = new AbortController();
+    const thread = rig.codex.startThread();
+    const turn = thread.run("hi", { signal: controller.signal });
+    await eventually(
+      () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
+      "the backoff",
+    );
+    controller.abort();
+    await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    expect(thread.actor.getSnapshot().value).toBe("idle");
+    rig.close();
+  });
+
+  it("a shutdown rejects it with ShutdownError and no new attempt starts", async () => {
+    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const turn = rig.codex.startThread().run("hi");
+    await eventually(
+      () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
+      "the backoff",
+    );
+    await rig.codex.shutdown();
+    await expect(turn).rejects.toMatchObject({ name: "ShutdownError" });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    rig.close();
+  });
+});
+
+describe("the mailbox of a thread", () => {
+  it("runs turns asked for at once one at a time, in call order, each continuing the last", async () => {
+    const rig = mockCodex([{ delayMs: 150 }, { turn: "done" }]);
+    const thread = rig.codex.startThread();
+    const order: string[] = [];
+    const turns = ["first", "second", "third"].map((prompt) =>
+      thread.run(prompt).then(() => order.push(prompt)),
+    );
+    await eventually(() => rig.codex.getSnapshot().threads[0]?.queued === 2, "two queued turns");
+    await Promise.all(turns);
+    expect(order).toEqual(["first", "second", "third"]);
+    const runs = rig.records().filter((r) => r.argv);
+    expect(runs.map((r) => r.stdin)).toEqual(["first", "second", "third"]);
+    expect(runs[0]!.argv).not.toContain("resume");
+    expect(runs[1]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
+    expect(runs[2]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
+    rig.close();
+  });
+});
+
+describe("the Codex root", () => {
+  it("never runs more than maxConcurrentTurns processes at once, and serves the rest FIFO", async () => {
+    const marker = `marker_${process.pid}_${Date.now()}`;
+    const rig = mockCodex([{ delayMs: 200 }, { turn: "done" }], {
+      maxConcurrentTurns: 2,
+      configOverrides: [`${marker}=1`],
+    });
+    let peak = 0;
+    const sampler = setInterval(
+      () => (peak = Math.max(peak, processesMatching(marker).length)),
+      10,
+    );
+    const done: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((n) =>
+        rig.codex
+          .startThread()
+          .run(`turn ${n}`)
+          .then(() => done.push(n)),
+      ),
+    );
+    clearInterval(sampler);
+    expect(peak).toBe(2);
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(6);
+    expect(done.slice(0, 2).sort()).toEqual([0, 1]);
+    rig.close();
+  });
+
+  it("escalates after too many failed turns, refusing turns until reset()", async () => {
+    const rig = mockCodex(
+      { attempts: [[{ exit: 1 }], [{ exit: 1 }], ok] },
+      {
+        supervision: false,
+        escalation: { maxFailures: 1, withinMs: 60_000 },
+      },
+    );
+    const thread = rig.codex.startThread();
+    await expect(thread.run("1")).rejects.toMatchObject({ name: "CodexExitError" });
+    expect(rig.codex.getSnapshot().state).toBe("running");
+    await expect(thread.run("2")).rejects.toMatchObject({ name: "CodexExitError" });
+    expect(rig.codex.getSnapshot().state).toBe("escalated");
+    await expect(rig.codex.startThread().run("3")).rejects.toMatchObject({
+      name: "EscalatedError",
+      kind: "escalated",
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(2);
+
+    rig.codex.reset();
+    expect(rig.codex.getSnapshot().state).toBe("running");
+    expect((await thread.run("4")).finalResponse).toBe("recovered");
+    rig.close();
+  });
+
+  it("shutdown refuses new turns, cancels queued ones, kills running ones after timeoutMs, and leaves no process", async () => {
+    const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }]);
+    const thread = rig.codex.startThread();
+    const running = thread.run("running");
+    const queued = thread.run("queued");
+    await eventually(() => rig.records().some((r) => r.spawned), "the running turn's child");
+
+    const shutdown = rig.codex.shutdown({ timeoutMs: 200 });
+    await expect(queued).rejects.toMatchObject({ name: "ShutdownError" });
+    await expect(rig.codex.startThread().run("late")).rejects.toMatchObject({
+      name: "ShutdownError",
+    });
+    await shutdown;
+    await expect(running).rejects.toMatchObject({ name: "ShutdownError" });
+    for (const pid of rig.records().flatMap((r) => [r.pid, r.spawned]))
+      if (pid) expect(isAlive(pid)).toBe(false);
+    expect(rig.codex.getSnapshot().state).toBe("stopped");
+    rig.close();
+  });
+
+  it("shutdown lets a running turn finish within timeoutMs", async () => {
+    const rig = mockCodex([{ delayMs: 200 }, { turn: "finished in time" }]);
+    const turn = rig.codex.startThread().run("hi");
+    await eventually(() => rig.records().length > 0, "the turn to start");
+    await rig.codex.shutdown({ timeoutMs: 5_000 });
+    expect((await turn).finalResponse).toBe("finished in time");
+    rig.close();
+  });
+
+  it("shows the actor tree as plain JSON", async () => {
+    const rig = mockCodex([...started, { hang: true }]);
+    const thread = rig.codex.startThread();
+    const turn = thread.run("hi").catch((e: unknown) => e);
+    await eventually(
+      () =>
+        rig.codex.getSnapshot().threads[0]?.turn?.state === "running.streaming" &&
+        rig.records().length > 0,
+      "streaming",
+    );
+    const tree = rig.codex.getSnapshot();
+    expect(JSON.parse(JSON.stringify(tree))).toEqual({
+      state: "running",
+      threads: [
+        {
+          id: expect.any(String),
+          state: "busy.attempting",
+          queued: 0,
+          restarts: 0,
+          turn: { state: "running.streaming", pid: rig.records()[0]!.pid, attempt: 1 },
+        },
+      ],
+    });
+    await rig.codex.shutdown({ timeoutMs: 0 });
+    await turn;
+    rig.close();
+  });
+});
