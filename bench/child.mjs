@@ -1,0 +1,51 @@
+// Runs one consumer's workload in a fresh Node process and reads back its JSON result;
+// optionally samples how many child processes that consumer has alive at once.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const CONSUMER_SCRIPT = fileURLToPath(new URL("./consumer.mjs", import.meta.url));
+const SAMPLE_EVERY_MS = 5;
+
+// Runs `spec` in a child Node process; resolves with its result (plus `peakChildren` if asked).
+export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, CONSUMER_SCRIPT, JSON.stringify(spec)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
+    let peakChildren = 0;
+    const sampler = countChildren
+      ? setInterval(
+          () => (peakChildren = Math.max(peakChildren, liveChildren(child.pid))),
+          SAMPLE_EVERY_MS,
+        )
+      : undefined;
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(sampler);
+      const last = stdout.trim().split("\n").at(-1);
+      if (code !== 0 || !last) {
+        reject(
+          new Error(`${spec.consumer} ${spec.workload} exited ${code}:\n${stderr.slice(-2000)}`),
+        );
+        return;
+      }
+      const result = JSON.parse(last);
+      resolve(countChildren ? { ...result, peakChildren } : result);
+    });
+  });
+}
+
+// How many direct children `pid` has right now (Linux /proc).
+function liveChildren(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return text === "" ? 0 : text.split(" ").length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,46 @@
+// The markdown report: the machine, the command, and one table of every scenario's rows.
+import { cpus } from "node:os";
+
+// The whole document, from the sections the scenarios returned.
+export function renderReport(sections, { command, options, startedAt, elapsedMs }) {
+  const lines = [
+    "# Benchmarks",
+    "",
+    "codex-actors against the official `@openai/codex-sdk` 0.163.0 and a raw pipe reader, on the",
+    "same streams in the same run. Each consumer runs in its own Node process; runs alternate",
+    `(raw, official, codex-actors, …), ${options.warmup} warm-up round(s) then ${options.runs} measured;`,
+    "every figure is the median over the measured runs. Ratios are codex-actors ÷ the baseline.",
+    "",
+    `- Machine: ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length} cores, ${process.platform} ${process.arch}`,
+    `- Node: ${process.version}`,
+    `- Date: ${startedAt.toISOString()}`,
+    `- Command: \`${command}\` (took ${Math.round(elapsedMs / 1000)} s)`,
+    "",
+    "| metric | raw | official | codex-actors | ÷ official | ÷ raw | target | result |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+  ];
+  for (const section of sections) {
+    lines.push(`| **${section.title}** | | | | | | | |`);
+    for (const r of section.rows) lines.push(renderRow(r));
+  }
+  const notes = sections.flatMap((section) => section.notes ?? []);
+  if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((note) => `- ${note}`));
+  return `${lines.join("\n")}\n`;
+}
+
+function renderRow({ metric, values, target }) {
+  const cells = ["raw", "official", "actors"].map((c) => formatNumber(values[c]));
+  const ratio = (base) =>
+    Number.isFinite(values[base]) && values[base] !== 0
+      ? `${(values.actors / values[base]).toFixed(2)}×`
+      : "—";
+  const result = target ? (target.met ? "met" : "**missed**") : "";
+  return `| ${metric} | ${cells.join(" | ")} | ${ratio("official")} | ${ratio("raw")} | ${target?.text ?? ""} | ${result} |`;
+}
+
+function formatNumber(value) {
+  if (value === undefined || !Number.isFinite(value)) return "—";
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en");
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}

@@ -1,0 +1,49 @@
+// Scenarios 1 and 2: events through the consumer as fast as the pipe carries them.
+import { medianOf } from "../stats.mjs";
+import { row } from "../rows.mjs";
+
+const eventsPerSecond = (result) => (result.events / result.wallMs) * 1000;
+
+// Scenario 1: a prepared file of realistic command events, streamed at pipe speed.
+export async function pipeSpeed(ctx) {
+  const env = { BENCH_BODY: ctx.fixtures.throughput, BENCH_REPEAT: "1" };
+  const title = `1. Throughput at pipe speed (${ctx.options.events.toLocaleString("en")} events, ${ctx.fixtures.throughputMb} MB)`;
+  return speedSection(ctx, title, env);
+}
+
+// Scenario 2: `item.completed` events each carrying a big `aggregated_output`.
+export async function bigItems(ctx) {
+  const { bigItems: count, bigItemMb } = ctx.options;
+  const env = { BENCH_BODY: ctx.fixtures.big, BENCH_REPEAT: String(count) };
+  return speedSection(ctx, `2. Big items (${count} × ${bigItemMb} MB)`, env);
+}
+
+// Runs the stream workload for every consumer and rates it against the targets.
+async function speedSection(ctx, title, env) {
+  const results = await ctx.alternate(() => ({ codexOptions: ctx.fakeCli("stream-file", env) }));
+  const rate = medians(results, eventsPerSecond);
+  const ok = rate.actors >= 1.25 * rate.official && rate.actors >= 0.75 * rate.raw;
+  return {
+    title,
+    rows: [
+      row("events/s", rate, { text: "≥ 1.25× official, ≥ 0.75× raw", met: ok }),
+      row(
+        "consumer CPU ms",
+        medians(results, (r) => r.cpuMs),
+      ),
+      row(
+        "wall ms",
+        medians(results, (r) => r.wallMs),
+      ),
+      row(
+        "peak RSS MB",
+        medians(results, (r) => r.maxRssMb),
+      ),
+    ],
+  };
+}
+
+// The median of one figure for each consumer.
+export function medians(results, read) {
+  return Object.fromEntries(Object.entries(results).map(([c, runs]) => [c, medianOf(runs, read)]));
+}
