@@ -40,12 +40,21 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
   });
 }
 
-// How many direct children `pid` has right now (Linux /proc).
+// How many direct children `pid` has right now (Linux /proc), not counting codex-actors'
+// sentinel (one watcher per host, not a turn's process).
 function liveChildren(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    return text === "" ? 0 : text.split(" ").length;
+    return text === "" ? 0 : text.split(" ").filter((child) => !isSentinel(child)).length;
   } catch {
     return 0;
+  }
+}
+
+function isSentinel(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sentinelMain");
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,10 @@
 import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
 import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
-import { CodexNotFoundError, SpawnError } from "../types/errors.js";
+import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/errors.js";
+import type { ThreadEvent } from "../types/events.js";
 import type { FlowControl } from "./flow-control.js";
+import { LifecycleFilter } from "./lifecycle-filter.js";
 import { killTree, signalGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { StderrTail } from "./stderr-tail.js";
 
@@ -13,6 +15,8 @@ export type CodexProcessInput = {
   env: Record<string, string>;
   /** Written to stdin, which is then closed. */
   prompt: string;
+  /** Receives every parsed event, in order, one call per stdout chunk. */
+  deliver: (events: ThreadEvent[]) => void;
   /** Lets a slow consumer hold back stdout. */
   flow?: FlowControl;
   /** How long SIGTERM may take before SIGKILL (default 2 000 ms). */
@@ -24,7 +28,7 @@ export type CodexProcessInput = {
 /** Events the process actor sends to its parent machine. */
 export type CodexProcessEvent =
   | { type: "codex.spawned"; pid: number }
-  | ({ type: "codex.batch" } & ParsedChunk)
+  | { type: "codex.batch"; lifecycle: ThreadEvent[]; count: number; error?: ProtocolError }
   | { type: "codex.exited"; exitCode: number | null; signal: string | null; stderrTail: string }
   | { type: "codex.spawnFailed"; error: CodexNotFoundError | SpawnError }
   | { type: "codex.idle"; idleTimeoutMs: number };
@@ -36,8 +40,10 @@ const DEFAULT_KILL_GRACE_MS = 2_000;
 
 /**
  * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
- * writes the prompt, feeds stdout to the parser one batch per chunk, keeps a stderr tail, and
- * reports the exit once stdout is drained. Stopping the actor kills the whole group.
+ * writes the prompt, parses stdout one chunk at a time, keeps a stderr tail, and reports the exit
+ * once stdout is drained. Each chunk's events go straight to `deliver`; the machine gets one
+ * `codex.batch` per chunk with the events that move its lifecycle (profiling showed that routing
+ * every event object through xstate doubles GC work). Stopping the actor kills the whole group.
  */
 export const codexProcessLogic = fromCallback<
   CodexProcessCommand,
@@ -49,6 +55,17 @@ export const codexProcessLogic = fromCallback<
     if (active) sendBack(event);
   };
   const parser = new JsonlParser();
+  const lifecycle = new LifecycleFilter();
+  const forward = (parsed: ParsedChunk) => {
+    if (parsed.events.length === 0 && !parsed.error) return;
+    input.deliver(parsed.events);
+    send({
+      type: "codex.batch",
+      lifecycle: lifecycle.of(parsed.events),
+      count: parsed.events.length,
+      ...(parsed.error ? { error: parsed.error } : {}),
+    });
+  };
   const stderr = new StderrTail();
   let stopping = false;
   let exited = false;
@@ -79,8 +96,7 @@ export const codexProcessLogic = fromCallback<
   child.stdout?.on("data", (chunk: Buffer) => {
     idleTimer?.refresh();
     if (stopping) return;
-    const parsed = parser.push(chunk);
-    if (parsed.events.length > 0 || parsed.error) send({ type: "codex.batch", ...parsed });
+    forward(parser.push(chunk));
   });
   if (child.stdout) input.flow?.attach(child.stdout);
 
@@ -109,7 +125,7 @@ export const codexProcessLogic = fromCallback<
       // A line cut short by a crash is the crash's doing, not a protocol error.
       const crashed = result.exitCode !== 0 || result.signal !== undefined;
       if (crashed) delete last.error;
-      if (last.events.length > 0 || last.error) send({ type: "codex.batch", ...last });
+      forward(last);
     }
     send({
       type: "codex.exited",

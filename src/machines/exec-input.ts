@@ -29,7 +29,7 @@ export function execInputOf(
       flow: job.sink.flow,
       killGraceMs: settings.killGraceMs,
       idleTimeoutMs: job.options.idleTimeoutMs,
+      deliver: job.sink.deliver,
     },
-    deliver: job.sink.deliver,
   };
 }

@@ -4,22 +4,14 @@ import {
   UntrustedDirectoryError,
   type CodexError,
 } from "../types/errors.js";
-import type { ThreadEvent } from "../types/events.js";
 
 const UNTRUSTED_DIRECTORY = "Not inside a trusted directory";
-const SIDE_EFFECT_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call"]);
 
 const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout"]);
 
 /** Whether an error means the attempt was stopped on request (abort, shutdown, deadline). */
 export function isStopRequest(error: CodexError | null): boolean {
   return error !== null && STOP_KINDS.has(error.kind);
-}
-
-/** The item type when `event` starts or completes a command, file change or MCP call. */
-export function sideEffectIn(event: ThreadEvent): string | null {
-  if (event.type !== "item.started" && event.type !== "item.completed") return null;
-  return SIDE_EFFECT_ITEMS.has(event.item?.type) ? event.item.type : null;
 }
 
 /** The error of a process that exited without completing its turn. */

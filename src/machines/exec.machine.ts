@@ -11,8 +11,8 @@ import {
   type ShutdownError,
   type TurnTimeoutError,
 } from "../types/errors.js";
-import type { ThreadEvent } from "../types/events.js";
-import { exitFailure, isStopRequest, sideEffectIn } from "./exec-outcome.js";
+import { sideEffectIn } from "../actors/lifecycle-filter.js";
+import { exitFailure, isStopRequest } from "./exec-outcome.js";
 
 /** Asks a running turn to stop: its process group is killed, then the attempt ends with `error`. */
 export type ExecAbortEvent = {
@@ -23,12 +23,8 @@ export type ExecAbortEvent = {
 /** Every event the exec machine takes. */
 export type ExecMachineEvent = CodexProcessEvent | ExecAbortEvent;
 
-/** The exec machine's input: the process to run and where its events go. */
-export type ExecInput = {
-  process: CodexProcessInput;
-  /** Receives the events of each stdout chunk, in order. */
-  deliver: (events: ThreadEvent[]) => void;
-};
+/** The exec machine's input: the process to run, including where its events go. */
+export type ExecInput = { process: CodexProcessInput };
 
 /** How an attempt ended: the machine's output once it reaches a final state. */
 export type ExecOutcome = {
@@ -46,6 +42,8 @@ export type ExecContext = ExecInput & {
   turnCompleted: boolean;
   turnFailure: string | null;
   sideEffect: string | null;
+  /** How many events the attempt has streamed. */
+  eventCount: number;
   /** Why the attempt is ending (abort, protocol error, idle, exit), once known. */
   error: CodexError | null;
 };
@@ -68,7 +66,7 @@ export const execMachine = setup({
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
       let { threadId, turnCompleted, turnFailure, sideEffect } = context;
-      for (const e of event.events) {
+      for (const e of event.lifecycle) {
         if (e.type === "thread.started") threadId = e.thread_id;
         else if (e.type === "turn.completed") turnCompleted = true;
         else if (e.type === "turn.failed") turnFailure = e.error?.message || "The turn failed.";
@@ -82,9 +80,6 @@ export const execMachine = setup({
         error: event.error ?? context.error,
       };
     }),
-    deliverEvents: ({ context, event }) => {
-      if (event.type === "codex.batch" && event.events.length > 0) context.deliver(event.events);
-    },
     recordAbort: assign({
       error: ({ context, event }) => (event.type === "exec.abort" ? event.error : context.error),
     }),
@@ -114,6 +109,7 @@ export const execMachine = setup({
     turnCompleted: false,
     turnFailure: null,
     sideEffect: null,
+    eventCount: 0,
     error: null,
   }),
   initial: "running",
@@ -149,9 +145,9 @@ export const execMachine = setup({
               {
                 guard: "batchHasError",
                 target: "stopping",
-                actions: ["recordBatch", "deliverEvents"],
+                actions: "recordBatch",
               },
-              { actions: ["recordBatch", "deliverEvents"] },
+              { actions: "recordBatch" },
             ],
             "codex.idle": { target: "stopping", actions: "recordIdle" },
             "exec.abort": { target: "stopping", actions: "recordAbort" },

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { hang, httpError, message, reply, shellCommand } from "../src/model-stand-in/index.js";
+import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
+import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
+
+const HOST = fileURLToPath(new URL("./fixtures/host.mjs", import.meta.url));
+const fast = { backoff: { initialMs: 10, jitter: false } };
+
+let rig: RealCodexRig;
+afterEach(async () => rig?.close());
+
+const threadOf = (codex = rig.codex) =>
+  codex.startThread({
+    model: MODEL,
+    skipGitRepoCheck: true,
+    workingDirectory: rig.workdir,
+    sandboxMode: "danger-full-access",
+  });
+
+describe("supervision on the real codex binary", () => {
+  it("restarts through two HTTP 500s and succeeds on the third attempt", async () => {
+    rig = await realCodex([httpError(500), httpError(500), reply(message("third time lucky"))], {
+      supervision: fast,
+    });
+    const thread = threadOf();
+    const turn = await thread.run("hi");
+    expect(turn.finalResponse).toBe("third time lucky");
+    expect(turn.attempts).toBe(3);
+    expect(rig.standIn.requests).toHaveLength(3);
+    const threadIds = rig.standIn.requests.map((request) => request.headers["thread-id"]);
+    expect(new Set(threadIds)).toEqual(new Set([thread.id]));
+  });
+
+  it("does not restart an HTTP 401: one attempt, rejected with the service's message", async () => {
+    rig = await realCodex([httpError(401, "Incorrect API key provided"), reply(message("never"))], {
+      supervision: fast,
+    });
+    await expect(threadOf().run("hi")).rejects.toMatchObject({
+      name: "TurnFailedError",
+      message: expect.stringContaining("Incorrect API key provided"),
+      notRetried: "the failure is not transient",
+    });
+    expect(rig.standIn.requests).toHaveLength(1);
+  });
+
+  it("kills an attempt whose model hangs after idleTimeoutMs and succeeds on the restart", async () => {
+    rig = await realCodex([hang(), reply(message("awake again"))], { supervision: fast });
+    const recorder = pidRecorder();
+    const thread = threadOf(rig.makeCodex({ supervision: fast, inspect: recorder.inspect }));
+    const turn = await thread.run("hi", { idleTimeoutMs: 1_500 });
+    expect(turn.finalResponse).toBe("awake again");
+    expect(turn.attempts).toBe(2);
+    expect(recorder.pids.size).toBe(2);
+    for (const pid of recorder.pids) expect(isAlive(pid)).toBe(false);
+  });
+
+  it("shutdown with three long turns running leaves no codex and no command alive", async () => {
+    const command = "sleep 305.5";
+    rig = await realCodex([], {});
+    for (let i = 0; i < 3; i++) rig.standIn.enqueue(reply(shellCommand(command)));
+    const recorder = pidRecorder();
+    const codex = rig.makeCodex({ inspect: recorder.inspect });
+    const turns = [0, 1, 2].map(() =>
+      threadOf(codex)
+        .run("run it")
+        .catch((e: unknown) => e),
+    );
+    await eventually(() => processesMatching(command).length === 3, "three commands", 15_000);
+
+    await codex.shutdown({ timeoutMs: 100 });
+
+    expect(recorder.pids.size).toBe(3);
+    for (const pid of recorder.pids) expect(isAlive(pid)).toBe(false);
+    expect(processesMatching(command)).toEqual([]);
+    for (const outcome of await Promise.all(turns))
+      expect(outcome).toMatchObject({ name: "ShutdownError" });
+  });
+});
+
+describe("the host process", () => {
+  it("killed with SIGKILL while codex runs a command, takes codex and the command with it within 3 s", async () => {
+    const command = "sleep 306.5";
+    rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const host = spawn(
+      process.execPath,
+      [HOST, rig.standIn.url, rig.codexHome, rig.workdir, "long-command"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const lines = createInterface({ input: host.stdout! });
+    let codexPid = 0;
+    for await (const line of lines) {
+      codexPid = (JSON.parse(line) as { codexPid: number }).codexPid;
+      break;
+    }
+    await eventually(() => processesMatching(command).length === 1, "the command", 10_000);
+
+    host.kill("SIGKILL");
+    await eventually(
+      () => !isAlive(codexPid) && processesMatching(command).length === 0,
+      "the orphans to die",
+      3_000,
+    );
+  });
+
+  it("runs one turn without calling shutdown() and still exits by itself", async () => {
+    rig = await realCodex([reply(message("bye"))]);
+    const host = spawn(
+      process.execPath,
+      [HOST, rig.standIn.url, rig.codexHome, rig.workdir, "one-turn"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let output = "";
+    host.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => host.on("exit", resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toEqual({ finalResponse: "bye" });
+  });
+});
