@@ -2,23 +2,12 @@ import { describe, expect, it } from "@jest/globals";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Codex, type ThreadEvent } from "../src/index.js";
+import { Codex } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
+import { collect } from "./support/collect.js";
 import { eventually, isAlive } from "./support/processes.js";
 
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
-
-async function collect(
-  events: AsyncGenerator<ThreadEvent>,
-): Promise<{ seen: ThreadEvent[]; error?: unknown }> {
-  const seen: ThreadEvent[] = [];
-  try {
-    for await (const event of events) seen.push(event);
-    return { seen };
-  } catch (error) {
-    return { seen, error };
-  }
-}
 
 const pidsOf = (records: Array<{ pid?: number; spawned?: number }>) =>
   records

@@ -1,21 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
-import type { SupervisionPolicy, ThreadEvent } from "../src/index.js";
+import type { SupervisionPolicy } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
+import { collect } from "./support/collect.js";
 import { eventually, isAlive, processesMatching } from "./support/processes.js";
 
 const fast: SupervisionPolicy = { backoff: { initialMs: 5, maxMs: 20, jitter: false } };
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
 const ok: MockStep[] = [{ turn: "recovered" }];
-
-async function collect(events: AsyncGenerator<ThreadEvent>) {
-  const seen: ThreadEvent[] = [];
-  try {
-    for await (const event of events) seen.push(event);
-    return { seen };
-  } catch (error) {
-    return { seen, error };
-  }
-}
 
 describe("restarting failed attempts", () => {
   const crashes: Array<[string, MockStep[]]> = [

@@ -1,14 +1,16 @@
-import { assign, fromCallback, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
-import { decideRestart, type RestartDecision } from "../supervision/restart-decision.js";
+import { assign, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
-import {
-  RestartLimitError,
-  ShutdownError,
-  TurnTimeoutError,
-  type CodexError,
-} from "../types/errors.js";
+import type { CodexError, ShutdownError } from "../types/errors.js";
 import { execMachine, type ExecOutcome } from "./exec.machine.js";
 import { execInputOf } from "./exec-input.js";
+import {
+  afterFailure,
+  deadlineLogic,
+  settle,
+  shutdownError,
+  stopErrorOf,
+  type ThreadContext,
+} from "./thread-turn.js";
 
 /** Events a thread actor takes: from its `Thread`, from the Codex root, and from its timers. */
 export type ThreadMachineEvent =
@@ -26,45 +28,6 @@ export type ThreadToRootEvent =
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release" }
   | { type: "turn.failed"; error: CodexError };
-
-/** A thread actor's context: its mailbox and the supervision state of the turn in hand. */
-export type ThreadContext = {
-  settings: ThreadSettings;
-  threadId: string | null;
-  queue: TurnJob[];
-  current: TurnJob | null;
-  /** Attempts made for the turn in hand. */
-  attempt: number;
-  failures: CodexError[];
-  restartTimes: number[];
-  /** Restarts over the thread's life. */
-  restarts: number;
-  decision: RestartDecision | null;
-  /** The error the turn in hand ends with, once decided. */
-  finalError: CodexError | null;
-  /** Why the attempt in hand is being stopped (cancel, deadline, shutdown), if it is. */
-  stopError: CodexError | null;
-  shuttingDown: boolean;
-};
-
-/** Fires `turn.deadline` after the turn's `timeoutMs`, if it has one. */
-const deadlineLogic = fromCallback<ThreadMachineEvent, { timeoutMs?: number }>(
-  ({ input, sendBack }) => {
-    const { timeoutMs } = input;
-    if (timeoutMs === undefined) return;
-    const timer = setTimeout(() => sendBack({ type: "turn.deadline", timeoutMs }), timeoutMs);
-    return () => clearTimeout(timer);
-  },
-);
-
-const settle = (context: ThreadContext, error: CodexError | null) =>
-  context.current?.sink.settle(
-    error
-      ? { status: "failed", attempts: context.attempt, error }
-      : { status: "completed", attempts: context.attempt },
-  );
-
-const shutdownError = () => new ShutdownError();
 
 /**
  * A thread as a supervisor: a mailbox that runs its turns one at a time in call order, each
@@ -273,47 +236,3 @@ export const threadMachine = setup({
 
 /** A thread actor. */
 export type ThreadActorRef = ActorRefFrom<typeof threadMachine>;
-
-/** The stop a cancel, deadline or kill asks for, as the error the turn ends with. */
-function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
-  if (event.type === "thread.cancel") return event.error;
-  if (event.type === "turn.deadline") return new TurnTimeoutError(event.timeoutMs);
-  if (event.type === "thread.kill") {
-    return new ShutdownError("The Codex shut down; the running turn was stopped.");
-  }
-  return null;
-}
-
-/** What a failed attempt changes: the failures, the thread id, and the restart decision. */
-function afterFailure(context: ThreadContext, output: ExecOutcome): Partial<ThreadContext> {
-  const error = output.error!;
-  const failures = [...context.failures, error];
-  const now = Date.now();
-  const decision = decideRestart({
-    policy: context.shuttingDown ? false : context.settings.policy,
-    error,
-    sideEffect: output.sideEffect,
-    restartTimes: context.restartTimes,
-    now,
-    random: Math.random(),
-  });
-  const threadId = output.threadId ?? context.threadId;
-  if (decision.restart) {
-    return {
-      failures,
-      threadId,
-      decision,
-      restartTimes: [...context.restartTimes, now],
-      restarts: context.restarts + 1,
-    };
-  }
-  let finalError: CodexError = error;
-  if (decision.limitExceeded && context.settings.policy) {
-    const { maxRestarts, withinMs } = context.settings.policy;
-    finalError = new RestartLimitError(failures, maxRestarts, withinMs);
-  } else if (context.settings.policy && !context.shuttingDown) {
-    error.notRetried = decision.reason;
-    if (output.sideEffect) error.message += ` (not restarted: ${decision.reason})`;
-  }
-  return { failures, threadId, decision, finalError };
-}
