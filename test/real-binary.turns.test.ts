@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Codex, type ThreadEvent } from "../src/index.js";
@@ -113,10 +113,15 @@ describe("run() on the real codex binary", () => {
   });
 
   it("sends the output schema as text.format, returns typed output and removes the schema file", async () => {
-    const schemaDirs = () =>
-      readdirSync(tmpdir()).filter((name) => name.startsWith("codex-output-schema-"));
-    const before = new Set(schemaDirs());
     rig = await realCodex([reply(message('{"answer":42}'))]);
+    const argvs: string[][] = [];
+    const codex = rig.makeCodex({
+      inspect: (event) => {
+        const context = (event as { snapshot?: { context?: { process?: { argv?: string[] } } } })
+          .snapshot?.context;
+        if (context?.process?.argv) argvs.push(context.process.argv);
+      },
+    });
     const outputSchema = {
       type: "object",
       properties: { answer: { type: "number" } },
@@ -124,12 +129,17 @@ describe("run() on the real codex binary", () => {
       additionalProperties: false,
     };
 
-    const turn = await threadIn(rig).run<{ answer: number }>("Answer in JSON", { outputSchema });
+    const turn = await codex
+      .startThread({ model: MODEL, skipGitRepoCheck: true, workingDirectory: rig.workdir })
+      .run<{ answer: number }>("Answer in JSON", { outputSchema });
 
     expect(turn.output).toEqual({ answer: 42 });
     const format = (rig.standIn.requests[0]!.body.text as { format?: { schema?: unknown } }).format;
     expect(format?.schema).toEqual(outputSchema);
-    expect(schemaDirs().filter((name) => !before.has(name))).toEqual([]);
+    const argv = argvs[0]!;
+    const schemaPath = argv[argv.indexOf("--output-schema") + 1]!;
+    expect(schemaPath).toMatch(/codex-output-schema-.*schema\.json$/);
+    expect(existsSync(path.dirname(schemaPath))).toBe(false);
   });
 
   it("rejects outside a git repository without skipGitRepoCheck, with the binary's message", async () => {
