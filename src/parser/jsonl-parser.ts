@@ -10,6 +10,7 @@ export type ParsedChunk = {
 };
 
 const EXCERPT_LENGTH = 120;
+const OPEN_BRACE = 0x7b;
 
 /**
  * Turns the bytes of `codex exec --experimental-json` into events, with no I/O: lines may be split
@@ -65,7 +66,8 @@ export class JsonlParser {
 
   private parseLine(line: string, events: ThreadEvent[]): ProtocolError | undefined {
     this.lineNumber += 1;
-    if (line.length === 0 || line.trim().length === 0) return undefined;
+    // The common case, a line starting with `{`, skips the blank-line test.
+    if (line.charCodeAt(0) !== OPEN_BRACE && line.trim().length === 0) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(line);
