@@ -280,6 +280,18 @@ describe("failures before any process starts", () => {
     );
   });
 
+  it("an abort sent while the spawn fails still rejects with AbortError", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-noexec-"));
+    const file = path.join(dir, "codex");
+    writeFileSync(file, "not executable", { mode: 0o644 });
+    const controller = new AbortController();
+    const turn = new Codex({ codexPathOverride: file, supervision: false })
+      .startThread()
+      .run("hi", { signal: controller.signal });
+    controller.abort();
+    await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("a binary that cannot be executed rejects with SpawnError", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-noexec-"));
     const file = path.join(dir, "codex");

@@ -118,10 +118,10 @@ export const execMachine = setup({
       invoke: { id: "process", src: "codexProcess", input: ({ context }) => context.process },
       initial: "spawning",
       on: {
-        "codex.spawnFailed": {
-          target: "failed",
-          actions: assign({ error: ({ event }) => event.error }),
-        },
+        "codex.spawnFailed": [
+          { guard: "aborted", target: "aborted" },
+          { target: "failed", actions: assign({ error: ({ event }) => event.error }) },
+        ],
         "codex.exited": [
           { guard: "aborted", target: "aborted" },
           { guard: "endedEarly", target: "failed" },
