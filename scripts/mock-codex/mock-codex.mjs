@@ -24,7 +24,7 @@ if (process.env.MOCK_CODEX_RECORD) {
   );
 }
 for (const step of stepsOfThisRun()) await run(step);
-process.exit(0);
+exitAfterFlush(0);
 
 function stepsOfThisRun() {
   const scenario = JSON.parse(process.env.MOCK_CODEX_SCENARIO ?? '[{"turn":"ok"}]');
@@ -63,7 +63,7 @@ async function run(step) {
   else if ("flood" in step) await flood(step.flood);
   else if ("spawn" in step) spawnChild(step.spawn);
   else if ("hang" in step) await new Promise(() => setInterval(() => {}, 1 << 30));
-  else if ("exit" in step) process.exit(step.exit);
+  else if ("exit" in step) await exitAfterFlush(step.exit);
   else if ("signal" in step) process.kill(process.pid, step.signal);
   else throw new Error(`mock-codex: unknown step ${JSON.stringify(step)}`);
 }
@@ -93,6 +93,12 @@ function spawnChild([command, ...args]) {
   if (process.env.MOCK_CODEX_RECORD) {
     appendFileSync(process.env.MOCK_CODEX_RECORD, JSON.stringify({ spawned: child.pid }) + "\n");
   }
+}
+
+// Exits once everything written so far has reached the pipe (process.exit alone drops it).
+function exitAfterFlush(code) {
+  process.stdout.write("", () => process.exit(code));
+  return new Promise(() => {});
 }
 
 function emit(event) {

@@ -5,7 +5,7 @@ import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/err
 import type { ThreadEvent } from "../types/events.js";
 import type { FlowControl } from "./flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
-import { killTree, signalGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { signalGroup, signalTree, trackGroup, untrackGroup } from "./process-group.js";
 import { StderrTail } from "./stderr-tail.js";
 
 /** What the process actor needs to start one turn's codex process. */
@@ -68,6 +68,8 @@ export const codexProcessLogic = fromCallback<
   };
   const stderr = new StderrTail();
   let stopping = false;
+  /** Descendants found when the kill began: codex runs commands in sessions of their own. */
+  let doomed: number[] = [];
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
 
@@ -105,9 +107,9 @@ export const codexProcessLogic = fromCallback<
     stopping = true;
     clearTimeout(idleTimer);
     child.stdout?.resume();
-    signalGroup(pid, "SIGTERM");
+    doomed = signalTree(pid, "SIGTERM");
     const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    killTimer = setTimeout(() => killTree(pid), graceMs);
+    killTimer = setTimeout(() => (doomed = signalTree(pid, "SIGKILL", doomed)), graceMs);
   };
 
   void child.then((result) => {
@@ -118,7 +120,8 @@ export const codexProcessLogic = fromCallback<
       send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
       return;
     }
-    signalGroup(pid, "SIGKILL");
+    if (stopping) signalTree(pid, "SIGKILL", doomed);
+    else signalGroup(pid, "SIGKILL");
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();

@@ -23,18 +23,29 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** Kills the group led by `pid` and every descendant of `pid`, at once. */
-export function killTree(pid: number): void {
-  const descendants = descendantsOf(pid, { readdirSync, readFileSync, execFileSync });
-  signalGroup(pid, "SIGKILL");
-  for (const descendant of descendants) {
-    signalGroup(descendant, "SIGKILL");
+/**
+ * Signals the group led by `pid`, every descendant of `pid` and the groups they lead, plus the
+ * `known` pids found earlier (descendants that codex's exit has orphaned). Returns them all.
+ */
+export function signalTree(
+  pid: number,
+  signal: NodeJS.Signals,
+  known: readonly number[] = [],
+): number[] {
+  const tree = new Set([
+    ...known,
+    ...descendantsOf(pid, { readdirSync, readFileSync, execFileSync }),
+  ]);
+  signalGroup(pid, signal);
+  for (const member of tree) {
+    signalGroup(member, signal);
     try {
-      process.kill(descendant, "SIGKILL");
+      process.kill(member, signal);
     } catch {
       // already gone
     }
   }
+  return [...tree];
 }
 
 /** Remembers a live group, to be killed if the host exits before it ends. */
