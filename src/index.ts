@@ -1,6 +1,15 @@
-/** codex-actors: the official Codex SDK's API, with every turn an xstate actor. */
+/** codex-actors: the official Codex SDK's API, with every turn an xstate actor under supervision. */
 export { Codex } from "./codex.js";
 export { Thread } from "./thread.js";
+export { codexMachine, type CodexActorRef, type CodexContext } from "./machines/codex.machine.js";
+export {
+  threadMachine,
+  type ThreadActorRef,
+  type ThreadMachineEvent,
+} from "./machines/thread.machine.js";
+export type { ThreadContext } from "./machines/thread-turn.js";
 export { execMachine, type ExecOutcome, type ExecContext } from "./machines/exec.machine.js";
 export { JsonlParser, type ParsedChunk } from "./parser/jsonl-parser.js";
+export { DEFAULT_POLICY, type ResolvedPolicy } from "./supervision/policy.js";
+export type { CodexTreeSnapshot, ThreadTreeSnapshot } from "./supervision/snapshot-tree.js";
 export * from "./types/index.js";

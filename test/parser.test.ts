@@ -238,6 +238,22 @@ describe("event normalisation", () => {
     expect(parseChunks([jsonl([event])]).events).toEqual([event]);
   });
 
+  it("reports a running command's exit_code null as absent, as the official types have it", () => {
+    const running = {
+      type: "item.started",
+      item: {
+        id: "c",
+        type: "command_execution",
+        command: "ls",
+        exit_code: null,
+        status: "in_progress",
+      },
+    };
+    const [event] = parseChunks([jsonl([running])]).events;
+    expect(event).toMatchObject({ item: { id: "c", status: "in_progress" } });
+    expect((event as { item: { exit_code?: unknown } }).item.exit_code).toBeUndefined();
+  });
+
   it("keeps a complete turn.completed usage as it is", () => {
     expect(parseChunks([jsonl([TURN_COMPLETED])]).events).toEqual([TURN_COMPLETED]);
   });

@@ -8,8 +8,16 @@ const USAGE_FIELDS: readonly (keyof Usage)[] = [
   "reasoning_output_tokens",
 ];
 
-/** Fills what older or newer codex versions leave out, so every `Usage` has all five fields. */
+/**
+ * Fills what codex versions leave out, so every `Usage` has all five fields, and reports a
+ * running command's `exit_code: null` as absent, as the official types have it.
+ */
 export function normalizeEvent(event: ThreadEvent): ThreadEvent {
+  if (event.type === "item.started" || event.type === "item.updated") {
+    const item = event.item as { exit_code?: number | null };
+    if (item?.exit_code === null) item.exit_code = undefined;
+    return event;
+  }
   if (event.type === "turn.completed") {
     const usage = (event.usage ?? {}) as Partial<Usage>;
     for (const field of USAGE_FIELDS) {

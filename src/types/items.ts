@@ -15,8 +15,8 @@ export type CommandExecutionItem = {
   command: string;
   /** Aggregated stdout and stderr captured while the command was running. */
   aggregated_output: string;
-  /** Set when the command exits; omitted or `null` while still running. */
-  exit_code?: number | null;
+  /** Set when the command exits; omitted while still running. */
+  exit_code?: number;
   /** Current status of the command execution. */
   status: CommandExecutionStatus;
 };
