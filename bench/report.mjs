@@ -2,7 +2,7 @@
 import { cpus } from "node:os";
 
 // The whole document, from the sections the scenarios returned.
-export function renderReport(sections, { command, options, startedAt, elapsedMs }) {
+export function renderReport(sections, { command, options, startedAt, elapsedMs, analysis }) {
   const lines = [
     "# Benchmarks",
     "",
@@ -25,6 +25,7 @@ export function renderReport(sections, { command, options, startedAt, elapsedMs 
   }
   const notes = sections.flatMap((section) => section.notes ?? []);
   if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((note) => `- ${note}`));
+  if (analysis) lines.push("", analysis.trim());
   return `${lines.join("\n")}\n`;
 }
 

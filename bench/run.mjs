@@ -1,6 +1,14 @@
 // The benchmark entry point: `node bench/run.mjs [--quick] [--events N …]` (after `npm run build`).
 // Runs the scenarios, prints the markdown table, and writes it to docs/BENCHMARKS.md.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -25,6 +33,7 @@ const SCENARIOS = {
   6: concurrency,
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ANALYSIS = fileURLToPath(new URL("./analysis.md", import.meta.url));
 const FAKE_CLI = fileURLToPath(new URL("./fake-cli/", import.meta.url));
 
 const options = parseOptions(process.argv.slice(2));
@@ -48,6 +57,7 @@ try {
     options,
     startedAt,
     elapsedMs: performance.now() - started,
+    analysis: readFileSync(ANALYSIS, "utf8"),
   });
   process.stdout.write(`\n${report}`);
   if (options.out) {
