@@ -329,6 +329,23 @@ describe("the Codex root", () => {
     rig.close();
   });
 
+  it("hands every actor of the tree (root, thread, exec, process) to the inspector", async () => {
+    const seen = new Set<string>();
+    const rig = mockCodex([{ turn: "ok" }], {
+      inspect: (event) => {
+        if (event.type === "@xstate.actor") {
+          const logic = event.actorRef.src;
+          seen.add(
+            typeof logic === "string" ? logic : ((logic as { id?: string }).id ?? "callback"),
+          );
+        }
+      },
+    });
+    await rig.codex.startThread().run("hi");
+    expect([...seen]).toEqual(expect.arrayContaining(["codex", "thread", "exec", "codexProcess"]));
+    rig.close();
+  });
+
   it("shows the actor tree as plain JSON", async () => {
     const rig = mockCodex([...started, { hang: true }]);
     const thread = rig.codex.startThread();
