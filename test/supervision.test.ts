@@ -334,10 +334,8 @@ describe("the Codex root", () => {
     const rig = mockCodex([{ turn: "ok" }], {
       inspect: (event) => {
         if (event.type === "@xstate.actor") {
-          const logic = event.actorRef.src;
-          seen.add(
-            typeof logic === "string" ? logic : ((logic as { id?: string }).id ?? "callback"),
-          );
+          const logic = (event.actorRef as unknown as { src: string | { id?: string } }).src;
+          seen.add(typeof logic === "string" ? logic : (logic.id ?? "callback"));
         }
       },
     });
