@@ -3,7 +3,7 @@ import type { CodexRuntime } from "./codex-runtime.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
-import { streamTurn } from "./turn/stream-turn.js";
+import { TurnEvents } from "./turn/turn-events.js";
 import { CodexExitError } from "./types/errors.js";
 import type { ThreadEvent, Usage } from "./types/events.js";
 import type { ThreadItem } from "./types/items.js";
@@ -80,7 +80,7 @@ export class Thread {
   }
 
   private events(input: Input, turn: TurnOptions): AsyncGenerator<ThreadEvent, TurnResult> {
-    return streamTurn({
+    return new TurnEvents({
       thread: this.actor,
       binary: this.runtime.binary(),
       input,

@@ -5,7 +5,7 @@ import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/err
 import type { ThreadEvent } from "../types/events.js";
 import type { FlowControl } from "./flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
-import { signalGroup, signalTree, trackGroup, untrackGroup } from "./process-group.js";
+import { signalGroup, signalTree, trackGroup, untrackGroup, whenGone } from "./process-group.js";
 import { StderrTail } from "./stderr-tail.js";
 
 /** What the process actor needs to start one turn's codex process. */
@@ -37,6 +37,7 @@ export type CodexProcessEvent =
 export type CodexProcessCommand = { type: "codex.kill" };
 
 const DEFAULT_KILL_GRACE_MS = 2_000;
+const LEFTOVER_WAIT_MS = 1_000;
 
 /**
  * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
@@ -112,7 +113,7 @@ export const codexProcessLogic = fromCallback<
     killTimer = setTimeout(() => (doomed = signalTree(pid, "SIGKILL", doomed)), graceMs);
   };
 
-  void child.then((result) => {
+  void child.then(async (result) => {
     exited = true;
     clearTimeout(killTimer);
     clearTimeout(idleTimer);
@@ -120,8 +121,11 @@ export const codexProcessLogic = fromCallback<
       send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
       return;
     }
-    if (stopping) signalTree(pid, "SIGKILL", doomed);
-    else signalGroup(pid, "SIGKILL");
+    // Whatever codex left behind dies now, and the attempt ends only once it is gone.
+    const leftovers = stopping ? signalTree(pid, "SIGKILL", doomed) : [];
+    if (signalGroup(pid, "SIGKILL") || leftovers.length > 0) {
+      await whenGone([...leftovers, -pid], LEFTOVER_WAIT_MS);
+    }
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();

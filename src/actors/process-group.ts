@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { descendantsOf } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
@@ -46,6 +46,56 @@ export function signalTree(
     }
   }
   return [...tree];
+}
+
+/**
+ * Whether `pid` still runs, or for a negative `pid` whether its group still has a member that
+ * runs: a zombie (dead, not yet reaped) counts as gone.
+ */
+export function isRunning(pid: number): boolean {
+  if (pid < 0) return groupMembers(-pid).some(isRunning);
+  if (!existsSync("/proc/self/stat")) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of the processes in group `pgid` (from /proc; on other systems the leader only). */
+function groupMembers(pgid: number): number[] {
+  if (!existsSync("/proc/self/stat")) return [pgid];
+  const members: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid) members.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return members;
+}
+
+/**
+ * Resolves once none of `pids` runs any more, or after `timeoutMs`: a signal is delivered
+ * asynchronously, so a turn settles only when what it killed is really gone.
+ */
+export async function whenGone(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isRunning) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Remembers a live group, to be killed if the host exits before it ends. */

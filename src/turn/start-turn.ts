@@ -1,0 +1,84 @@
+import { FlowControl } from "../actors/flow-control.js";
+import { writeOutputSchemaFile } from "../actors/output-schema-file.js";
+import type { CodexBinary } from "../exec/codex-binary.js";
+import { normalizeInput } from "../exec/input.js";
+import type { ThreadActorRef } from "../machines/thread.machine.js";
+import type { TurnResult } from "../supervision/turn-job.js";
+import { AbortError } from "../types/errors.js";
+import type { ThreadEvent } from "../types/events.js";
+import type { Input, TurnOptions } from "../types/options.js";
+import { EventQueue } from "./event-queue.js";
+
+/** One turn to hand to a thread actor. */
+export type TurnRequest = {
+  thread: ThreadActorRef;
+  binary: CodexBinary;
+  input: Input;
+  turn: TurnOptions;
+  /** Called when the stream reports the thread's id. */
+  onThreadId: (id: string) => void;
+};
+
+/** A turn in its thread's mailbox: its events as they come, and how to end it. */
+export type StartedTurn = {
+  queue: EventQueue<ThreadEvent>;
+  /**
+   * Ends the turn: cancels it if it is still running (the consumer left), waits until its
+   * processes are gone, removes the schema file, and returns how it ended.
+   */
+  end: () => Promise<TurnResult>;
+};
+
+let nextJobId = 0;
+
+/** Writes the schema file and puts the turn in its thread's mailbox. */
+export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
+  const { signal, outputSchema } = request.turn;
+  if (signal?.aborted) throw abortErrorOf(signal);
+  const { prompt, images } = normalizeInput(request.input);
+  const schemaFile =
+    outputSchema === undefined ? undefined : await writeOutputSchemaFile(outputSchema as object);
+  const queue = new EventQueue<ThreadEvent>(new FlowControl());
+  const id = ++nextJobId;
+  let result: TurnResult | undefined;
+  const settled = new Promise<TurnResult>((resolve) => {
+    const settle = (outcome: TurnResult) => {
+      result = outcome;
+      queue.end();
+      resolve(outcome);
+    };
+    const sink = {
+      flow: queue.flow,
+      deliver: (events: ThreadEvent[]) => queue.push(events),
+      settle,
+    };
+    const job = { id, binary: request.binary, prompt, images, options: request.turn, sink };
+    request.thread.send({
+      type: "thread.enqueue",
+      job: { ...job, outputSchemaPath: schemaFile?.path },
+    });
+  });
+  const cancel = (error: AbortError) => {
+    if (!result) request.thread.send({ type: "thread.cancel", jobId: id, error });
+  };
+  const onSignal = () => cancel(abortErrorOf(signal!));
+  signal?.addEventListener("abort", onSignal, { once: true });
+  return {
+    queue,
+    end: async () => {
+      signal?.removeEventListener("abort", onSignal);
+      cancel(new AbortError("The consumer stopped reading the turn's events."));
+      try {
+        return await settled;
+      } finally {
+        await schemaFile?.remove();
+      }
+    },
+  };
+}
+
+function abortErrorOf(signal: AbortSignal): AbortError {
+  const reason: unknown = signal.reason;
+  const detail = reason instanceof Error ? `: ${reason.message}` : "";
+  return new AbortError(`The turn was aborted by its signal${detail}.`, { cause: reason });
+}
