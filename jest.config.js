@@ -6,4 +6,5 @@ export default {
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }] },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30_000,
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.mjs"],
 };

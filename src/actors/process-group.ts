@@ -52,7 +52,7 @@ export function signalTree(
  * Whether `pid` still runs, or for a negative `pid` whether its group still has a member that
  * runs: a zombie (dead, not yet reaped) counts as gone.
  */
-export function isRunning(pid: number): boolean {
+function isRunning(pid: number): boolean {
   if (pid < 0) return groupMembers(-pid).some(isRunning);
   if (!existsSync("/proc/self/stat")) {
     try {
