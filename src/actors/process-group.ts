@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { descendantsOf } from "./process-tree.js";
+import { existsSync, readFileSync } from "node:fs";
+import { descendantsOf, runningGroupMembers } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
 /**
@@ -32,10 +31,7 @@ export function signalTree(
   signal: NodeJS.Signals,
   known: readonly number[] = [],
 ): number[] {
-  const tree = new Set([
-    ...known,
-    ...descendantsOf(pid, { readdirSync, readFileSync, execFileSync }),
-  ]);
+  const tree = new Set([...known, ...descendantsOf(pid)]);
   signalGroup(pid, signal);
   for (const member of tree) {
     signalGroup(member, signal);
@@ -53,7 +49,7 @@ export function signalTree(
  * runs: a zombie (dead, not yet reaped) counts as gone.
  */
 function isRunning(pid: number): boolean {
-  if (pid < 0) return groupMembers(-pid).some(isRunning);
+  if (pid < 0) return runningGroupMembers(-pid).length > 0;
   if (!existsSync("/proc/self/stat")) {
     try {
       process.kill(pid, 0);
@@ -68,23 +64,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Pids of the processes in group `pgid` (from /proc; on other systems the leader only). */
-function groupMembers(pgid: number): number[] {
-  if (!existsSync("/proc/self/stat")) return [pgid];
-  const members: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) members.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return members;
 }
 
 /**

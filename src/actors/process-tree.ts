@@ -1,43 +1,46 @@
-import type { execFileSync as ExecFileSync } from "node:child_process";
-import type { readdirSync as ReaddirSync, readFileSync as ReadFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
-/** The system calls `descendantsOf` needs, passed in so the function also runs inside the sentinel. */
-export type ProcessTreeIo = {
-  readdirSync: typeof ReaddirSync;
-  readFileSync: typeof ReadFileSync;
-  execFileSync: typeof ExecFileSync;
-};
+/** One row of the process table. */
+type ProcessRow = { pid: number; ppid: number; pgrp: number; zombie: boolean };
 
-/**
- * Every live descendant of `root` (children, grandchildren, ...), read from /proc, or from `ps`
- * where there is no /proc. codex starts its commands in sessions of their own, so killing its
- * process group is not enough: its tree is. Self-contained: it is also serialised into the sentinel.
- */
-export function descendantsOf(root: number, io: ProcessTreeIo): number[] {
-  const children = new Map<number, number[]>();
-  const add = (pid: number, ppid: number) => {
-    const list = children.get(ppid);
-    if (list) list.push(pid);
-    else children.set(ppid, [pid]);
-  };
-  try {
-    for (const entry of io.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = io.readFileSync(`/proc/${entry}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        add(Number(entry), Number(fields[1]));
-      } catch {
-        // the process ended while we looked
-      }
-    }
-  } catch {
-    const table = io.execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
-    for (const line of table.trim().split("\n")) {
-      const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-      if (pid && ppid !== undefined) add(pid, ppid);
+/** Every process: from /proc where there is one, else from `ps` (without groups or states). */
+function processTable(): ProcessRow[] {
+  if (!existsSync("/proc/self/stat")) {
+    const table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    return table
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/).map(Number))
+      .map(([pid = 0, ppid = 0]) => ({ pid, ppid, pgrp: pid, zombie: false }));
+  }
+  const rows: ProcessRow[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      rows.push({
+        pid: Number(entry),
+        ppid: Number(ppid),
+        pgrp: Number(pgrp),
+        zombie: state === "Z",
+      });
+    } catch {
+      // the process ended while we looked
     }
   }
+  return rows;
+}
+
+/**
+ * Every live descendant of `root` (children, grandchildren, ...). codex starts its commands in
+ * sessions of their own, so killing its process group is not enough: its tree is.
+ */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of processTable())
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const found: number[] = [];
   const pending = [root];
   while (pending.length > 0) {
@@ -47,4 +50,11 @@ export function descendantsOf(root: number, io: ProcessTreeIo): number[] {
     }
   }
   return found;
+}
+
+/** Pids of the running (not zombie) processes in group `pgid`. */
+export function runningGroupMembers(pgid: number): number[] {
+  return processTable()
+    .filter((row) => row.pgrp === pgid && !row.zombie)
+    .map((row) => row.pid);
 }

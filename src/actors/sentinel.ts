@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { descendantsOf } from "./process-tree.js";
 
 /**
- * The sentinel: a tiny detached process holding a lifeline pipe from the host. The host tells it
- * which codex process groups are alive; if the host dies, even by SIGKILL, the pipe closes and
- * the sentinel kills those groups and every descendant (SIGTERM, then SIGKILL 500 ms later).
- * It holds no handle in the host: an idle host exits as if it were not there.
+ * The sentinel: a tiny detached `sh` process holding a lifeline pipe from the host. The host
+ * tells it which codex process groups are alive; if the host dies, even by SIGKILL, the pipe
+ * closes and the sentinel kills those groups, every descendant and the groups they lead
+ * (SIGTERM, then SIGKILL a second later). It holds no handle in the host, so an idle host exits
+ * as if it were not there, and `sh` starts in a millisecond, so it costs a turn nothing.
  */
 let sentinel: ChildProcess | undefined;
 
@@ -27,8 +27,7 @@ function tell(line: string): void {
 }
 
 function startSentinel(): ChildProcess {
-  const script = `(${sentinelMain.toString()})(${descendantsOf.toString()});`;
-  const child = spawn(process.execPath, ["-e", script], {
+  const child = spawn("/bin/sh", ["-c", SENTINEL_SCRIPT], {
     detached: true,
     stdio: ["pipe", "ignore", "ignore"],
   });
@@ -38,45 +37,43 @@ function startSentinel(): ChildProcess {
   return child;
 }
 
-/** The sentinel's program (runs as CommonJS under `node -e`, given `descendantsOf`). */
-function sentinelMain(descendants: typeof descendantsOf): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const io = { ...require("node:fs"), ...require("node:child_process") };
-  const groups = new Set<number>();
-  let pending = "";
-  process.stdin.setEncoding("utf8");
-  process.stdin.on("data", (chunk: string) => {
-    pending += chunk;
-    for (let newline = pending.indexOf("\n"); newline >= 0; newline = pending.indexOf("\n")) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.startsWith("+")) groups.add(Number(line.slice(1)));
-      else groups.delete(Number(line.slice(1)));
-    }
-  });
-  const reap = () => {
-    const doomed = new Set<number>();
-    for (const pid of groups) {
-      doomed.add(pid);
-      for (const descendant of descendants(pid, io)) doomed.add(descendant);
-    }
-    const signal = (name: NodeJS.Signals) => {
-      for (const pid of doomed) {
-        for (const target of [-pid, pid]) {
-          try {
-            process.kill(target, name);
-          } catch {
-            // already gone
-          }
-        }
-      }
-    };
-    signal("SIGTERM");
-    setTimeout(() => {
-      signal("SIGKILL");
-      process.exit(0);
-    }, 500);
-  };
-  process.stdin.on("end", reap);
-  process.stdin.on("error", reap);
-}
+/** Prints "pid ppid" for every process: from /proc where there is one, else from `ps`. */
+const PROCESS_TABLE = `
+table() {
+  if [ -r /proc/self/stat ]; then
+    cat /proc/[0-9]*/stat 2>/dev/null | awk '{
+      pid = $1; rest = $0
+      while ((at = index(rest, ") ")) > 0) rest = substr(rest, at + 2)
+      split(rest, field, " "); print pid, field[2]
+    }'
+  else
+    ps -A -o pid= -o ppid=
+  fi
+}`;
+
+/** Reads +pid / -pid lines until the host's end of the pipe closes, then reaps. */
+const SENTINEL_SCRIPT = `
+${PROCESS_TABLE}
+groups=" "
+while IFS= read -r line; do
+  case $line in
+    +*) groups="$groups\${line#+} " ;;
+    -*) pid=\${line#-}
+        case $groups in *" $pid "*) groups="\${groups%% $pid *} \${groups#* $pid }" ;; esac ;;
+  esac
+done
+case $groups in *[0-9]*) ;; *) exit 0 ;; esac
+doomed=$(table | awk -v roots="$groups" '
+  { parent[$1] = $2 }
+  END {
+    n = split(roots, root, " "); for (i = 1; i <= n; i++) keep[root[i]] = 1
+    do { changed = 0
+      for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 }
+    } while (changed)
+    for (p in keep) print p
+  }')
+signal() { for p in $doomed; do kill -s "$1" -- "-$p" 2>/dev/null; kill -s "$1" "$p" 2>/dev/null; done; }
+signal TERM
+sleep 1
+signal KILL
+`;
