@@ -53,7 +53,7 @@ function liveChildren(pid) {
 
 function isSentinel(pid) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sentinelMain");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("codex-actors sentinel");
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 // The command line: `--quick` for tiny sizes (CI), size flags to override either preset.
 
 const FULL = {
-  runs: 5,
-  warmup: 1,
+  runs: 9,
+  warmup: 2,
   events: 100_000,
   bigItems: 200,
   bigItemMb: 1,

@@ -52,7 +52,7 @@ table() {
 }`;
 
 /** Reads +pid / -pid lines until the host's end of the pipe closes, then reaps. */
-const SENTINEL_SCRIPT = `
+const SENTINEL_SCRIPT = `# codex-actors sentinel
 ${PROCESS_TABLE}
 groups=" "
 while IFS= read -r line; do
