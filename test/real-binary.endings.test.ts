@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
-import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
+import { realCodex, type RealCodexRig } from "./support/real-codex.js";
 
 let rig: RealCodexRig;
 afterEach(async () => rig?.close());
@@ -13,12 +13,7 @@ const sleeper = (seconds: string) => `sleep ${seconds}`;
 async function breakWhileCommandRuns(seconds: string) {
   const recorder = pidRecorder();
   rig = await realCodex([reply(shellCommand(sleeper(seconds))), reply(message("never reached"))]);
-  const thread = rig.makeCodex({ inspect: recorder.inspect }).startThread({
-    model: MODEL,
-    skipGitRepoCheck: true,
-    workingDirectory: rig.workdir,
-    sandboxMode: "danger-full-access",
-  });
+  const thread = rig.startThread(rig.makeCodex({ inspect: recorder.inspect }));
   const { events } = await thread.runStreamed("run it");
   for await (const event of events) {
     if (event.type === "item.started" && event.item.type === "command_execution") {
@@ -38,12 +33,7 @@ describe("ending a real turn early", () => {
     const recorder = pidRecorder();
     rig = await realCodex([reply(shellCommand(sleeper("301.5"))), reply(message("never reached"))]);
     const controller = new AbortController();
-    const thread = rig.makeCodex({ inspect: recorder.inspect }).startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      sandboxMode: "danger-full-access",
-    });
+    const thread = rig.startThread(rig.makeCodex({ inspect: recorder.inspect }));
     const turn = thread.run("run it", { signal: controller.signal });
     await eventually(
       () => processesMatching(sleeper("301.5")).length > 0,

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { hang, httpError, message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
-import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
+import { realCodex, type RealCodexRig } from "./support/real-codex.js";
 
 const HOST = fileURLToPath(new URL("./fixtures/host.mjs", import.meta.url));
 const fast = { backoff: { initialMs: 10, jitter: false } };
@@ -12,20 +12,12 @@ const fast = { backoff: { initialMs: 10, jitter: false } };
 let rig: RealCodexRig;
 afterEach(async () => rig?.close());
 
-const threadOf = (codex = rig.codex) =>
-  codex.startThread({
-    model: MODEL,
-    skipGitRepoCheck: true,
-    workingDirectory: rig.workdir,
-    sandboxMode: "danger-full-access",
-  });
-
 describe("supervision on the real codex binary", () => {
   it("restarts through two HTTP 500s and succeeds on the third attempt", async () => {
     rig = await realCodex([httpError(500), httpError(500), reply(message("third time lucky"))], {
       supervision: fast,
     });
-    const thread = threadOf();
+    const thread = rig.startThread();
     const turn = await thread.run("hi");
     expect(turn.finalResponse).toBe("third time lucky");
     expect(turn.attempts).toBe(3);
@@ -38,7 +30,7 @@ describe("supervision on the real codex binary", () => {
     rig = await realCodex([httpError(401, "Incorrect API key provided"), reply(message("never"))], {
       supervision: fast,
     });
-    await expect(threadOf().run("hi")).rejects.toMatchObject({
+    await expect(rig.startThread().run("hi")).rejects.toMatchObject({
       name: "TurnFailedError",
       message: expect.stringContaining("Incorrect API key provided"),
       notRetried: "the failure is not transient",
@@ -49,7 +41,7 @@ describe("supervision on the real codex binary", () => {
   it("kills an attempt whose model hangs after idleTimeoutMs and succeeds on the restart", async () => {
     rig = await realCodex([hang(), reply(message("awake again"))], { supervision: fast });
     const recorder = pidRecorder();
-    const thread = threadOf(rig.makeCodex({ supervision: fast, inspect: recorder.inspect }));
+    const thread = rig.startThread(rig.makeCodex({ supervision: fast, inspect: recorder.inspect }));
     const turn = await thread.run("hi", { idleTimeoutMs: 1_500 });
     expect(turn.finalResponse).toBe("awake again");
     expect(turn.attempts).toBe(2);
@@ -64,7 +56,8 @@ describe("supervision on the real codex binary", () => {
     const recorder = pidRecorder();
     const codex = rig.makeCodex({ inspect: recorder.inspect });
     const turns = [0, 1, 2].map(() =>
-      threadOf(codex)
+      rig
+        .startThread(codex)
         .run("run it")
         .catch((e: unknown) => e),
     );

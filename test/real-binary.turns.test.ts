@@ -19,18 +19,10 @@ afterEach(async () => rig?.close());
 const inputOf = (rig: RealCodexRig, index: number) =>
   JSON.stringify(rig.standIn.requests[index]?.body.input);
 
-const threadIn = (rig: RealCodexRig) =>
-  rig.codex.startThread({
-    model: MODEL,
-    skipGitRepoCheck: true,
-    workingDirectory: rig.workdir,
-    sandboxMode: "danger-full-access",
-  });
-
 describe("run() on the real codex binary", () => {
   it("returns the items, final response, usage and thread id", async () => {
     rig = await realCodex([reply(message("The answer is 42."))]);
-    const thread = threadIn(rig);
+    const thread = rig.startThread();
     expect(thread.id).toBeNull();
 
     const turn = await thread.run("What is the answer?");
@@ -55,7 +47,7 @@ describe("run() on the real codex binary", () => {
       reply(message("First answer: blue.")),
       reply(message("Second answer.")),
     ]);
-    const thread = threadIn(rig);
+    const thread = rig.startThread();
     await thread.run("Pick a colour");
     const firstId = thread.id;
     await thread.run("Why that one?");
@@ -70,7 +62,7 @@ describe("run() on the real codex binary", () => {
       reply(message("Remember: the password is swordfish.")),
       reply(message("ok")),
     ]);
-    const first = threadIn(rig);
+    const first = rig.startThread();
     await first.run("Remember something");
 
     const resumed = rig
@@ -105,7 +97,7 @@ describe("run() on the real codex binary", () => {
 
   it("joins text segments with a blank line", async () => {
     rig = await realCodex([reply(message("ok"))]);
-    await threadIn(rig).run([
+    await rig.startThread().run([
       { type: "text", text: "Part one." },
       { type: "text", text: "Part two." },
     ]);
@@ -158,7 +150,7 @@ describe("run() on the real codex binary", () => {
     rig = await realCodex([
       responseFailed("invalid_prompt", "Your prompt was flagged by the stand-in"),
     ]);
-    await expect(threadIn(rig).run("hi")).rejects.toMatchObject({
+    await expect(rig.startThread().run("hi")).rejects.toMatchObject({
       name: "TurnFailedError",
       kind: "turn_failed",
       message: expect.stringContaining("Your prompt was flagged by the stand-in"),
@@ -168,7 +160,7 @@ describe("run() on the real codex binary", () => {
 
   it("rejects an HTTP 401 with the service's message rather than the exit code", async () => {
     rig = await realCodex([httpError(401, "Incorrect API key provided")]);
-    const failure = threadIn(rig).run("hi");
+    const failure = rig.startThread().run("hi");
     await expect(failure).rejects.toThrow(/401 Unauthorized.*Incorrect API key provided/);
     await expect(failure).rejects.not.toThrow(/exited with code/);
   });
@@ -179,7 +171,7 @@ describe("run() on the real codex binary", () => {
       reply(addFile("hello.txt", "hi there")),
       reply(message("done")),
     ]);
-    const { events } = await threadIn(rig).runStreamed("work");
+    const { events } = await rig.startThread().runStreamed("work");
     const seen: ThreadEvent[] = [];
     for await (const event of events) seen.push(event);
 
@@ -219,7 +211,7 @@ describe("run() on the real codex binary", () => {
   it("runs three threads at once, each with its own conversation", async () => {
     rig = await realCodex([reply(message("one")), reply(message("two")), reply(message("three"))]);
     const { standIn } = rig;
-    const turns = await Promise.all(["a", "b", "c"].map((prompt) => threadIn(rig).run(prompt)));
+    const turns = await Promise.all(["a", "b", "c"].map((prompt) => rig.startThread().run(prompt)));
 
     expect(turns.map((t) => t.finalResponse).sort()).toEqual(["one", "three", "two"]);
     expect(standIn.requests).toHaveLength(3);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Codex } from "../../src/index.js";
+import { Codex, type Thread } from "../../src/index.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
 
@@ -16,6 +16,8 @@ export type RealCodexRig = {
   workdir: string;
   /** Another `Codex` on the same stand-in and CODEX_HOME, with extra options. */
   makeCodex: (options?: CodexOptions) => Codex;
+  /** A new thread of `codex` (default: the rig's) in the working folder, sandbox off, no git check. */
+  startThread: (codex?: Codex) => Thread;
   close: () => Promise<void>;
 };
 
@@ -37,9 +39,17 @@ export async function realCodex(
       ...options,
       ...extra,
     });
+  const codex = makeCodex();
   return {
     standIn,
-    codex: makeCodex(),
+    codex,
+    startThread: (on = codex) =>
+      on.startThread({
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: workdir,
+        sandboxMode: "danger-full-access",
+      }),
     codexHome,
     workdir,
     makeCodex,
