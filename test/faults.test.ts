@@ -138,6 +138,21 @@ describe("a codex process that misbehaves (unsupervised)", () => {
     rig.close();
   });
 
+  it("counts the events of an attempt in the exec actor's context", async () => {
+    let eventCount = -1;
+    const rig = mockCodex([...started, { flood: { count: 5_000, bytes: 50 } }, { turn: "done" }], {
+      ...unsupervised,
+      inspect: (event) => {
+        const context = (event as { snapshot?: { context?: { eventCount?: unknown } } }).snapshot
+          ?.context;
+        if (typeof context?.eventCount === "number") eventCount = context.eventCount;
+      },
+    });
+    await rig.codex.startThread().run("hi");
+    expect(eventCount).toBe(2 + 5_000 + 4);
+    rig.close();
+  });
+
   it("pauses codex's stdout while the consumer does not read, instead of buffering without bound", async () => {
     const total = 200_000;
     const rig = mockCodex(

@@ -77,6 +77,7 @@ export const execMachine = setup({
         turnCompleted,
         turnFailure,
         sideEffect,
+        eventCount: context.eventCount + event.count,
         error: event.error ?? context.error,
       };
     }),
