@@ -124,7 +124,7 @@ export const codexProcessLogic = fromCallback<
     // Whatever codex left behind dies now, and the attempt ends only once it is gone.
     const leftovers = stopping ? signalTree(pid, "SIGKILL", doomed) : [];
     if (signalGroup(pid, "SIGKILL") || leftovers.length > 0) {
-      await whenGone([...leftovers, -pid], LEFTOVER_WAIT_MS);
+      await whenGone(leftovers, [pid], LEFTOVER_WAIT_MS);
     }
     untrackGroup(pid);
     if (!stopping) {

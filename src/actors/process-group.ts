@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { descendantsOf, runningGroupMembers } from "./process-tree.js";
+import { anyRunning, descendantsOf } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
 /**
@@ -45,34 +44,17 @@ export function signalTree(
 }
 
 /**
- * Whether `pid` still runs, or for a negative `pid` whether its group still has a member that
- * runs: a zombie (dead, not yet reaped) counts as gone.
+ * Resolves once none of `pids` and no member of the groups led by `leaders` runs any more, or
+ * after `timeoutMs`: a signal is delivered asynchronously, so a turn settles only when what it
+ * killed is really gone.
  */
-function isRunning(pid: number): boolean {
-  if (pid < 0) return runningGroupMembers(-pid).length > 0;
-  if (!existsSync("/proc/self/stat")) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat[stat.lastIndexOf(")") + 2] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Resolves once none of `pids` runs any more, or after `timeoutMs`: a signal is delivered
- * asynchronously, so a turn settles only when what it killed is really gone.
- */
-export async function whenGone(pids: readonly number[], timeoutMs: number): Promise<void> {
+export async function whenGone(
+  pids: readonly number[],
+  leaders: readonly number[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isRunning) && Date.now() < deadline) {
+  while (anyRunning(pids, leaders) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -52,9 +52,12 @@ export function descendantsOf(root: number): number[] {
   return found;
 }
 
-/** Pids of the running (not zombie) processes in group `pgid`. */
-export function runningGroupMembers(pgid: number): number[] {
-  return processTable()
-    .filter((row) => row.pgrp === pgid && !row.zombie)
-    .map((row) => row.pid);
+/**
+ * Whether any of `pids`, or any member of the process groups led by `leaders`, still runs: a
+ * zombie (dead, not yet reaped) counts as gone. One read of the process table.
+ */
+export function anyRunning(pids: readonly number[], leaders: readonly number[]): boolean {
+  const wanted = new Set(pids);
+  const groups = new Set(leaders);
+  return processTable().some((row) => !row.zombie && (wanted.has(row.pid) || groups.has(row.pgrp)));
 }
