@@ -50,6 +50,10 @@ export const settle = (context: ThreadContext, error: CodexError | null) =>
       : { status: "completed", attempts: context.attempt },
   );
 
+/** Rejects a turn that never left the mailbox (cancelled, refused, shut down). */
+export const refuse = (job: TurnJob, error: CodexError) =>
+  job.sink.settle({ status: "failed", attempts: 0, error });
+
 /** The error of turns refused or cancelled by a shutdown. */
 export const shutdownError = () => new ShutdownError();
 

@@ -6,6 +6,7 @@ import { execInputOf } from "./exec-input.js";
 import {
   afterFailure,
   deadlineLogic,
+  refuse,
   settle,
   shutdownError,
   stopErrorOf,
@@ -63,14 +64,12 @@ export const threadMachine = setup({
       queue: ({ context, event }) => {
         if (event.type !== "thread.cancel") return context.queue;
         const job = context.queue.find((queued) => queued.id === event.jobId);
-        job?.sink.settle({ status: "failed", attempts: 0, error: event.error });
+        if (job) refuse(job, event.error);
         return context.queue.filter((queued) => queued !== job);
       },
     }),
     rejectQueued: assign(({ context }) => {
-      for (const job of context.queue) {
-        job.sink.settle({ status: "failed", attempts: 0, error: shutdownError() });
-      }
+      for (const job of context.queue) refuse(job, shutdownError());
       return { queue: [], shuttingDown: true };
     }),
     requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
@@ -84,7 +83,6 @@ export const threadMachine = setup({
       type: "exec.abort",
       error: context.stopError as ShutdownError,
     })),
-    settleStopped: ({ context, event }) => settle(context, stopErrorOf(event)),
     settleCompleted: ({ context }) => settle(context, null),
     settleFailed: ({ context }) => settle(context, context.finalError),
     reportFailure: sendParent(({ context }) => ({
@@ -131,8 +129,7 @@ export const threadMachine = setup({
     "thread.enqueue": [
       {
         guard: ({ context }) => context.shuttingDown,
-        actions: ({ event }) =>
-          event.job.sink.settle({ status: "failed", attempts: 0, error: shutdownError() }),
+        actions: ({ event }) => refuse(event.job, shutdownError()),
       },
       { actions: "enqueue" },
     ],

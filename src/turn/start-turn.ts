@@ -52,10 +52,17 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       deliver: (events: ThreadEvent[]) => queue.push(events),
       settle,
     };
-    const job = { id, binary: request.binary, prompt, images, options: request.turn, sink };
     request.thread.send({
       type: "thread.enqueue",
-      job: { ...job, outputSchemaPath: schemaFile?.path },
+      job: {
+        id,
+        binary: request.binary,
+        prompt,
+        images,
+        outputSchemaPath: schemaFile?.path,
+        options: request.turn,
+        sink,
+      },
     });
   });
   const cancel = (error: AbortError) => {
