@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import {
   buildExecArgv,
   checkThreadId,
@@ -9,10 +9,9 @@ import { Codex } from "../src/index.js";
 import { InvalidOptionError } from "../src/types/errors.js";
 import type { ModelReasoningEffort, ThreadOptions } from "../src/types/options.js";
 import {
-  ArgvRecorder,
-  officialCodex,
   ourCodex,
   record,
+  recorderFixture,
   withSchemaPlaceholder,
   type Scenario,
 } from "./support/argv-recorder.js";
@@ -291,13 +290,7 @@ describe("globalConfigFlags", () => {
 });
 
 describe("argv, stdin and env compared with the official SDK", () => {
-  let recorder: ArgvRecorder;
-  let official: Awaited<ReturnType<typeof officialCodex>>;
-  beforeAll(async () => {
-    recorder = new ArgvRecorder();
-    official = await officialCodex();
-  });
-  afterAll(() => recorder.close());
+  const fixture = recorderFixture();
 
   const probeEnv = { PATH: process.env.PATH ?? "", CODEX_ACTORS_PROBE: "probe" };
   const SCENARIOS: Array<[string, Scenario]> = [
@@ -398,8 +391,8 @@ describe("argv, stdin and env compared with the official SDK", () => {
   it.each(SCENARIOS)(
     "sends the same argv, stdin and env as the official SDK: %s",
     async (_name, scenario) => {
-      const theirs = await record(recorder, official, scenario);
-      const ours = await record(recorder, ourCodex, scenario);
+      const theirs = await record(fixture.recorder, fixture.official, scenario);
+      const ours = await record(fixture.recorder, ourCodex, scenario);
       expect(theirs).toHaveLength(scenario.turns ?? 1);
       expect(ours.map((run) => withSchemaPlaceholder(run.argv))).toEqual(
         theirs.map((run) => withSchemaPlaceholder(run.argv)),
@@ -411,13 +404,13 @@ describe("argv, stdin and env compared with the official SDK", () => {
   );
 
   it("hands apiKey to the child as CODEX_API_KEY in its env, never in argv", async () => {
-    const [run] = await record(recorder, ourCodex, { codex: { apiKey: "sk-test-secret" } });
+    const [run] = await record(fixture.recorder, ourCodex, { codex: { apiKey: "sk-test-secret" } });
     expect(run?.env.CODEX_API_KEY).toBe("sk-test-secret");
     expect(run?.argv.some((arg) => arg.includes("sk-test-secret"))).toBe(false);
   });
 
   it("replaces process.env with env, keeping the originator", async () => {
-    const [run] = await record(recorder, ourCodex, { codex: { env: probeEnv } });
+    const [run] = await record(fixture.recorder, ourCodex, { codex: { env: probeEnv } });
     expect(run?.env).toEqual({
       CODEX_API_KEY: null,
       CODEX_INTERNAL_ORIGINATOR_OVERRIDE: "codex_sdk_ts",
@@ -428,7 +421,7 @@ describe("argv, stdin and env compared with the official SDK", () => {
   });
 
   it("resumes the thread the first turn started, with the prompt on stdin", async () => {
-    const runs = await record(recorder, ourCodex, { turns: 2, input: "go on" });
+    const runs = await record(fixture.recorder, ourCodex, { turns: 2, input: "go on" });
     expect(runs.map((run) => run.argv)).toEqual([EXEC, [...EXEC, "resume", "t-1"]]);
     expect(runs.map((run) => run.stdin)).toEqual(["go on", "go on"]);
   });

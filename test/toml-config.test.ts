@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { globalConfigFlags } from "../src/exec/argv.js";
 import { flattenConfig, toTomlValue } from "../src/exec/toml-config.js";
 import { Codex } from "../src/index.js";
 import { InvalidOptionError } from "../src/types/errors.js";
 import type { CodexConfigObject } from "../src/types/options.js";
-import { ArgvRecorder, officialCodex, record } from "./support/argv-recorder.js";
+import { record, recorderFixture } from "./support/argv-recorder.js";
 
 /** Lets a test pass what the types forbid, as JavaScript callers can. */
 const untyped = (value: unknown) => value as CodexConfigObject;
@@ -163,13 +163,7 @@ describe("flattenConfig: what TOML cannot say", () => {
 });
 
 describe("the same --config flags as the official SDK", () => {
-  let recorder: ArgvRecorder;
-  let official: Awaited<ReturnType<typeof officialCodex>>;
-  beforeAll(async () => {
-    recorder = new ArgvRecorder();
-    official = await officialCodex();
-  });
-  afterAll(() => recorder.close());
+  const fixture = recorderFixture();
 
   const CONFIGS: Array<[string, CodexConfigObject]> = [
     ["a flat config", { model: "gpt-5.5", model_reasoning_effort: "high", hide: false }],
@@ -204,7 +198,7 @@ describe("the same --config flags as the official SDK", () => {
   ];
 
   it.each(CONFIGS)("flattens %s exactly as @openai/codex-sdk does", async (_name, config) => {
-    const [run] = await record(recorder, official, { codex: { config } });
+    const [run] = await record(fixture.recorder, fixture.official, { codex: { config } });
     expect(run?.argv.slice(0, 2)).toEqual(["exec", "--experimental-json"]);
     expect(globalConfigFlags({ config })).toEqual(run?.argv.slice(2));
   });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "@jest/globals";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -137,6 +138,20 @@ export const ourCodex = (options: CodexOptions): SdkCodex => new Codex(options);
 export async function officialCodex(): Promise<(options: CodexOptions) => SdkCodex> {
   const official = await import("@openai/codex-sdk");
   return (options) => new official.Codex(options as never) as unknown as SdkCodex;
+}
+
+/** A recorder and the official SDK for one `describe` block, set up before its tests, closed after. */
+export function recorderFixture(): {
+  recorder: ArgvRecorder;
+  official: (options: CodexOptions) => SdkCodex;
+} {
+  const fixture = {} as ReturnType<typeof recorderFixture>;
+  beforeAll(async () => {
+    fixture.recorder = new ArgvRecorder();
+    fixture.official = await officialCodex();
+  });
+  afterAll(() => fixture.recorder.close());
+  return fixture;
 }
 
 /** The argv with the `--output-schema` temp path (which differs per SDK) as a placeholder. */
