@@ -1,4 +1,5 @@
 import { globalConfigFlags } from "./exec/argv.js";
+import { ChildEnvSource } from "./exec/child-env.js";
 import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
@@ -10,10 +11,12 @@ import type { CodexOptions, ThreadOptions } from "./types/options.js";
  */
 export class CodexRuntime {
   private readonly globalFlags: readonly string[];
+  private readonly envSource: ChildEnvSource;
   private located?: CodexBinary;
 
   constructor(private readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
+    this.envSource = new ChildEnvSource(options.env, options.apiKey);
   }
 
   /** The binary every turn runs; throws `CodexNotFoundError` when there is none. */
@@ -26,8 +29,7 @@ export class CodexRuntime {
   threadSettings(thread: ThreadOptions): ThreadSettings {
     return {
       globalFlags: this.globalFlags,
-      env: this.options.env,
-      apiKey: this.options.apiKey,
+      envSource: this.envSource,
       thread,
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,

@@ -1,5 +1,6 @@
 import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
+import type { ChildEnvSource } from "../exec/child-env.js";
 import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
 import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
@@ -12,7 +13,10 @@ import { StderrTail } from "./stderr-tail.js";
 export type CodexProcessInput = {
   executablePath: string;
   argv: string[];
-  env: Record<string, string>;
+  /** The env and API key, read at spawn: never copied into actor state. */
+  envSource: ChildEnvSource;
+  /** Folders to put first on the child's PATH. */
+  pathDirs: string[];
   /** Written to stdin, which is then closed. */
   prompt: string;
   /** Receives every parsed event, in order, one call per stdout chunk. */
@@ -76,7 +80,7 @@ export const codexProcessLogic = fromCallback<
 
   const child = execa(input.executablePath, input.argv, {
     input: input.prompt,
-    env: input.env,
+    env: input.envSource.build(input.pathDirs),
     extendEnv: false,
     buffer: false,
     reject: false,

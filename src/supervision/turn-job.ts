@@ -1,4 +1,5 @@
 import type { FlowControl } from "../actors/flow-control.js";
+import type { ChildEnvSource } from "../exec/child-env.js";
 import type { CodexBinary } from "../exec/codex-binary.js";
 import type { CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
@@ -32,8 +33,8 @@ export type TurnJob = {
 /** What every turn of a thread shares. */
 export type ThreadSettings = {
   globalFlags: readonly string[];
-  env?: Record<string, string>;
-  apiKey?: string;
+  /** The child's env and API key, out of sight of snapshots and inspection. */
+  envSource: ChildEnvSource;
   thread: ThreadOptions;
   policy: ResolvedPolicy | false;
   killGraceMs?: number;

@@ -14,6 +14,8 @@ export type RealCodexRig = {
   codex: Codex;
   codexHome: string;
   workdir: string;
+  /** The environment the rig's codex runs with (built from scratch). */
+  env: Record<string, string>;
   /** Another `Codex` on the same stand-in and CODEX_HOME, with extra options. */
   makeCodex: (options?: CodexOptions) => Codex;
   /** A new thread of `codex` (default: the rig's) in the working folder, sandbox off, no git check. */
@@ -31,11 +33,12 @@ export async function realCodex(
   const codexHome = path.join(root, "home");
   const workdir = path.join(root, "work");
   for (const dir of [codexHome, workdir]) mkdirSync(dir);
+  const env = { PATH: process.env.PATH ?? "", HOME: root, CODEX_HOME: codexHome };
   const makeCodex = (extra: CodexOptions = {}) =>
     new Codex({
       apiKey: "test-key",
       config: standInConfig(standIn.url),
-      env: { PATH: process.env.PATH ?? "", HOME: root, CODEX_HOME: codexHome },
+      env,
       ...options,
       ...extra,
     });
@@ -52,6 +55,7 @@ export async function realCodex(
       }),
     codexHome,
     workdir,
+    env,
     makeCodex,
     close: async () => {
       await standIn.close();
