@@ -1,3 +1,4 @@
+import { unwatchDescendants, watchDescendants } from "./descendant-watch.js";
 import { anyRunning, descendantsOf } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
@@ -30,17 +31,29 @@ export function signalTree(
   signal: NodeJS.Signals,
   known: readonly number[] = [],
 ): number[] {
-  const tree = new Set([...known, ...descendantsOf(pid)]);
+  const tree = [...new Set([...known, ...descendantsOf(pid)])];
   signalGroup(pid, signal);
-  for (const member of tree) {
-    signalGroup(member, signal);
-    try {
-      process.kill(member, signal);
-    } catch {
-      // already gone
-    }
+  for (const member of tree) signalMember(member, signal);
+  return tree;
+}
+
+/**
+ * SIGKILLs what an exited codex left: the rest of its process group, and the `leftovers` (found
+ * by `leftoversOf`) with the groups they lead. Returns the leftovers.
+ */
+export function killLeftovers(pid: number, leftovers: readonly number[]): readonly number[] {
+  signalGroup(pid, "SIGKILL");
+  for (const member of leftovers) signalMember(member, "SIGKILL");
+  return leftovers;
+}
+
+function signalMember(member: number, signal: NodeJS.Signals): void {
+  signalGroup(member, signal);
+  try {
+    process.kill(member, signal);
+  } catch {
+    // already gone
   }
-  return [...tree];
 }
 
 /**
@@ -63,6 +76,7 @@ export async function whenGone(
 export function trackGroup(pid: number): void {
   liveGroups.add(pid);
   watchGroup(pid);
+  watchDescendants(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once("exit", killLiveGroups);
@@ -73,6 +87,7 @@ export function trackGroup(pid: number): void {
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
   unwatchGroup(pid);
+  unwatchDescendants(pid);
 }
 
 function killLiveGroups(): void {
