@@ -1,11 +1,12 @@
-import { unwatchDescendants, watchDescendants } from "./descendant-watch.js";
+import { knownDescendants, unwatchDescendants, watchDescendants } from "./descendant-watch.js";
 import { anyRunning, descendantsOf } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
 /**
  * Each codex child leads its own process group; codex starts its commands in sessions of their
  * own, so a forceful kill takes the group and every descendant. Groups still alive when the host
- * exits get SIGTERM on the way out, and the sentinel finishes the job if the host is killed.
+ * exits get SIGTERM on the way out, with their trees, and the sentinel finishes the job (and the
+ * whole job if the host is killed).
  */
 
 const liveGroups = new Set<number>();
@@ -90,7 +91,15 @@ export function untrackGroup(pid: number): void {
   unwatchDescendants(pid);
 }
 
+/**
+ * The host is exiting (`process.exit()`, an uncaught exception, the loop ran dry): every live
+ * codex gets SIGTERM with its whole tree, listed before the first signal (codex's exit would
+ * orphan its commands out of reach), and the sentinel learns the tree, to SIGKILL what outlives
+ * the SIGTERM once the host is gone.
+ */
 function killLiveGroups(): void {
-  for (const pid of liveGroups) signalGroup(pid, "SIGTERM");
+  for (const pid of liveGroups) {
+    for (const member of signalTree(pid, "SIGTERM", knownDescendants(pid))) watchGroup(member);
+  }
   liveGroups.clear();
 }
