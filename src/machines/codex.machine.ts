@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, spawnChild, type ActorRefFrom } from "xstate";
+import { assign, enqueueActions, setup, spawnChild, stopChild, type ActorRefFrom } from "xstate";
 import { isStopRequest } from "./exec-outcome.js";
 import { threadMachine, type ThreadActorRef, type ThreadToRootEvent } from "./thread.machine.js";
 import type { ThreadSettings } from "../supervision/turn-job.js";
@@ -14,6 +14,7 @@ export type CodexRootInput = {
 export type CodexMachineEvent =
   | ThreadToRootEvent
   | { type: "codex.spawnThread"; key: string; settings: ThreadSettings; threadId: string | null }
+  | { type: "codex.releaseThread"; key: string }
   | { type: "codex.reset" }
   | { type: "codex.shutdown"; timeoutMs: number }
   | { type: "codex.drained" };
@@ -48,6 +49,12 @@ export const codexMachine = setup({
         return { settings: event.settings, threadId: event.threadId };
       },
     }),
+    releaseThread: ({ self, event }) => {
+      if (event.type !== "codex.releaseThread") return;
+      (self.getSnapshot().children[event.key] as ThreadActorRef | undefined)?.send({
+        type: "thread.release",
+      });
+    },
     grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== "slot.request") return;
       if (context.running < context.maxConcurrentTurns) {
@@ -115,6 +122,8 @@ export const codexMachine = setup({
   initial: "running",
   on: {
     "codex.spawnThread": { actions: "spawnThread" },
+    "codex.releaseThread": { actions: "releaseThread" },
+    "thread.released": { actions: stopChild(({ event }) => event.thread) },
     "slot.cancel": { actions: "cancelWaiting" },
     "slot.release": { actions: "releaseOnly" },
     "codex.shutdown": {

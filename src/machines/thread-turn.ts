@@ -30,6 +30,8 @@ export type ThreadContext = {
   /** Why the attempt in hand is being stopped (cancel, deadline, shutdown), if it is. */
   stopError: CodexError | null;
   shuttingDown: boolean;
+  /** Its `Thread` was garbage-collected: end once the mailbox is empty. */
+  released: boolean;
 };
 
 /** Fires `turn.deadline` after the turn's `timeoutMs`, if it has one. */

@@ -19,6 +19,7 @@ export type ThreadMachineEvent =
   | { type: "thread.cancel"; jobId: number; error: CodexError }
   | { type: "thread.shutdown" }
   | { type: "thread.kill" }
+  | { type: "thread.release" }
   | { type: "slot.granted" }
   | { type: "slot.denied"; error: CodexError }
   | { type: "turn.deadline"; timeoutMs: number };
@@ -28,12 +29,14 @@ export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release" }
-  | { type: "turn.failed"; error: CodexError };
+  | { type: "turn.failed"; error: CodexError }
+  | { type: "thread.released"; thread: ThreadActorRef };
 
 /**
  * A thread as a supervisor: a mailbox that runs its turns one at a time in call order, each
  * attempt an exec actor, restarted under the thread's policy. States: `idle`, then per turn
- * `busy.acquiring` (a concurrency slot from the root), `busy.attempting`, `busy.backingOff`.
+ * `busy.acquiring` (a concurrency slot from the root), `busy.attempting`, `busy.backingOff`;
+ * `released` (final) once its `Thread` is collected and nothing is left to run.
  */
 export const threadMachine = setup({
   types: {
@@ -75,6 +78,13 @@ export const threadMachine = setup({
     requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
     cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
     releaseSlot: sendParent({ type: "slot.release" }),
+    releaseTurn: assign({
+      current: null,
+      failures: [],
+      decision: null,
+      finalError: null,
+      stopError: null,
+    }),
     startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
     recordStop: assign({
       stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
@@ -103,6 +113,7 @@ export const threadMachine = setup({
   },
   guards: {
     hasQueued: ({ context }) => context.queue.length > 0,
+    released: ({ context }) => context.released,
     isCurrent: ({ context, event }) =>
       event.type === "thread.cancel" && event.jobId === context.current?.id,
     completed: (_, output: ExecOutcome) => output.status === "completed",
@@ -123,6 +134,7 @@ export const threadMachine = setup({
     finalError: null,
     stopError: null,
     shuttingDown: false,
+    released: false,
   }),
   initial: "idle",
   on: {
@@ -135,12 +147,23 @@ export const threadMachine = setup({
     ],
     "thread.cancel": { actions: "dropQueued" },
     "thread.shutdown": { actions: "rejectQueued" },
+    "thread.release": { actions: assign({ released: true }) },
     // A grant that crossed a cancel on the way: hand the slot straight back.
     "slot.granted": { actions: "releaseSlot" },
   },
   states: {
     idle: {
-      always: { guard: "hasQueued", target: "busy", actions: "takeNext" },
+      // The settled turn's job (prompt, sink, failures) is not kept past its end.
+      entry: "releaseTurn",
+      always: [
+        { guard: "hasQueued", target: "busy", actions: "takeNext" },
+        { guard: "released", target: "released" },
+      ],
+    },
+    // Its `Thread` was collected and its mailbox is empty: the root stops it.
+    released: {
+      type: "final",
+      entry: sendParent(({ self }) => ({ type: "thread.released", thread: self })),
     },
     busy: {
       invoke: {
