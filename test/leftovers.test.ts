@@ -92,6 +92,23 @@ describe("a codex that exits leaving a process that holds its stdout", () => {
     expect(seen.slice(0, 2)).toEqual(["thread.started", "turn.started"]);
     await within(rig.codex.shutdown({ timeoutMs: 100 }), 5_000, "shutdown()");
   });
+
+  it("timeoutMs still ends the turn when its consumer holds stdout paused while a daemon floods it", async () => {
+    const flood = `yes '{"type":"daemon.tick"}'`;
+    rig = mockCodex(
+      [...started, { spawn: ["sh", "-c", flood], own: "session", holdStdout: true }, { exit: 0 }],
+      unsupervised,
+    );
+    const { events } = await rig.codex.startThread().runStreamed("hi", { timeoutMs: 1_500 });
+    await events.next(); // then stop reading: the queue fills and stdout is paused
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const reading = (async () => {
+      for await (const event of events) void event;
+    })();
+    await expect(within(reading, 8_000, "the turn")).rejects.toMatchObject({
+      name: "TurnTimeoutError",
+    });
+  });
 });
 
 describe("a codex that exits leaving a command in a session of its own", () => {
