@@ -146,7 +146,8 @@ export const codexProcessLogic = fromCallback<
 
   /** Kills what codex left, drains stdout for a bounded time, then reports the exit. */
   const settleExit = async (pid: number, code: number | null, signal: string | null) => {
-    const leftovers = killLeftovers(pid, [...new Set([...doomed, ...leftoversOf(pid)])]);
+    const leftovers = [...new Set([...doomed, ...leftoversOf(pid)])];
+    const anyLeft = killLeftovers(pid, leftovers);
     drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
     if (stopping) drain.cut();
     const endedByItself = await drain.ended;
@@ -154,7 +155,7 @@ export const codexProcessLogic = fromCallback<
       child.stdout?.destroy();
       child.stderr?.destroy();
     }
-    await whenGone(leftovers, [pid], LEFTOVER_WAIT_MS);
+    if (anyLeft) await whenGone(leftovers, [pid], LEFTOVER_WAIT_MS);
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();

@@ -40,12 +40,12 @@ export function signalTree(
 
 /**
  * SIGKILLs what an exited codex left: the rest of its process group, and the `leftovers` (found
- * by `leftoversOf`) with the groups they lead. Returns the leftovers.
+ * by `leftoversOf`) with the groups they lead. False when nothing was left.
  */
-export function killLeftovers(pid: number, leftovers: readonly number[]): readonly number[] {
-  signalGroup(pid, "SIGKILL");
+export function killLeftovers(pid: number, leftovers: readonly number[]): boolean {
+  const groupLeft = signalGroup(pid, "SIGKILL");
   for (const member of leftovers) signalMember(member, "SIGKILL");
-  return leftovers;
+  return groupLeft || leftovers.length > 0;
 }
 
 function signalMember(member: number, signal: NodeJS.Signals): void {
