@@ -85,6 +85,8 @@ export const codexProcessLogic = fromCallback<
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
   let drain: ExitDrain | undefined;
+  /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
+  let listedAtTurnEnd = false;
 
   const child = execa(input.executablePath, input.argv, {
     input: input.prompt,
@@ -113,7 +115,10 @@ export const codexProcessLogic = fromCallback<
     if (stopping) return;
     const moves = forward(parser.push(chunk));
     // codex is about to exit: list what it leaves running while they still trace back to it.
-    if (pid !== undefined && moves.some(isTurnEnd)) lookNow();
+    if (pid !== undefined && moves.some(isTurnEnd)) {
+      lookNow();
+      listedAtTurnEnd = true;
+    }
   });
   if (child.stdout) input.flow?.attach(child.stdout);
 
@@ -144,18 +149,22 @@ export const codexProcessLogic = fromCallback<
       send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
   });
 
-  /** Kills what codex left, drains stdout for a bounded time, then reports the exit. */
+  /** Kills what codex left, drains its output for a bounded time, then reports the exit. */
   const settleExit = async (pid: number, code: number | null, signal: string | null) => {
-    const leftovers = [...new Set([...doomed, ...leftoversOf(pid)])];
-    const anyLeft = killLeftovers(pid, leftovers);
+    const found = listedAtTurnEnd ? knownDescendants(pid) : leftoversOf(pid);
+    const leftovers = new Set([...doomed, ...found]);
+    let anyLeft = killLeftovers(pid, [...leftovers]);
     drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
     if (stopping) drain.cut();
-    const endedByItself = await drain.ended;
-    if (!endedByItself) {
+    if (!(await drain.ended)) {
+      // Something still holds codex's output: look in its session and group for it too.
+      const holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
+      for (const holder of holders) leftovers.add(holder);
+      anyLeft = killLeftovers(pid, holders) || anyLeft;
       child.stdout?.destroy();
       child.stderr?.destroy();
     }
-    if (anyLeft) await whenGone(leftovers, [pid], LEFTOVER_WAIT_MS);
+    if (anyLeft) await whenGone([...leftovers], [pid], LEFTOVER_WAIT_MS);
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();
