@@ -14,10 +14,18 @@ export type ProcessRow = {
   start: string;
 };
 
-/** Every process: from /proc where there is one, else from `ps` (no groups, sessions, starts). */
+/**
+ * Every process: from /proc where there is one, else from `ps` (no groups, sessions, starts);
+ * empty where neither is (Windows).
+ */
 export function processTable(): ProcessRow[] {
   if (!existsSync("/proc/self/stat")) {
-    const table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    let table: string;
+    try {
+      table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
+    } catch {
+      return [];
+    }
     return table
       .trim()
       .split("\n")
