@@ -57,7 +57,7 @@ describe("a codex that exits leaving a process that holds its stdout", () => {
       [
         ...started,
         { spawn: ["sleep", "312.5"], own: "session", holdStdout: true },
-        { delayMs: 1_500 },
+        { delayMs: 2_500 },
         { stderr: "panicked" },
         { exit: 3 },
       ],
@@ -128,9 +128,10 @@ describe("a codex that exits leaving a command in a session of its own", () => {
     expect(isAlive(command!)).toBe(false);
   });
 
+  // codex's descendants are listed once a second: the crash comes after at least two listings.
   it("after a crash: the command is killed before the turn settles", async () => {
     rig = mockCodex(
-      [...started, { spawn: ["sleep", "314.5"], own: "session" }, { delayMs: 1_500 }, { exit: 1 }],
+      [...started, { spawn: ["sleep", "314.5"], own: "session" }, { delayMs: 2_500 }, { exit: 1 }],
       unsupervised,
     );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
