@@ -118,7 +118,7 @@ describe("a codex that exits leaving a command in a session of its own", () => {
       { spawn: ["sleep", "313.5"], own: "session" },
       { delayMs: 200 },
       { turn: "done" },
-      { delayMs: 300 },
+      { delayMs: 500 },
       { exit: 0 },
     ]);
     await expect(rig.codex.startThread().run("hi")).resolves.toMatchObject({
