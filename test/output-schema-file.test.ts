@@ -33,6 +33,5 @@ describe("the output schema file", () => {
     const schemaPath = argv[argv.indexOf("--output-schema") + 1]!;
     expect(existsSync(schemaPath)).toBe(false);
     expect(existsSync(path.dirname(schemaPath))).toBe(false);
-    rig.close();
   });
 });

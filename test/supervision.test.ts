@@ -24,7 +24,6 @@ describe("restarting failed attempts", () => {
     expect(turn.finalResponse).toBe("recovered");
     expect(turn.attempts).toBe(2);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(2);
-    rig.close();
   });
 
   it("announces each restart in the stream before the new attempt, and resumes the same thread", async () => {
@@ -49,7 +48,6 @@ describe("restarting failed attempts", () => {
     const [first, second] = rig.records().filter((r) => r.argv);
     expect(first!.argv).not.toContain("resume");
     expect(second!.argv!.slice(-2)).toEqual(["resume", thread.id]);
-    rig.close();
   });
 
   it("rejects with RestartLimitError listing every attempt once maxRestarts is used up", async () => {
@@ -62,7 +60,6 @@ describe("restarting failed attempts", () => {
     expect(failure.failures).toHaveLength(3);
     expect(failure.failures.every((f) => f.exitCode === 3)).toBe(true);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(3);
-    rig.close();
   });
 
   it('never restarts under restart: "temporary"', async () => {
@@ -75,7 +72,6 @@ describe("restarting failed attempts", () => {
       notRetried: expect.stringContaining("temporary"),
     });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 
   it("does not restart a non-transient failure (authentication) under the default policy", async () => {
@@ -94,7 +90,6 @@ describe("restarting failed attempts", () => {
       name: "TurnFailedError",
     });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 
   it('restarts a protocol error under restart: "permanent"', async () => {
@@ -105,7 +100,6 @@ describe("restarting failed attempts", () => {
     );
     const turn = await rig.codex.startThread().run("hi");
     expect(turn.attempts).toBe(2);
-    rig.close();
   });
 
   it("uses a custom isTransient instead of the default classification", async () => {
@@ -116,7 +110,6 @@ describe("restarting failed attempts", () => {
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
     });
-    rig.close();
   });
 
   it("does not restart after a command started, and says why; restartAfterSideEffects does", async () => {
@@ -134,14 +127,12 @@ describe("restarting failed attempts", () => {
       notRetried: expect.stringContaining("command_execution"),
       message: expect.stringContaining("restartAfterSideEffects"),
     });
-    cautious.close();
 
     const bold = mockCodex(
       { attempts: [sideEffect, ok] },
       { supervision: { ...fast, restartAfterSideEffects: true } },
     );
     expect((await bold.codex.startThread().run("hi")).attempts).toBe(2);
-    bold.close();
   });
 
   it("a thread's own policy overrides the Codex's, and false turns supervision off", async () => {
@@ -150,7 +141,6 @@ describe("restarting failed attempts", () => {
       name: "CodexExitError",
     });
     expect((await rig.codex.startThread().run("hi")).attempts).toBe(1);
-    rig.close();
   });
 });
 
@@ -165,7 +155,6 @@ describe("timeouts", () => {
     });
     const [hung] = rig.records().filter((r) => r.argv);
     expect(isAlive(hung!.pid!)).toBe(false);
-    rig.close();
   });
 
   it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
@@ -180,7 +169,6 @@ describe("timeouts", () => {
     expect(records.filter((r) => r.argv)).toHaveLength(1);
     for (const pid of records.flatMap((r) => [r.pid, r.spawned]))
       if (pid) expect(isAlive(pid)).toBe(false);
-    rig.close();
   });
 
   it("counts restarts and backoff inside timeoutMs", async () => {
@@ -190,7 +178,6 @@ describe("timeouts", () => {
     await expect(rig.codex.startThread().run("hi", { timeoutMs: 500 })).rejects.toMatchObject({
       name: "TurnTimeoutError",
     });
-    rig.close();
   });
 });
 
@@ -210,7 +197,6 @@ describe("stopping a turn during a restart backoff", () => {
     await expect(turn).rejects.toMatchObject({ name: "AbortError" });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
     expect(thread.actor.getSnapshot().value).toBe("idle");
-    rig.close();
   });
 
   it("a shutdown rejects it with ShutdownError and no new attempt starts", async () => {
@@ -223,7 +209,6 @@ describe("stopping a turn during a restart backoff", () => {
     await rig.codex.shutdown();
     await expect(turn).rejects.toMatchObject({ name: "ShutdownError" });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 });
 
@@ -243,7 +228,6 @@ describe("the mailbox of a thread", () => {
     expect(runs[0]!.argv).not.toContain("resume");
     expect(runs[1]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
     expect(runs[2]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
-    rig.close();
   });
 });
 
@@ -272,7 +256,6 @@ describe("the Codex root", () => {
     expect(peak).toBe(2);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(6);
     expect(done.slice(0, 2).sort()).toEqual([0, 1]);
-    rig.close();
   });
 
   it("escalates after too many failed turns, refusing turns until reset()", async () => {
@@ -297,7 +280,6 @@ describe("the Codex root", () => {
     rig.codex.reset();
     expect(rig.codex.getSnapshot().state).toBe("running");
     expect((await thread.run("4")).finalResponse).toBe("recovered");
-    rig.close();
   });
 
   it("shutdown refuses new turns, cancels queued ones, kills running ones after timeoutMs, and leaves no process", async () => {
@@ -317,7 +299,6 @@ describe("the Codex root", () => {
     for (const pid of rig.records().flatMap((r) => [r.pid, r.spawned]))
       if (pid) expect(isAlive(pid)).toBe(false);
     expect(rig.codex.getSnapshot().state).toBe("stopped");
-    rig.close();
   });
 
   it("shutdown lets a running turn finish within timeoutMs", async () => {
@@ -326,7 +307,6 @@ describe("the Codex root", () => {
     await eventually(() => rig.records().length > 0, "the turn to start");
     await rig.codex.shutdown({ timeoutMs: 5_000 });
     expect((await turn).finalResponse).toBe("finished in time");
-    rig.close();
   });
 
   it("hands every actor of the tree (root, thread, exec, process) to the inspector", async () => {
@@ -341,19 +321,17 @@ describe("the Codex root", () => {
     });
     await rig.codex.startThread().run("hi");
     expect([...seen]).toEqual(expect.arrayContaining(["codex", "thread", "exec", "codexProcess"]));
-    rig.close();
   });
 
   it("shows the actor tree as plain JSON", async () => {
     const rig = mockCodex([...started, { hang: true }]);
     const thread = rig.codex.startThread();
     const turn = thread.run("hi").catch((e: unknown) => e);
-    await eventually(
-      () =>
-        rig.codex.getSnapshot().threads[0]?.turn?.state === "running.streaming" &&
-        rig.records().length > 0,
-      "streaming",
-    );
+    await eventually(() => {
+      const [shown] = rig.codex.getSnapshot().threads;
+      return typeof shown?.id === "string" && shown.turn?.state === "running.streaming";
+    }, "the thread id, while the turn streams");
+    await eventually(() => rig.records().length > 0, "the record of the run");
     const tree = rig.codex.getSnapshot();
     expect(JSON.parse(JSON.stringify(tree))).toEqual({
       state: "running",
@@ -369,6 +347,5 @@ describe("the Codex root", () => {
     });
     await rig.codex.shutdown({ timeoutMs: 0 });
     await turn;
-    rig.close();
   });
 });
