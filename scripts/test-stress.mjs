@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm run test:stress [-- --runs N] [-- --two-suites]`: runs the whole suite N times (default 5)
-// under CPU contention — one busy process per core (stress-ng when installed, else node spinners),
-// and with --two-suites a second full suite at the same time — and prints the tests that failed
-// in some runs but not all: the flakes. Each run goes through `npm test`'s own guard
+// `npm run test:stress [-- --runs N --hogs N --two-suites]`: runs the whole suite N times (default
+// 5) under CPU contention — busy processes, two per core by default (stress-ng when installed, else
+// node spinners), and with --two-suites a second full suite at the same time — and prints, per
+// test, in how many runs it failed: the flakes. Each run goes through `npm test`'s own guard
 // (scripts/run-tests.mjs), so a leftover process or a run over its time limit fails the run too.
 // Exits 1 if any run failed. Logs of failed runs are kept (their folder is printed).
 import { spawn } from "node:child_process";
@@ -18,22 +18,27 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
+    hogs: { type: "string", default: String(2 * availableParallelism()) },
     "two-suites": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`--runs must be a positive integer, got ${values.runs}`);
-  process.exit(2);
-}
+const hogs = Number(values.hogs);
+for (const [name, value] of [
+  ["runs", runs],
+  ["hogs", hogs],
+])
+  if (!Number.isInteger(value) || value < (name === "runs" ? 1 : 0)) {
+    console.error(`--${name} must be a whole number, got ${values[name]}`);
+    process.exit(2);
+  }
 
 /** A node process spinning one core until stopped or orphaned. */
 const SPINNER =
   "const parent = process.ppid; for (;;) { for (let i = 0; i < 1e7; i++); if (process.ppid !== parent) process.exit(); }";
 
-/** Keeps every core busy until stopped: stress-ng if installed, else a node spinner per core. */
-function startContention(rounds) {
-  const cores = availableParallelism();
+/** Keeps `count` processes busy until stopped: stress-ng if installed, else node spinners. */
+function startContention(count, rounds) {
   const stressNg = (process.env.PATH ?? "")
     .split(path.delimiter)
     .map((dir) => path.join(dir, "stress-ng"))
@@ -47,17 +52,17 @@ function startContention(rounds) {
     });
   // stress-ng's own timeout is a backstop should this script be killed before it stops it.
   const options = { stdio: "ignore", detached: true };
-  const hogs = stressNg
+  const busy = stressNg
     ? [
         spawn(
           stressNg,
-          ["--cpu", String(cores), "--quiet", "--timeout", `${rounds * 900}s`],
+          ["--cpu", String(count), "--quiet", "--timeout", `${rounds * 900}s`],
           options,
         ),
       ]
-    : Array.from({ length: cores }, () => spawn(process.execPath, ["-e", SPINNER], options));
+    : Array.from({ length: count }, () => spawn(process.execPath, ["-e", SPINNER], options));
   const stop = () => {
-    for (const hog of hogs) {
+    for (const hog of busy) {
       try {
         process.kill(-hog.pid, "SIGKILL");
       } catch {
@@ -65,7 +70,7 @@ function startContention(rounds) {
       }
     }
   };
-  return { what: stressNg ? `stress-ng --cpu ${cores}` : `${cores} node spinners`, stop };
+  return { what: stressNg ? `stress-ng --cpu ${count}` : `${count} node spinners`, stop };
 }
 
 /** One suite run through `npm test`'s guard; resolves with its exit code and Jest's JSON. */
@@ -117,7 +122,7 @@ const firstLine = (text = "") =>
     .find((line) => line && !line.startsWith("●")) ?? "";
 
 const logDir = mkdtempSync(path.join(tmpdir(), "codex-actors-stress-"));
-const contention = startContention(runs);
+const contention = hogs > 0 ? startContention(hogs, runs) : { what: "no CPU hog", stop: () => {} };
 for (const signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {
     contention.stop();

@@ -160,8 +160,17 @@ describe("a codex process that misbehaves (unsupervised)", () => {
         return false;
       }
     }, "the flood to start");
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const whileStalled = written();
+    let whileStalled = -1;
+    let movedAt = Date.now();
+    await eventually(
+      () => {
+        const now = written();
+        if (now !== whileStalled) [whileStalled, movedAt] = [now, Date.now()];
+        return Date.now() - movedAt >= 500;
+      },
+      "the flood to stall (nothing written for 500 ms)",
+      15_000,
+    );
     expect(whileStalled).toBeLessThan(total / 10);
     let count = 1;
     for await (const _ of events) count += 1;

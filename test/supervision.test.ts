@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { SupervisionPolicy } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { collect } from "./support/collect.js";
-import { eventually, isAlive, processesMatching } from "./support/processes.js";
+import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
 
 const fast: SupervisionPolicy = { backoff: { initialMs: 5, maxMs: 20, jitter: false } };
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
@@ -147,7 +147,8 @@ describe("restarting failed attempts", () => {
 describe("timeouts", () => {
   it("kills a hung attempt after idleTimeoutMs and restarts it", async () => {
     const rig = mockCodex({ attempts: [[...started, { hang: true }], ok] }, { supervision: fast });
-    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    // Generous: the attempt that answers must print within it even on a loaded machine.
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 2_000 });
     const { seen, error } = await collect(events);
     expect(error).toBeUndefined();
     expect(seen.find((e) => e.type === "turn.restarted")).toMatchObject({
@@ -158,17 +159,18 @@ describe("timeouts", () => {
   });
 
   it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
+    const recorder = pidRecorder();
     const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }], {
       supervision: fast,
+      inspect: recorder.inspect,
     });
-    await expect(rig.codex.startThread().run("hi", { timeoutMs: 400 })).rejects.toMatchObject({
+    await expect(rig.codex.startThread().run("hi", { timeoutMs: 1_000 })).rejects.toMatchObject({
       name: "TurnTimeoutError",
       kind: "turn_timeout",
     });
-    const records = rig.records();
-    expect(records.filter((r) => r.argv)).toHaveLength(1);
-    for (const pid of records.flatMap((r) => [r.pid, r.spawned]))
-      if (pid) expect(isAlive(pid)).toBe(false);
+    expect(recorder.pids.size).toBe(1);
+    const children = rig.records().flatMap((r) => (r.spawned ? [r.spawned] : []));
+    for (const pid of [...recorder.pids, ...children]) expect(isAlive(pid)).toBe(false);
   });
 
   it("counts restarts and backoff inside timeoutMs", async () => {
@@ -234,28 +236,33 @@ describe("the mailbox of a thread", () => {
 describe("the Codex root", () => {
   it("never runs more than maxConcurrentTurns processes at once, and serves the rest FIFO", async () => {
     const marker = `marker_${process.pid}_${Date.now()}`;
+    const granted: unknown[] = [];
+    let mostRunning = 0;
     const rig = mockCodex([{ delayMs: 200 }, { turn: "done" }], {
       maxConcurrentTurns: 2,
       configOverrides: [`${marker}=1`],
+      inspect: (event) => {
+        if (event.type === "@xstate.event" && event.event.type === "slot.granted")
+          granted.push(event.actorRef);
+        // Only the root's context has `running`: the slots it has handed out.
+        const running = (event as { snapshot?: { context?: { running?: unknown } } }).snapshot
+          ?.context?.running;
+        if (typeof running === "number") mostRunning = Math.max(mostRunning, running);
+      },
     });
     let peak = 0;
     const sampler = setInterval(
       () => (peak = Math.max(peak, processesMatching(marker).length)),
       10,
     );
-    const done: number[] = [];
-    await Promise.all(
-      [0, 1, 2, 3, 4, 5].map((n) =>
-        rig.codex
-          .startThread()
-          .run(`turn ${n}`)
-          .then(() => done.push(n)),
-      ),
-    );
+    const threads = [0, 1, 2, 3, 4, 5].map(() => rig.codex.startThread());
+    await Promise.all(threads.map((thread, n) => thread.run(`turn ${n}`)));
     clearInterval(sampler);
-    expect(peak).toBe(2);
+    expect(mostRunning).toBe(2);
+    expect(peak).toBeLessThanOrEqual(2);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(6);
-    expect(done.slice(0, 2).sort()).toEqual([0, 1]);
+    const order = granted.map((actor) => threads.findIndex((thread) => thread.actor === actor));
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it("escalates after too many failed turns, refusing turns until reset()", async () => {

@@ -6,7 +6,7 @@ describe("the event stream of runStreamed", () => {
   it("starts nothing until the first next(), and return() before it starts nothing at all", async () => {
     const rig = mockCodex([{ turn: "never" }]);
     const { events } = await rig.codex.startThread().runStreamed("hi");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(rig.codex.getSnapshot().threads[0]).toMatchObject({ state: "idle", queued: 0 });
     expect(rig.records()).toEqual([]);
     expect(await events.return(undefined as never)).toEqual({ done: true, value: undefined });
     expect(await events.next()).toEqual({ done: true, value: undefined });
