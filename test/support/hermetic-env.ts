@@ -2,7 +2,7 @@ import path from "node:path";
 import { RUN_MARKER_VAR, runMarker } from "./run-marker.mjs";
 
 /** The PATH of every child a test starts: node's own folder, then the system's; nothing else. */
-export const MINIMAL_PATH = [path.dirname(process.execPath), "/usr/bin", "/bin"].join(
+export const MINIMAL_PATH = [...new Set([path.dirname(process.execPath), "/usr/bin", "/bin"])].join(
   path.delimiter,
 );
 
