@@ -2,17 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-/**
- * What the global `afterEach` (teardown-after-each.ts) undoes after every test, whatever its
- * outcome: each rig, `Codex` and temp folder a test made registers its teardown here when it is
- * created, and they run newest first.
- */
+// What the global `afterEach` (teardown-after-each.ts) undoes after every test, whatever its
+// outcome: each rig, `Codex` and temp folder a test makes registers its teardown here when it is
+// created, and they run newest first.
+
 type Teardown = { what: string; run: () => Promise<void> };
 
 const registered: Teardown[] = [];
 
 /** How long one teardown may take before it is reported as failed (the next ones still run). */
-const TEARDOWN_BOUND_MS = 15_000;
+const TEARDOWN_BOUND_MS = 10_000;
 
 /** Registers `teardown` for the end of the test; returns it run-once, to call earlier if wanted. */
 export function atTeardown(what: string, teardown: () => unknown): () => Promise<void> {

@@ -9,7 +9,10 @@ import { tearDownAll } from "./rig-registry.js";
 async function noProcessLeft(): Promise<void> {
   const killed = await reap(() => descendants(isOwnSentinel), 3_000);
   if (killed.length > 0)
-    throw new Error(`processes left behind (now killed):\n${describeProcesses(killed)}`);
+    throw new Error(
+      `processes left behind (now killed), started by this test or by a Codex an earlier test ` +
+        `did not register:\n${describeProcesses(killed)}`,
+    );
 }
 
 afterEach(async () => {
