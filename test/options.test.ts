@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { Codex, InvalidOptionError } from "../src/index.js";
 import type { CodexOptions, SupervisionPolicy, TurnOptions } from "../src/index.js";
 import { mockCodex } from "./support/mock-codex.js";
+import { schemaDirsOfThisProcess } from "./support/schema-dirs.js";
 
 /** Options as a hostile (or untyped JavaScript) caller may pass them. */
 const untyped = <T>(value: unknown) => value as T;
@@ -104,6 +105,33 @@ describe("the options of new Codex(...)", () => {
 });
 
 describe("the options of a turn", () => {
+  it.each<[string, unknown]>([
+    ["an empty object", {}],
+    ["a string", "abort"],
+    ["an object with a non-boolean aborted", { aborted: "no", addEventListener() {} }],
+  ])(
+    "rejects a signal that is %s before anything is queued or written; the thread stays usable",
+    async (_, signal) => {
+      const rig = mockCodex([{ turn: '{"answer":"ok"}' }]);
+      const thread = rig.codex.startThread();
+      const turnOptions = untyped<TurnOptions>({ signal, outputSchema: { type: "object" } });
+      await expect(thread.run("hi", turnOptions)).rejects.toMatchObject({
+        name: "InvalidOptionError",
+        option: "signal",
+        message: expect.stringContaining("expected an AbortSignal"),
+      });
+      await expect(thread.runStreamed("hi", turnOptions)).rejects.toMatchObject({
+        option: "signal",
+      });
+      expect(rig.records()).toEqual([]);
+      expect(schemaDirsOfThisProcess()).toEqual([]);
+      expect(thread.actor.getSnapshot().value).toBe("idle");
+      expect((await thread.run("again")).finalResponse).toBe('{"answer":"ok"}');
+      expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+      rig.close();
+    },
+  );
+
   it.each(
     NOT_DURATIONS.flatMap(([what, value]) =>
       (["timeoutMs", "idleTimeoutMs"] as const).map((option) => [option, what, value] as const),
