@@ -1,5 +1,5 @@
 import { FlowControl } from "../actors/flow-control.js";
-import { writeOutputSchemaFile } from "../actors/output-schema-file.js";
+import { writeOutputSchemaFile, type OutputSchemaFile } from "../actors/output-schema-file.js";
 import type { CodexBinary } from "../exec/codex-binary.js";
 import { normalizeInput } from "../exec/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
@@ -34,10 +34,23 @@ let nextJobId = 0;
 /** Writes the schema file and puts the turn in its thread's mailbox. */
 export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const { signal, outputSchema } = request.turn;
-  if (signal?.aborted) throw abortErrorOf(signal);
   const { prompt, images } = normalizeInput(request.input);
-  const schemaFile =
-    outputSchema === undefined ? undefined : await writeOutputSchemaFile(outputSchema as object);
+  // Listening from the first line: an abort that comes while the schema file is written counts.
+  let abortedEarly = false;
+  let onAbort: () => void = () => (abortedEarly = true);
+  const onSignal = () => onAbort();
+  signal?.addEventListener("abort", onSignal, { once: true });
+  let schemaFile: OutputSchemaFile | undefined;
+  try {
+    if (signal?.aborted) throw abortErrorOf(signal);
+    if (outputSchema !== undefined)
+      schemaFile = await writeOutputSchemaFile(outputSchema as object);
+    if (abortedEarly) throw abortErrorOf(signal!);
+  } catch (error) {
+    signal?.removeEventListener("abort", onSignal);
+    await schemaFile?.remove();
+    throw error;
+  }
   const queue = new EventQueue<ThreadEvent>(new FlowControl());
   const id = ++nextJobId;
   let result: TurnResult | undefined;
@@ -68,8 +81,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const cancel = (error: AbortError) => {
     if (!result) request.thread.send({ type: "thread.cancel", jobId: id, error });
   };
-  const onSignal = () => cancel(abortErrorOf(signal!));
-  signal?.addEventListener("abort", onSignal, { once: true });
+  onAbort = () => cancel(abortErrorOf(signal!));
   return {
     queue,
     end: async () => {
