@@ -119,6 +119,16 @@ describe("restarting failed attempts", () => {
     rig.close();
   });
 
+  it("says on a failure, with supervision: false on the Codex, that supervision is off", async () => {
+    const rig = mockCodex({ attempts: [[...started, { exit: 1 }], ok] }, { supervision: false });
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      notRetried: "supervision is off",
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    rig.close();
+  });
+
   it("does not restart after a command started, and says why; restartAfterSideEffects does", async () => {
     const command = {
       id: "c1",
@@ -148,6 +158,7 @@ describe("restarting failed attempts", () => {
     const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: fast });
     await expect(rig.codex.startThread({ supervision: false }).run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
+      notRetried: "supervision is off",
     });
     expect((await rig.codex.startThread().run("hi")).attempts).toBe(1);
     rig.close();

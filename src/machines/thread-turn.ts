@@ -94,9 +94,10 @@ export function afterFailure(context: ThreadContext, output: ExecOutcome): Parti
   if (decision.limitExceeded && context.settings.policy) {
     const { maxRestarts, withinMs } = context.settings.policy;
     finalError = new RestartLimitError(failures, maxRestarts, withinMs);
-  } else if (context.settings.policy && !context.shuttingDown) {
+  } else if (!context.shuttingDown) {
     error.notRetried = decision.reason;
-    if (output.sideEffect) error.message += ` (not restarted: ${decision.reason})`;
+    if (output.sideEffect && context.settings.policy)
+      error.message += ` (not restarted: ${decision.reason})`;
   }
   return { failures, threadId, decision, finalError };
 }
