@@ -179,6 +179,25 @@ describe("timeouts", () => {
     rig.close();
   });
 
+  it("ends an attempt that goes quiet after turn.completed as completed, neither restarted nor failed", async () => {
+    const rig = mockCodex([{ turn: "done" }, { hang: true }], { supervision: fast });
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
+    expect(seen.map((e) => e.type)).toEqual([
+      "thread.started",
+      "turn.started",
+      "item.completed",
+      "turn.completed",
+    ]);
+    const runs = rig.records().filter((r) => r.argv);
+    expect(runs).toHaveLength(1);
+    expect(isAlive(runs[0]!.pid!)).toBe(false);
+    const turn = await rig.codex.startThread().run("again", { idleTimeoutMs: 300 });
+    expect(turn).toMatchObject({ finalResponse: "done", attempts: 1 });
+    rig.close();
+  });
+
   it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
     const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }], {
       supervision: fast,
