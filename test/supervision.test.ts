@@ -224,6 +224,35 @@ describe("timeouts", () => {
   });
 });
 
+describe("timeoutMs and the queues before a turn's first attempt", () => {
+  it("does not count the wait for a concurrency slot: the deadline starts with the first attempt", async () => {
+    const rig = mockCodex(
+      { attempts: [[{ delayMs: 2_500 }, { turn: "slow" }], [{ turn: "queued, then quick" }]] },
+      { maxConcurrentTurns: 1 },
+    );
+    const slow = rig.codex.startThread().run("holds the only slot");
+    await eventually(() => rig.records().length === 1, "the slow turn to start");
+    const queued = rig.codex.startThread().run("waits for it", { timeoutMs: 2_000 });
+    await eventually(
+      () => rig.codex.getSnapshot().threads[1]?.state === "busy.acquiring",
+      "the second turn to wait for a slot",
+    );
+    expect((await queued).finalResponse).toBe("queued, then quick");
+    expect((await slow).finalResponse).toBe("slow");
+    rig.close();
+  });
+
+  it("does not count the wait in the thread's mailbox either", async () => {
+    const rig = mockCodex({ attempts: [[{ delayMs: 2_500 }, { turn: "first" }], ok] });
+    const thread = rig.codex.startThread();
+    const first = thread.run("first");
+    const second = thread.run("second", { timeoutMs: 2_000 });
+    expect((await first).finalResponse).toBe("first");
+    expect((await second).finalResponse).toBe("recovered");
+    rig.close();
+  });
+});
+
 describe("stopping a turn during a restart backoff", () => {
   const slowRestart: SupervisionPolicy = { backoff: { initialMs: 60_000, jitter: false } };
 

@@ -76,6 +76,8 @@ export const threadMachine = setup({
     cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
     releaseSlot: sendParent({ type: "slot.release" }),
     startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    // The deadline counts from the first attempt; later starts are ignored by the timer.
+    startDeadline: sendTo("deadline", { type: "deadline.start" }),
     recordStop: assign({
       stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
     }),
@@ -144,6 +146,7 @@ export const threadMachine = setup({
     },
     busy: {
       invoke: {
+        id: "deadline",
         src: "deadline",
         input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
       },
@@ -175,7 +178,7 @@ export const threadMachine = setup({
           },
         },
         attempting: {
-          entry: "startAttempt",
+          entry: ["startAttempt", "startDeadline"],
           exit: "releaseSlot",
           invoke: {
             id: "exec",

@@ -79,7 +79,10 @@ export type TurnOptions = {
   outputSchema?: unknown;
   /** Cancels the turn; the turn rejects with an error named `AbortError`. */
   signal?: AbortSignal;
-  /** Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`). */
+  /**
+   * Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`);
+   * time waiting in the mailbox or for a concurrency slot is not counted (bound it with `signal`).
+   */
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;
