@@ -359,6 +359,22 @@ describe("the Codex root", () => {
     rig.close();
   });
 
+  it("with one slot, counts a failure before handing the slot on: a queued turn never starts once the breaker trips", async () => {
+    const rig = mockCodex([{ delayMs: 200 }, { exit: 1 }], {
+      supervision: false,
+      maxConcurrentTurns: 1,
+      escalation: { maxFailures: 0, withinMs: 60_000 },
+    });
+    const failing = rig.codex.startThread().run("fails");
+    await eventually(() => rig.records().length === 1, "the first turn to start");
+    const queued = rig.codex.startThread().run("waits for the slot");
+    await expect(failing).rejects.toMatchObject({ name: "CodexExitError" });
+    await expect(queued).rejects.toMatchObject({ name: "EscalatedError" });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    expect(rig.codex.getSnapshot().state).toBe("escalated");
+    rig.close();
+  });
+
   it("shutdown refuses new turns, cancels queued ones, kills running ones after timeoutMs, and leaves no process", async () => {
     const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }]);
     const thread = rig.codex.startThread();

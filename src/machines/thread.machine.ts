@@ -177,9 +177,10 @@ export const threadMachine = setup({
             },
           },
         },
+        // The slot is held until the attempt's outcome is settled: a failure reaches the root's
+        // breaker before the slot can go to a queued turn (so only onDone and deciding release it).
         attempting: {
           entry: ["startAttempt", "startDeadline"],
-          exit: "releaseSlot",
           invoke: {
             id: "exec",
             src: "exec",
@@ -194,6 +195,7 @@ export const threadMachine = setup({
                     threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
                   }),
                   "settleCompleted",
+                  "releaseSlot",
                 ],
               },
               {
@@ -210,8 +212,12 @@ export const threadMachine = setup({
         },
         deciding: {
           always: [
-            { guard: "restarting", target: "backingOff", actions: "announceRestart" },
-            { target: "#thread.idle", actions: ["settleFailed", "reportFailure"] },
+            {
+              guard: "restarting",
+              target: "backingOff",
+              actions: ["releaseSlot", "announceRestart"],
+            },
+            { target: "#thread.idle", actions: ["reportFailure", "releaseSlot", "settleFailed"] },
           ],
         },
         backingOff: {
