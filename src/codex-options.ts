@@ -26,6 +26,8 @@ export function checkCodexOptions(options: CodexOptions): void {
       throw invalid("escalation", "both maxFailures and withinMs", escalation);
   }
   checkDuration("killGraceMs", killGraceMs, 0);
+  if (options.stalledStreamWarningMs !== false)
+    checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
   checkSupervision("supervision", options.supervision);
 }
 

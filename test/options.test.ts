@@ -36,6 +36,11 @@ describe("the options of new Codex(...)", () => {
     expect(error.message).toContain(`(${typeof value})`);
   });
 
+  it.each([0, 1.5, "abc", true, 2 ** 31])("rejects stalledStreamWarningMs %p", (value) => {
+    const make = () => new Codex(untyped<CodexOptions>({ stalledStreamWarningMs: value }));
+    expect(rejectionOf(make).option).toBe("stalledStreamWarningMs");
+  });
+
   it.each([1.5, 0, -2, "2", NaN, null])(
     "rejects maxConcurrentTurns %p: integers >= 1 only",
     (n) => {
@@ -97,6 +102,7 @@ describe("the options of new Codex(...)", () => {
         new Codex({
           maxConcurrentTurns: Infinity,
           killGraceMs: 0,
+          stalledStreamWarningMs: false,
           escalation: { maxFailures: 0, withinMs: 2 ** 31 - 1 },
           supervision: { maxRestarts: 0, backoff: { initialMs: 0, maxMs: 0, factor: 1 } },
         }),

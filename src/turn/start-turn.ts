@@ -8,6 +8,7 @@ import { AbortError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
 import { EventQueue } from "./event-queue.js";
+import { watchStalledStream } from "./stalled-stream.js";
 
 /** One turn to hand to a thread actor. */
 export type TurnRequest = {
@@ -17,6 +18,8 @@ export type TurnRequest = {
   turn: TurnOptions;
   /** Called when the stream reports the thread's id. */
   onThreadId: (id: string) => void;
+  /** Warn after this long waiting behind a stream nobody reads (`false`: never). */
+  stalledStreamWarningMs: number | false;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -54,9 +57,11 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const queue = new EventQueue<ThreadEvent>(new FlowControl());
   const id = ++nextJobId;
   let result: TurnResult | undefined;
+  let stopWatching: (() => void) | undefined;
   const settled = new Promise<TurnResult>((resolve) => {
     const settle = (outcome: TurnResult) => {
       result = outcome;
+      stopWatching?.();
       queue.end();
       resolve(outcome);
     };
@@ -64,6 +69,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       flow: queue.flow,
       deliver: (events: ThreadEvent[]) => queue.push(events),
       settle,
+      unreadForMs: () => queue.unreadForMs(),
     };
     request.thread.send({
       type: "thread.enqueue",
@@ -78,6 +84,9 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       },
     });
   });
+  const { stalledStreamWarningMs } = request;
+  if (!result && stalledStreamWarningMs !== false)
+    stopWatching = watchStalledStream(request.thread, id, stalledStreamWarningMs);
   const cancel = (error: AbortError) => {
     if (!result) request.thread.send({ type: "thread.cancel", jobId: id, error });
   };

@@ -35,6 +35,12 @@ export type CodexOptions = {
   escalation?: { maxFailures: number; withinMs: number };
   /** How long a killed process gets between SIGTERM and SIGKILL (default 2 000 ms). */
   killGraceMs?: number;
+  /**
+   * A turn waiting behind a `runStreamed` turn of its thread whose events nobody has read for
+   * this long emits a `CODEX_ACTORS_STALLED_STREAM` process warning: the two would wait on each
+   * other forever (default 10 000 ms; `false` turns the warning off).
+   */
+  stalledStreamWarningMs?: number | false;
 };
 
 /** How commands may ask for approval. */
