@@ -22,9 +22,10 @@ export function watchStalledStream(
   afterMs: number,
 ): () => void {
   let timer: NodeJS.Timeout | undefined;
+  const waiting = () => thread.getSnapshot().context.queue.some((job) => job.id === jobId);
   const check = () => {
-    const { current, queue } = thread.getSnapshot().context;
-    if (!queue.some((job) => job.id === jobId)) return;
+    if (!waiting()) return;
+    const { current } = thread.getSnapshot().context;
     const unreadForMs = current?.sink.unreadForMs() ?? 0;
     if (current && unreadForMs >= afterMs) {
       if (!warned.has(current.sink)) warnStalled(afterMs);
@@ -37,7 +38,7 @@ export function watchStalledStream(
     timer = setTimeout(check, ms);
     timer.unref();
   };
-  arm(afterMs);
+  if (waiting()) arm(afterMs);
   return () => clearTimeout(timer);
 }
 
