@@ -86,6 +86,7 @@ export class Thread {
       input,
       turn,
       onThreadId: (id) => (this._id = id),
+      stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
     });
   }
 }

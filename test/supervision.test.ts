@@ -112,6 +112,16 @@ describe("restarting failed attempts", () => {
     });
   });
 
+  it("says on a failure, with supervision: false on the Codex, that supervision is off", async () => {
+    const rig = mockCodex({ attempts: [[...started, { exit: 1 }], ok] }, { supervision: false });
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      notRetried: "supervision is off",
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    rig.close();
+  });
+
   it("does not restart after a command started, and says why; restartAfterSideEffects does", async () => {
     const command = {
       id: "c1",
@@ -139,6 +149,7 @@ describe("restarting failed attempts", () => {
     const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: fast });
     await expect(rig.codex.startThread({ supervision: false }).run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
+      notRetried: "supervision is off",
     });
     expect((await rig.codex.startThread().run("hi")).attempts).toBe(1);
   });
@@ -156,6 +167,25 @@ describe("timeouts", () => {
     });
     const [hung] = rig.records().filter((r) => r.argv);
     expect(isAlive(hung!.pid!)).toBe(false);
+  });
+
+  it("ends an attempt that goes quiet after turn.completed as completed, neither restarted nor failed", async () => {
+    const rig = mockCodex([{ turn: "done" }, { hang: true }], { supervision: fast });
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
+    expect(seen.map((e) => e.type)).toEqual([
+      "thread.started",
+      "turn.started",
+      "item.completed",
+      "turn.completed",
+    ]);
+    const runs = rig.records().filter((r) => r.argv);
+    expect(runs).toHaveLength(1);
+    expect(isAlive(runs[0]!.pid!)).toBe(false);
+    const turn = await rig.codex.startThread().run("again", { idleTimeoutMs: 300 });
+    expect(turn).toMatchObject({ finalResponse: "done", attempts: 1 });
+    rig.close();
   });
 
   it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
@@ -180,6 +210,35 @@ describe("timeouts", () => {
     await expect(rig.codex.startThread().run("hi", { timeoutMs: 500 })).rejects.toMatchObject({
       name: "TurnTimeoutError",
     });
+  });
+});
+
+describe("timeoutMs and the queues before a turn's first attempt", () => {
+  it("does not count the wait for a concurrency slot: the deadline starts with the first attempt", async () => {
+    const rig = mockCodex(
+      { attempts: [[{ delayMs: 2_500 }, { turn: "slow" }], [{ turn: "queued, then quick" }]] },
+      { maxConcurrentTurns: 1 },
+    );
+    const slow = rig.codex.startThread().run("holds the only slot");
+    await eventually(() => rig.records().length === 1, "the slow turn to start");
+    const queued = rig.codex.startThread().run("waits for it", { timeoutMs: 2_000 });
+    await eventually(
+      () => rig.codex.getSnapshot().threads[1]?.state === "busy.acquiring",
+      "the second turn to wait for a slot",
+    );
+    expect((await queued).finalResponse).toBe("queued, then quick");
+    expect((await slow).finalResponse).toBe("slow");
+    rig.close();
+  });
+
+  it("does not count the wait in the thread's mailbox either", async () => {
+    const rig = mockCodex({ attempts: [[{ delayMs: 2_500 }, { turn: "first" }], ok] });
+    const thread = rig.codex.startThread();
+    const first = thread.run("first");
+    const second = thread.run("second", { timeoutMs: 2_000 });
+    expect((await first).finalResponse).toBe("first");
+    expect((await second).finalResponse).toBe("recovered");
+    rig.close();
   });
 });
 
@@ -287,6 +346,22 @@ describe("the Codex root", () => {
     rig.codex.reset();
     expect(rig.codex.getSnapshot().state).toBe("running");
     expect((await thread.run("4")).finalResponse).toBe("recovered");
+  });
+
+  it("with one slot, counts a failure before handing the slot on: a queued turn never starts once the breaker trips", async () => {
+    const rig = mockCodex([{ delayMs: 200 }, { exit: 1 }], {
+      supervision: false,
+      maxConcurrentTurns: 1,
+      escalation: { maxFailures: 0, withinMs: 60_000 },
+    });
+    const failing = rig.codex.startThread().run("fails");
+    await eventually(() => rig.records().length === 1, "the first turn to start");
+    const queued = rig.codex.startThread().run("waits for the slot");
+    await expect(failing).rejects.toMatchObject({ name: "CodexExitError" });
+    await expect(queued).rejects.toMatchObject({ name: "EscalatedError" });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    expect(rig.codex.getSnapshot().state).toBe("escalated");
+    rig.close();
   });
 
   it("shutdown refuses new turns, cancels queued ones, kills running ones after timeoutMs, and leaves no process", async () => {

@@ -35,6 +35,12 @@ export type CodexOptions = {
   escalation?: { maxFailures: number; withinMs: number };
   /** How long a killed process gets between SIGTERM and SIGKILL (default 2 000 ms). */
   killGraceMs?: number;
+  /**
+   * A turn waiting behind a `runStreamed` turn of its thread whose events nobody has read for
+   * this long emits a `CODEX_ACTORS_STALLED_STREAM` process warning: the two would wait on each
+   * other forever (default 10 000 ms; `false` turns the warning off).
+   */
+  stalledStreamWarningMs?: number | false;
 };
 
 /** How commands may ask for approval. */
@@ -79,7 +85,10 @@ export type TurnOptions = {
   outputSchema?: unknown;
   /** Cancels the turn; the turn rejects with an error named `AbortError`. */
   signal?: AbortSignal;
-  /** Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`). */
+  /**
+   * Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`);
+   * time waiting in the mailbox or for a concurrency slot is not counted (bound it with `signal`).
+   */
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;
