@@ -2,14 +2,17 @@
 // optionally samples how many child processes that consumer has alive at once.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 const CONSUMER_SCRIPT = fileURLToPath(new URL("./consumer.mjs", import.meta.url));
 const SAMPLE_EVERY_MS = 5;
 
-// Runs `spec` in a child Node process; resolves with its result (plus `peakChildren` if asked).
+// Runs `spec` in a child Node process; resolves with its result, plus `processMs` (spawn to
+// exit, as the parent saw it) and `peakChildren` if asked.
 export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) {
   return new Promise((resolve, reject) => {
+    const spawned = performance.now();
     const child = spawn(process.execPath, [...nodeArgs, CONSUMER_SCRIPT, JSON.stringify(spec)], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -26,6 +29,7 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
       : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
+      const processMs = performance.now() - spawned;
       clearInterval(sampler);
       const last = stdout.trim().split("\n").at(-1);
       if (code !== 0 || !last) {
@@ -34,7 +38,7 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
         );
         return;
       }
-      const result = JSON.parse(last);
+      const result = { ...JSON.parse(last), processMs };
       resolve(countChildren ? { ...result, peakChildren } : result);
     });
   });

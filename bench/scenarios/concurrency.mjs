@@ -40,6 +40,10 @@ export async function concurrency(ctx) {
         medians(results, (r) => r.wallMs),
       ),
       row(
+        "process CPU ms",
+        medians(results, (r) => r.cpuMs),
+      ),
+      row(
         "peak RSS MB",
         medians(results, (r) => r.maxRssMb),
       ),

@@ -16,7 +16,11 @@ export async function latency(ctx) {
       row("p50 ms", p50),
       row("p99 ms", p99, { text: "≤ raw + 1 ms", met: p99.actors <= p99.raw + 1 }),
       row(
-        "consumer CPU ms",
+        "process wall ms",
+        medians(results, (r) => r.processMs),
+      ),
+      row(
+        "process CPU ms",
         medians(results, (r) => r.cpuMs),
       ),
     ],

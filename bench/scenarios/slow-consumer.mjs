@@ -26,6 +26,10 @@ export async function slowConsumer(ctx) {
         `wall ms @ ${mb} MB`,
         medians(results, (r) => r.wallMs),
       ),
+      row(
+        `process CPU ms @ ${mb} MB`,
+        medians(results, (r) => r.cpuMs),
+      ),
     );
   }
   if (peaks.length > 1) {

@@ -3,6 +3,8 @@ import { medianOf } from "../stats.mjs";
 import { row } from "../rows.mjs";
 
 const eventsPerSecond = (result) => (result.events / result.wallMs) * 1000;
+const eventsPerSecondWithImport = (result) =>
+  (result.events / (result.importMs + result.wallMs)) * 1000;
 
 // Scenario 1: a prepared file of realistic command events, streamed at pipe speed.
 export async function pipeSpeed(ctx) {
@@ -22,18 +24,27 @@ export async function bigItems(ctx) {
 async function speedSection(ctx, title, env) {
   const results = await ctx.alternate(() => ({ codexOptions: ctx.fakeCli("stream-file", env) }));
   const rate = medians(results, eventsPerSecond);
+  const withImport = medians(results, eventsPerSecondWithImport);
   const ok = rate.actors >= 1.25 * rate.official && rate.actors >= 0.75 * rate.raw;
   return {
     title,
     rows: [
-      row("events/s", rate, { text: "≥ 1.25× official, ≥ 0.75× raw", met: ok }),
+      row("events/s after the import", rate, { text: "≥ 1.25× official, ≥ 0.75× raw", met: ok }),
+      row("events/s with the import", withImport, {
+        text: "≥ 1.25× official",
+        met: withImport.actors >= 1.25 * withImport.official,
+      }),
       row(
-        "consumer CPU ms",
-        medians(results, (r) => r.cpuMs),
+        "stream wall ms",
+        medians(results, (r) => r.wallMs),
       ),
       row(
-        "wall ms",
-        medians(results, (r) => r.wallMs),
+        "process wall ms",
+        medians(results, (r) => r.processMs),
+      ),
+      row(
+        "process CPU ms",
+        medians(results, (r) => r.cpuMs),
       ),
       row(
         "peak RSS MB",
