@@ -1,5 +1,8 @@
 // Scenario 7: what a short-lived script pays — the import alone in a fresh process, and one real
 // turn as a whole process (import, `new Codex`, `startThread().run()`, exit).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { MAIN_CONSUMERS } from "../consumers/index.mjs";
 import { row } from "../rows.mjs";
 import { startStandIn } from "../stand-in.mjs";
@@ -20,16 +23,26 @@ export async function coldStart(ctx) {
   const importMs = medians(imports, (r) => r.importMs);
   ctx.log(" one real turn per process");
   const { standIn, config } = await startStandIn({ withCommand: false });
+  // Each process gets a fresh home, removed here afterwards: a script does not clean up codex's
+  // home, and removing it would add the same ~60 ms to every consumer's figures.
+  const homes = mkdtempSync(path.join(tmpdir(), "codex-actors-cold-"));
   let turns;
   try {
     turns = await ctx.alternate(
-      () => ({ workload: "real-turns", turns: 1, run: true, config }),
+      () => ({
+        workload: "real-turns",
+        turns: 1,
+        run: true,
+        config,
+        root: mkdtempSync(path.join(homes, "run-")),
+      }),
       {},
       MAIN_CONSUMERS,
       runs,
     );
   } finally {
     await standIn.close();
+    rmSync(homes, { recursive: true, force: true });
   }
   const wall = medians(turns, (r) => r.processMs);
   const cpu = medians(turns, (r) => r.cpuMs);

@@ -8,9 +8,10 @@ import { consumeTurn, createCodex } from "../consumers/index.mjs";
 import { realCodexBinary } from "../consumers/raw-argv.mjs";
 
 // Runs `spec.turns` turns on one thread and times each. With `spec.run`, the SDKs' turns are
-// `thread.run()` as a short script calls it (the raw floor has only its loop).
+// `thread.run()` as a short script calls it (the raw floor has only its loop). Works in
+// `spec.root` when given (the benchmark removes it), else in a folder of its own it removes.
 export async function run(spec) {
-  const root = mkdtempSync(path.join(tmpdir(), "codex-actors-bench-"));
+  const root = spec.root ?? mkdtempSync(path.join(tmpdir(), "codex-actors-bench-"));
   const home = path.join(root, "home");
   const work = path.join(root, "work");
   for (const dir of [home, work]) mkdirSync(dir);
@@ -43,7 +44,7 @@ export async function run(spec) {
       turnMs.push(performance.now() - started);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!spec.root) rmSync(root, { recursive: true, force: true });
   }
   return { turnMs };
 }
