@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { MAIN_CONSUMERS } from "../consumers/index.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 import { startStandIn } from "../stand-in.mjs";
 import { medians } from "./throughput.mjs";
 
@@ -69,7 +69,7 @@ export async function coldStart(ctx) {
         text: "≤ 1.10× official",
         met: cpu.actors <= 1.1 * cpu.official,
       }),
-      row(
+      rssRow(
         "one-turn peak RSS MB",
         medians(turns, (r) => r.maxRssMb),
       ),

@@ -1,6 +1,6 @@
 // Scenario 4: delivery latency of events the fake CLI stamps as it writes them, at a steady rate.
 import { percentile } from "../stats.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 import { medians } from "./throughput.mjs";
 
 // Streams stamped events at `rate`/s; p50 and p99 per run, medians over runs.
@@ -22,6 +22,10 @@ export async function latency(ctx) {
       row(
         "process CPU ms",
         medians(results, (r) => r.cpuMs),
+      ),
+      rssRow(
+        "peak RSS MB",
+        medians(results, (r) => r.maxRssMb),
       ),
     ],
   };

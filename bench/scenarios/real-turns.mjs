@@ -1,6 +1,6 @@
 // Scenario 5: sequential turns of the real binary against the local model stand-in.
 import { median } from "../stats.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 import { startStandIn } from "../stand-in.mjs";
 import { medians } from "./throughput.mjs";
 
@@ -29,6 +29,10 @@ export async function realTurns(ctx) {
       row(
         "process CPU ms",
         medians(results, (r) => r.cpuMs),
+      ),
+      rssRow(
+        "peak RSS MB",
+        medians(results, (r) => r.maxRssMb),
       ),
     ],
   };

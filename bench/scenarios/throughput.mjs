@@ -1,6 +1,6 @@
 // Scenarios 1 and 2: events through the consumer as fast as the pipe carries them.
 import { medianOf } from "../stats.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 
 const eventsPerSecond = (result) => (result.events / result.wallMs) * 1000;
 const eventsPerSecondWithImport = (result) =>
@@ -46,7 +46,7 @@ async function speedSection(ctx, title, env) {
         "process CPU ms",
         medians(results, (r) => r.cpuMs),
       ),
-      row(
+      rssRow(
         "peak RSS MB",
         medians(results, (r) => r.maxRssMb),
       ),
