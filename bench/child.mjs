@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const CONSUMER_SCRIPT = fileURLToPath(new URL("./consumer.mjs", import.meta.url));
 const SAMPLE_EVERY_MS = 5;
+/** No single run of any scenario takes a minute; one that does is stuck, and the run fails. */
+const RUN_TIMEOUT_MS = 120_000;
 
 // Runs `spec` in a child Node process; resolves with its result, plus `processMs` (spawn to
 // exit, as the parent saw it) and `peakChildren` if asked.
@@ -27,9 +29,14 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
           SAMPLE_EVERY_MS,
         )
       : undefined;
+    const timeout = setTimeout(() => {
+      child.kill("SIGKILL");
+      stderr += `\n(killed: no result after ${RUN_TIMEOUT_MS / 1000} s)`;
+    }, RUN_TIMEOUT_MS);
     child.on("error", reject);
     child.on("close", (code) => {
       const processMs = performance.now() - spawned;
+      clearTimeout(timeout);
       clearInterval(sampler);
       const last = stdout.trim().split("\n").at(-1);
       if (code !== 0 || !last) {
