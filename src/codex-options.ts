@@ -17,8 +17,12 @@ export function checkCodexOptions(options: CodexOptions): void {
     throw invalid("killGraceMs", "a number >= 0", killGraceMs);
 }
 
-/** Rejects timeouts that are not positive numbers. */
+/** Rejects timeouts that are not positive numbers, and a `rejectInvalidOutput` not boolean. */
 export function checkTurnOptions(options: TurnOptions): void {
+  const { rejectInvalidOutput } = options;
+  if (rejectInvalidOutput !== undefined && typeof rejectInvalidOutput !== "boolean") {
+    throw invalid("rejectInvalidOutput", "a boolean", rejectInvalidOutput);
+  }
   for (const name of ["timeoutMs", "idleTimeoutMs"] as const) {
     const value = options[name];
     if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
