@@ -35,14 +35,21 @@ export class Thread {
   /**
    * Runs a turn and streams its events as codex reports them (with `turn.restarted` before each
    * restart); `result` is the `Turn` they add up to. Invalid options reject here, before any
-   * process starts; a failed turn is thrown by the generator after its events.
+   * process starts; a failed turn is thrown by the generator after its events. The turn keeps its
+   * items for `result` only once `result` is read: read it before iterating (destructure it).
    */
   async runStreamed<T = unknown>(
     input: Input,
     turnOptions: TurnOptions = {},
   ): Promise<StreamedTurnWithResult<T>> {
-    const collector = this.collector<T>(turnOptions);
-    return { events: this.events(input, turnOptions, collector), result: collector.result };
+    const collector = this.collector<T>(turnOptions, false);
+    return {
+      events: this.events(input, turnOptions, collector),
+      get result() {
+        collector.collectItems();
+        return collector.result;
+      },
+    };
   }
 
   /**
@@ -57,11 +64,11 @@ export class Thread {
     return collector.result;
   }
 
-  private collector<T>(turnOptions: TurnOptions): TurnCollector<T> {
+  private collector<T>(turnOptions: TurnOptions, keepItems = true): TurnCollector<T> {
     checkTurnOptions(turnOptions);
     const { outputSchema, rejectInvalidOutput } = turnOptions;
     const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
-    return new TurnCollector<T>(validator, rejectInvalidOutput === true);
+    return new TurnCollector<T>(validator, rejectInvalidOutput === true, keepItems);
   }
 
   private events(

@@ -320,12 +320,13 @@ describe("failures before any process starts", () => {
     const outputSchema = { type: "object", properties: { answer: { type: "number" } } };
     const turn = await rig.codex.startThread().run<{ answer: number }>("hi", { outputSchema });
     expect(turn.output).toEqual({ answer: 42 });
-    const streamed = await rig.codex.startThread().runStreamed<{ answer: number }>("hi", {
-      outputSchema,
-    });
-    for await (const event of streamed.events) void event;
-    const result = await streamed.result;
+    const { events, result: pending } = await rig.codex
+      .startThread()
+      .runStreamed<{ answer: number }>("hi", { outputSchema });
+    for await (const event of events) void event;
+    const result = await pending;
     expect(result.output?.answer).toBe(42);
+    expect(result.items).toHaveLength(1);
     expect(result).toMatchObject({ finalResponse: '{"answer":42}', attempts: 1 });
     rig.close();
   });

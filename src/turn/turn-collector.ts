@@ -34,6 +34,8 @@ export class TurnCollector<T> implements TurnObserver {
     private readonly validator: OutputValidator<T> | undefined,
     /** Validate at the end and fail the turn with `OutputValidationError` (not lazily). */
     private readonly rejectInvalidOutput = false,
+    /** Keep the items for `result` (a stream nobody collects keeps none: memory stays flat). */
+    private keepItems = true,
   ) {
     this.result = new Promise<Turn<T>>((resolve, reject) => {
       this.resolve = resolve;
@@ -42,10 +44,15 @@ export class TurnCollector<T> implements TurnObserver {
     this.result.catch(() => undefined);
   }
 
+  /** From now on, keep the items for `result`. */
+  collectItems(): void {
+    this.keepItems = true;
+  }
+
   event(event: ThreadEvent): void {
     if (event.type === "item.completed") {
       if (event.item.type === "agent_message") this.finalResponse = event.item.text;
-      this.items.push(event.item);
+      if (this.keepItems) this.items.push(event.item);
     } else if (event.type === "turn.completed") {
       this.usage = event.usage;
     } else if (event.type === "turn.restarted") {

@@ -29,6 +29,8 @@ export type StreamedTurn<T = unknown> = {
   /**
    * The turn the events add up to (items, final response, usage, attempts, lazy `output`). It
    * settles once `events` has been read to its end, or rejects with what ended the iteration.
+   * Items are kept for it from the moment it is first read (a stream that never reads it keeps
+   * none, so memory stays flat): read it before iterating, e.g. `const { events, result } = …`.
    */
   result?: Promise<Turn<T>>;
 };
