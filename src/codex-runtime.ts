@@ -2,6 +2,7 @@ import { globalConfigFlags } from "./exec/argv.js";
 import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
+import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 /**
@@ -11,9 +12,13 @@ import type { CodexOptions, ThreadOptions } from "./types/options.js";
 export class CodexRuntime {
   private readonly globalFlags: readonly string[];
   private located?: CodexBinary;
+  /** How long a turn waits behind a stream nobody reads before it warns (`false`: never). */
+  readonly stalledStreamWarningMs: number | false;
 
   constructor(private readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
+    this.stalledStreamWarningMs =
+      options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
   }
 
   /** The binary every turn runs; throws `CodexNotFoundError` when there is none. */

@@ -83,6 +83,7 @@ export class Thread {
         input,
         turn,
         onThreadId: (id) => (this._id = id),
+        stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
       },
       collector,
     );

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/index.js";
 import { message, reply } from "../src/model-stand-in/index.js";
 import { pidRecorder } from "./support/processes.js";
-import { realCodex, type RealCodexRig } from "./support/real-codex.js";
+import { realCodex } from "./support/real-codex.js";
 
 /** Something the real binary refuses before `turn.started`, and the line it says so in. */
 type Refusal = {
@@ -64,16 +64,11 @@ const REFUSALS: Refusal[] = [
   },
 ];
 
-let rig: RealCodexRig;
-beforeAll(async () => {
-  rig = await realCodex([reply(message("never"))]);
-});
-afterAll(async () => rig.close());
-
 describe("the real binary refusing to start a turn", () => {
   it.each(REFUSALS)(
     "$label: one process, CodexConfigError with the binary's line, even under restart: permanent",
     async (refusal) => {
+      const rig = await realCodex([reply(message("never"))]);
       const recorder = pidRecorder();
       const codex = rig.makeCodex({
         supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },

@@ -46,6 +46,8 @@ export type ExecContext = ExecInput & {
   sideEffect: string | null;
   /** How many events the attempt has streamed. */
   eventCount: number;
+  /** The process went quiet after `turn.completed` and was stopped: the turn is done, not idle. */
+  quietAfterCompletion: boolean;
   /** Why the attempt is ending (abort, protocol error, idle, exit), once known. */
   error: CodexError | null;
 };
@@ -105,7 +107,8 @@ export const execMachine = setup({
       context.turnCompleted &&
       context.turnFailure === null &&
       event.type === "codex.exited" &&
-      event.exitCode === 0,
+      (event.exitCode === 0 || context.quietAfterCompletion),
+    completedTurn: ({ context }) => context.turnCompleted && context.turnFailure === null,
   },
 }).createMachine({
   id: "exec",
@@ -118,6 +121,7 @@ export const execMachine = setup({
     turnFailure: null,
     sideEffect: null,
     eventCount: 0,
+    quietAfterCompletion: false,
     error: null,
   }),
   initial: "running",
@@ -157,7 +161,15 @@ export const execMachine = setup({
               },
               { actions: "recordBatch" },
             ],
-            "codex.idle": { target: "stopping", actions: "recordIdle" },
+            "codex.idle": [
+              // Quiet after its turn completed: the work is done, so the attempt ends completed.
+              {
+                guard: "completedTurn",
+                target: "stopping",
+                actions: assign({ quietAfterCompletion: true }),
+              },
+              { target: "stopping", actions: "recordIdle" },
+            ],
             "exec.abort": { target: "stopping", actions: "recordAbort" },
           },
         },

@@ -35,6 +35,12 @@ export type CodexOptions = {
   escalation?: { maxFailures: number; withinMs: number };
   /** How long a killed process gets between SIGTERM and SIGKILL (default 2 000 ms). */
   killGraceMs?: number;
+  /**
+   * A turn waiting behind a `runStreamed` turn of its thread whose events nobody has read for
+   * this long emits a `CODEX_ACTORS_STALLED_STREAM` process warning: the two would wait on each
+   * other forever (default 10 000 ms; `false` turns the warning off).
+   */
+  stalledStreamWarningMs?: number | false;
 };
 
 /** How commands may ask for approval. */
@@ -88,7 +94,10 @@ export type TurnOptions = {
   rejectInvalidOutput?: boolean;
   /** Cancels the turn: it rejects with `AbortError` (`code` "ABORT_ERR", `cause` the signal's reason). */
   signal?: AbortSignal;
-  /** Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`). */
+  /**
+   * Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`);
+   * time waiting in the mailbox or for a concurrency slot is not counted (bound it with `signal`).
+   */
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;

@@ -116,8 +116,8 @@ export const execModel = createTestModel(execLifecycle, {
 /** Whether an exec path has ended: the attempt reached a final state. */
 export const execDone = (snapshot: AnyMachineSnapshot): boolean => snapshot.status === "done";
 
-/** The idle timeout a path with `IDLE_TIMEOUT` runs with: long enough for node to start. */
-export const IDLE_TIMEOUT_MS = 1_500;
+/** The idle timeout a path with `IDLE_TIMEOUT` runs with: long enough for node to start on a loaded machine. */
+export const IDLE_TIMEOUT_MS = 3_000;
 
 const OUTPUTS: MockStep[] = [
   { threadStarted: true },

@@ -18,7 +18,9 @@ import {
   type StandInReply,
 } from "../../src/model-stand-in/index.js";
 import type { CodexConfigObject, CodexOptions, ThreadOptions } from "../../src/types/options.js";
+import { hermeticEnv } from "./hermetic-env.js";
 import { MODEL } from "./real-codex.js";
+import { atTeardown } from "./rig-registry.js";
 
 /** Which SDK a parity run drives. */
 export type Sdk = "official" | "ours";
@@ -97,22 +99,29 @@ function readSpawned(dir: string): Spawned[] {
 
 /** Starts the world for one SDK. */
 export async function parityRig(sdk: Sdk, setup: ParitySetup = {}): Promise<ParityRig> {
-  const standIn = await ModelStandIn.start(setup.script ?? [], setup.fallback);
   const root = mkdtempSync(path.join(tmpdir(), `codex-actors-parity-${sdk}-`));
+  const removeRoot = atTeardown(`the folder ${root}`, () =>
+    rmSync(root, { recursive: true, force: true }),
+  );
+  const standIn = await ModelStandIn.start(setup.script ?? [], setup.fallback);
+  const closeStandIn = atTeardown("the model stand-in", () => standIn.close());
   const codexHome = path.join(root, "home");
   const workdir = path.join(root, "work");
   for (const dir of [codexHome, workdir]) mkdirSync(dir);
-  const config = standInConfig(standIn.url);
+  // No login shell, as in real-codex.ts: codex would otherwise source the host's shell set-up.
+  const config: CodexConfigObject = { ...standInConfig(standIn.url), allow_login_shell: false };
   const providers = config.model_providers as CodexConfigObject;
   providers.stand_in = { ...(providers.stand_in as CodexConfigObject), ...setup.provider };
   const options: CodexOptions = {
     codexPathOverride: wrapper(root),
     apiKey: "test-key",
     config,
-    env: { PATH: process.env.PATH ?? "", HOME: root, CODEX_HOME: codexHome },
+    env: hermeticEnv({ HOME: root, CODEX_HOME: codexHome }),
   };
   const codex =
     sdk === "ours" ? new Codex(options) : (new official.Codex(options) as unknown as Codex);
+  const shutdown =
+    sdk === "ours" ? atTeardown("a parity Codex", () => codex.shutdown({ timeoutMs: 0 })) : null;
   return {
     sdk,
     standIn,
@@ -127,8 +136,9 @@ export async function parityRig(sdk: Sdk, setup: ParitySetup = {}): Promise<Pari
       }),
     spawned: () => readSpawned(root),
     close: async () => {
-      await standIn.close();
-      rmSync(root, { recursive: true, force: true });
+      await shutdown?.();
+      await closeStandIn();
+      await removeRoot();
     },
   };
 }
