@@ -39,6 +39,8 @@ export type ExecOutcome = {
 export type ExecContext = ExecInput & {
   pid: number | null;
   threadId: string | null;
+  /** Whether codex reported `turn.started`: an error exit before it is a refused configuration. */
+  turnStarted: boolean;
   turnCompleted: boolean;
   turnFailure: string | null;
   sideEffect: string | null;
@@ -67,15 +69,19 @@ export const execMachine = setup({
   actions: {
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
-      let { threadId, turnCompleted, turnFailure, sideEffect } = context;
+      let { threadId, turnStarted, turnCompleted, turnFailure, sideEffect } = context;
       for (const e of event.lifecycle) {
         if (e.type === "thread.started") threadId = e.thread_id;
-        else if (e.type === "turn.completed") turnCompleted = true;
-        else if (e.type === "turn.failed") turnFailure = e.error?.message || "The turn failed.";
-        else sideEffect ??= sideEffectIn(e);
+        else if (e.type === "turn.started") turnStarted = true;
+        else if (e.type === "turn.completed") turnStarted = turnCompleted = true;
+        else if (e.type === "turn.failed") {
+          turnStarted = true;
+          turnFailure = e.error?.message || "The turn failed.";
+        } else sideEffect ??= sideEffectIn(e);
       }
       return {
         threadId,
+        turnStarted,
         turnCompleted,
         turnFailure,
         sideEffect,
@@ -110,6 +116,7 @@ export const execMachine = setup({
     ...input,
     pid: null,
     threadId: null,
+    turnStarted: false,
     turnCompleted: false,
     turnFailure: null,
     sideEffect: null,
