@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 /** Lints the sources, tests, benchmarks and scripts with the recommended rules. */
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", ".scratch/"] },
+  { ignores: ["dist/", "build/", "node_modules/", "coverage/", ".scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,9 @@
-/** Jest runs the TypeScript sources as ESM through ts-jest; type errors are `npm run typecheck`'s job. */
+/**
+ * Jest runs the TypeScript sources as ESM through ts-jest; type errors are `npm run typecheck`'s
+ * job. Every run is marked (global-setup), every test's rigs are torn down after it
+ * (teardown-after-each), the summary reporter fails the run if any process is left, and Jest
+ * exits once the run is over even if a handle is still open.
+ */
 export default {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
@@ -6,5 +11,8 @@ export default {
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }] },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30_000,
+  globalSetup: "<rootDir>/test/support/global-setup.mjs",
+  setupFilesAfterEnv: ["<rootDir>/test/support/teardown-after-each.ts"],
   reporters: ["default", "<rootDir>/test/support/summary-reporter.mjs"],
+  forceExit: true,
 };

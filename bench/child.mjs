@@ -2,14 +2,19 @@
 // optionally samples how many child processes that consumer has alive at once.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 const CONSUMER_SCRIPT = fileURLToPath(new URL("./consumer.mjs", import.meta.url));
 const SAMPLE_EVERY_MS = 5;
+/** No single run of any scenario takes a minute; one that does is stuck, and the run fails. */
+const RUN_TIMEOUT_MS = 120_000;
 
-// Runs `spec` in a child Node process; resolves with its result (plus `peakChildren` if asked).
+// Runs `spec` in a child Node process; resolves with its result, plus `processMs` (spawn to
+// exit, as the parent saw it) and `peakChildren` if asked.
 export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) {
   return new Promise((resolve, reject) => {
+    const spawned = performance.now();
     const child = spawn(process.execPath, [...nodeArgs, CONSUMER_SCRIPT, JSON.stringify(spec)], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -24,8 +29,14 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
           SAMPLE_EVERY_MS,
         )
       : undefined;
+    const timeout = setTimeout(() => {
+      child.kill("SIGKILL");
+      stderr += `\n(killed: no result after ${RUN_TIMEOUT_MS / 1000} s)`;
+    }, RUN_TIMEOUT_MS);
     child.on("error", reject);
     child.on("close", (code) => {
+      const processMs = performance.now() - spawned;
+      clearTimeout(timeout);
       clearInterval(sampler);
       const last = stdout.trim().split("\n").at(-1);
       if (code !== 0 || !last) {
@@ -34,7 +45,7 @@ export function runInChild(spec, { nodeArgs = [], countChildren = false } = {}) 
         );
         return;
       }
-      const result = JSON.parse(last);
+      const result = { ...JSON.parse(last), processMs };
       resolve(countChildren ? { ...result, peakChildren } : result);
     });
   });

@@ -2,6 +2,7 @@
 
 const FULL = {
   runs: 9,
+  coldRuns: 11,
   warmup: 2,
   events: 100_000,
   bigItems: 200,
@@ -13,13 +14,14 @@ const FULL = {
   concurrentTurns: 50,
   maxConcurrent: 8,
   idleThreads: 1_000,
-  only: [1, 2, 3, 4, 5, 6],
+  only: [1, 2, 3, 4, 5, 6, 7],
   out: "docs/BENCHMARKS.md",
 };
 
 const QUICK = {
   ...FULL,
   runs: 1,
+  coldRuns: 1,
   warmup: 0,
   events: 5_000,
   bigItems: 5,

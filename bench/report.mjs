@@ -2,35 +2,46 @@
 import { cpus } from "node:os";
 
 // The whole document, from the sections the scenarios returned.
-export function renderReport(sections, { command, options, startedAt, elapsedMs, analysis }) {
+export function renderReport(
+  sections,
+  { command, options, startedAt, elapsedMs, extra, analysis },
+) {
   const lines = [
     "# Benchmarks",
     "",
-    "codex-actors against the official `@openai/codex-sdk` 0.163.0 and a raw pipe reader, on the",
-    "same streams in the same run. Each consumer runs in its own Node process; runs alternate",
-    `(raw, official, codex-actors, …), ${options.warmup} warm-up round(s) then ${options.runs} measured;`,
-    "every figure is the median over the measured runs. Ratios are codex-actors ÷ the baseline.",
+    "codex-actors against the official `@openai/codex-sdk` 0.163.0 and two raw pipe readers, on the",
+    "same streams in the same run. **raw** is the floor: spawn, split stdout on `\\n`, `JSON.parse`,",
+    "count, in a plain loop. **raw (async gen)** does the same work but hands each event out",
+    "through an async generator, as an SDK's `runStreamed` does. Each consumer runs in a fresh Node",
+    "process that imports only that consumer; runs alternate (raw, raw (async gen), official,",
+    `codex-actors, …), ${options.warmup} warm-up round(s) then ${options.runs} measured (${options.coldRuns} for cold start); every`,
+    "figure is the median over the measured runs. Ratios are codex-actors ÷ the baseline.",
+    "*process wall* is spawn to exit as the benchmark saw it; *process CPU* is the consumer",
+    "process's whole CPU time (user + system, Node's boot included; not the codex binary's).",
+    "The CPU is shared (2 cores, other jobs running): single runs vary, medians of alternating runs",
+    "are what to read.",
     "",
     `- Machine: ${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length} cores, ${process.platform} ${process.arch}`,
     `- Node: ${process.version}`,
     `- Date: ${startedAt.toISOString()}`,
     `- Command: \`${command}\` (took ${Math.round(elapsedMs / 1000)} s)`,
     "",
-    "| metric | raw | official | codex-actors | ÷ official | ÷ raw | target | result |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    "| metric | raw | raw (async gen) | official | codex-actors | ÷ official | ÷ raw | target | result |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
   ];
   for (const section of sections) {
-    lines.push(`| **${section.title}** | | | | | | | |`);
+    lines.push(`| **${section.title}** | | | | | | | | |`);
     for (const r of section.rows) lines.push(renderRow(r));
   }
   const notes = sections.flatMap((section) => section.notes ?? []);
   if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((note) => `- ${note}`));
+  if (extra) lines.push("", extra.trim());
   if (analysis) lines.push("", analysis.trim());
   return `${lines.join("\n")}\n`;
 }
 
 function renderRow({ metric, values, target }) {
-  const cells = ["raw", "official", "actors"].map((c) => formatNumber(values[c]));
+  const cells = ["raw", "raw-generator", "official", "actors"].map((c) => formatNumber(values[c]));
   const ratio = (base) =>
     Number.isFinite(values[base]) && values[base] !== 0
       ? `${(values.actors / values[base]).toFixed(2)}×`

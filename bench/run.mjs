@@ -17,7 +17,9 @@ import { alternate } from "./alternate.mjs";
 import { CONSUMERS } from "./consumers/index.mjs";
 import { prepareFixtures } from "./fixtures.mjs";
 import { parseOptions } from "./options.mjs";
+import { packageSection } from "./package-size.mjs";
 import { renderReport } from "./report.mjs";
+import { coldStart } from "./scenarios/cold-start.mjs";
 import { concurrency } from "./scenarios/concurrency.mjs";
 import { latency } from "./scenarios/latency.mjs";
 import { realTurns } from "./scenarios/real-turns.mjs";
@@ -31,6 +33,7 @@ const SCENARIOS = {
   4: latency,
   5: realTurns,
   6: concurrency,
+  7: coldStart,
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ANALYSIS = fileURLToPath(new URL("./analysis.md", import.meta.url));
@@ -57,6 +60,7 @@ try {
     options,
     startedAt,
     elapsedMs: performance.now() - started,
+    extra: packageSection(),
     analysis: readFileSync(ANALYSIS, "utf8"),
   });
   process.stdout.write(`\n${report}`);
@@ -76,13 +80,13 @@ function makeContext(fixtures) {
     options,
     fixtures,
     log,
-    alternate: (makeSpec, childOptions = {}, consumers = CONSUMERS) =>
+    alternate: (makeSpec, childOptions = {}, consumers = CONSUMERS, runs = options.runs) =>
       alternate(
         consumers,
         (consumer) => ({ workload: "stream", consumer, ...makeSpec(consumer) }),
         {
           warmup: options.warmup,
-          runs: options.runs,
+          runs,
           childOptions,
           log,
         },

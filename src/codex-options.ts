@@ -1,35 +1,74 @@
-import { InvalidOptionError } from "./types/errors.js";
-import type { CodexOptions, TurnOptions } from "./types/options.js";
+import {
+  checkAbortSignal,
+  checkBoolean,
+  checkCount,
+  checkDuration,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  invalid,
+} from "./option-values.js";
+import type { SupervisionPolicy } from "./supervision/policy.js";
+import type { CodexOptions, ThreadOptions, TurnOptions } from "./types/options.js";
 
-/** Rejects, by name, the supervision options no process could honour. */
+/* The door: options are checked where they are given, before anything is queued, written or run. */
+
+/** Rejects, by name, the supervision options of `new Codex(...)` no process could honour. */
 export function checkCodexOptions(options: CodexOptions): void {
+  checkObject("options", options, true);
   const { maxConcurrentTurns, escalation, killGraceMs } = options;
-  if (maxConcurrentTurns !== undefined && !(maxConcurrentTurns >= 1)) {
-    throw invalid("maxConcurrentTurns", "a number >= 1", maxConcurrentTurns);
-  }
+  checkCount("maxConcurrentTurns", maxConcurrentTurns, 1, true);
+  checkObject("escalation", escalation);
   if (escalation !== undefined) {
-    if (!(escalation.maxFailures >= 0))
-      throw invalid("escalation.maxFailures", "a number >= 0", escalation.maxFailures);
-    if (!(escalation.withinMs > 0))
-      throw invalid("escalation.withinMs", "a number > 0", escalation.withinMs);
+    checkCount("escalation.maxFailures", escalation.maxFailures, 0);
+    checkDuration("escalation.withinMs", escalation.withinMs, 1);
+    if (escalation.maxFailures === undefined || escalation.withinMs === undefined)
+      throw invalid("escalation", "both maxFailures and withinMs", escalation);
   }
-  if (killGraceMs !== undefined && !(killGraceMs >= 0))
-    throw invalid("killGraceMs", "a number >= 0", killGraceMs);
+  checkDuration("killGraceMs", killGraceMs, 0);
+  if (options.stalledStreamWarningMs !== false)
+    checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
+  checkSupervision("supervision", options.supervision);
 }
 
-/** Rejects timeouts that are not positive numbers. */
+/** Rejects a thread's options that are not what they say (its restart policy, for now). */
+export function checkThreadOptions(options: ThreadOptions): void {
+  checkObject("options", options, true);
+  checkSupervision("supervision", options.supervision);
+}
+
+/** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
 export function checkTurnOptions(options: TurnOptions): void {
-  for (const name of ["timeoutMs", "idleTimeoutMs"] as const) {
-    const value = options[name];
-    if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
-      throw invalid(name, "a number of milliseconds between 1 and 2147483647", value);
-    }
-  }
+  checkObject("turnOptions", options, true);
+  checkAbortSignal("signal", options.signal);
+  checkDuration("timeoutMs", options.timeoutMs, 1);
+  checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
+  checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
+  if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
+    throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
 }
 
-function invalid(option: string, expected: string, value: unknown): InvalidOptionError {
-  return new InvalidOptionError(
-    option,
-    `expected ${expected}, got ${String(value)} (${typeof value})`,
-  );
+/** Rejects the options of `shutdown(...)` that no timer could honour. */
+export function checkShutdownOptions(options: { timeoutMs?: number }): void {
+  checkObject("shutdown options", options, true);
+  checkDuration("timeoutMs", options.timeoutMs, 0);
+}
+
+function checkSupervision(option: string, policy: SupervisionPolicy | false | undefined): void {
+  if (policy === false || policy === undefined) return;
+  checkObject(option, policy);
+  checkOneOf(`${option}.restart`, policy.restart, ["transient", "permanent", "temporary"]);
+  checkCount(`${option}.maxRestarts`, policy.maxRestarts, 0);
+  checkDuration(`${option}.withinMs`, policy.withinMs, 1);
+  checkBoolean(`${option}.restartAfterSideEffects`, policy.restartAfterSideEffects);
+  checkBoolean(`${option}.restartServiceFailures`, policy.restartServiceFailures);
+  if (policy.isTransient !== undefined && typeof policy.isTransient !== "function")
+    throw invalid(`${option}.isTransient`, "a function", policy.isTransient);
+  const { backoff } = policy;
+  checkObject(`${option}.backoff`, backoff);
+  if (backoff === undefined) return;
+  checkDuration(`${option}.backoff.initialMs`, backoff.initialMs, 0);
+  checkDuration(`${option}.backoff.maxMs`, backoff.maxMs, 0);
+  checkNumber(`${option}.backoff.factor`, backoff.factor, 1);
+  checkBoolean(`${option}.backoff.jitter`, backoff.jitter);
 }

@@ -3,6 +3,7 @@ import { ChildEnvSource } from "./exec/child-env.js";
 import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
+import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 /**
@@ -13,10 +14,14 @@ export class CodexRuntime {
   private readonly globalFlags: readonly string[];
   private readonly envSource: ChildEnvSource;
   private located?: CodexBinary;
+  /** How long a turn waits behind a stream nobody reads before it warns (`false`: never). */
+  readonly stalledStreamWarningMs: number | false;
 
   constructor(private readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
     this.envSource = new ChildEnvSource(options.env, options.apiKey);
+    this.stalledStreamWarningMs =
+      options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
   }
 
   /** The binary every turn runs; throws `CodexNotFoundError` when there is none. */

@@ -1,5 +1,5 @@
 import { createActor } from "xstate";
-import { checkCodexOptions } from "./codex-options.js";
+import { checkCodexOptions, checkShutdownOptions, checkThreadOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
 import { checkThreadId } from "./exec/argv.js";
 import { codexMachine, type CodexActorRef } from "./machines/codex.machine.js";
@@ -40,12 +40,14 @@ export class Codex {
 
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
+    checkThreadOptions(options);
     return this.thread(options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     checkThreadId(id);
+    checkThreadOptions(options);
     return this.thread(options, id);
   }
 
@@ -61,9 +63,12 @@ export class Codex {
 
   /**
    * Refuses new turns, cancels queued ones, gives running turns `timeoutMs` (default 5 000) to
-   * finish and then kills them. Resolves once no process of this Codex remains.
+   * finish and then kills them. Resolves once no process of this Codex remains. A `timeoutMs`
+   * that is not an integer from 0 to 2^31 - 1 rejects with `InvalidOptionError`, stopping nothing.
    */
-  async shutdown({ timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    checkShutdownOptions(options);
+    const { timeoutMs = 5_000 } = options;
     this.actor.send({ type: "codex.shutdown", timeoutMs });
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });

@@ -38,6 +38,5 @@ describe("a drop-in for @openai/codex-sdk", () => {
 
     const resumed = codex.resumeThread(thread.id!);
     expect((await resumed.run("Implement the fix")).finalResponse).toBe("Here is the diagnosis.");
-    rig.close();
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Codex } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { collect } from "./support/collect.js";
 import { eventually, isAlive } from "./support/processes.js";
+import { tempDir, tracked } from "./support/rig-registry.js";
 
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
 
@@ -33,7 +33,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       signal: null,
       message: expect.stringContaining("panic: the disk is on fire"),
     });
-    rig.close();
   });
 
   it("killed by a signal, rejects naming the signal", async () => {
@@ -43,7 +42,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       signal: "SIGKILL",
       message: expect.stringContaining("killed by SIGKILL"),
     });
-    rig.close();
   });
 
   it("exiting 0 without turn.completed is a failure, not an empty success", async () => {
@@ -53,7 +51,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       exitCode: 0,
       message: expect.stringContaining("before the turn ended"),
     });
-    rig.close();
   });
 
   it("printing a garbage line rejects with ProtocolError naming the line, and the process is killed", async () => {
@@ -68,7 +65,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       excerpt: "this is not json",
     });
     for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
-    rig.close();
   });
 
   it("keeps only a bounded tail of a flood of stderr", async () => {
@@ -82,7 +78,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       .catch((e: unknown) => e)) as { stderrTail: string };
     expect(error.stderrTail.length).toBeLessThanOrEqual(16 * 1024);
     expect(error.stderrTail).toContain("the last words");
-    rig.close();
   });
 
   it("reporting turn.failed yields the event, then rejects with TurnFailedError carrying its message", async () => {
@@ -108,7 +103,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
       message: "rate limit exceeded: slow down",
       exitCode: 1,
     });
-    rig.close();
   });
 
   it("passes events and items of unknown types through untouched", async () => {
@@ -120,7 +114,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
     const { events } = await rig.codex.startThread().runStreamed("hi");
     const { seen } = await collect(events);
     expect(seen).toContainEqual(future);
-    rig.close();
   });
 
   it("delivers a flood of events completely and in order", async () => {
@@ -135,7 +128,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
     expect(ids).toHaveLength(20_000);
     expect(ids[0]).toBe("item_0");
     expect(ids[19_999]).toBe("item_19999");
-    rig.close();
   });
 
   it("counts the events of an attempt in the exec actor's context", async () => {
@@ -150,7 +142,6 @@ describe("a codex process that misbehaves (unsupervised)", () => {
     });
     await rig.codex.startThread().run("hi");
     expect(eventCount).toBe(2 + 5_000 + 4);
-    rig.close();
   });
 
   it("pauses codex's stdout while the consumer does not read, instead of buffering without bound", async () => {
@@ -169,13 +160,21 @@ describe("a codex process that misbehaves (unsupervised)", () => {
         return false;
       }
     }, "the flood to start");
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const whileStalled = written();
+    let whileStalled = -1;
+    let movedAt = Date.now();
+    await eventually(
+      () => {
+        const now = written();
+        if (now !== whileStalled) [whileStalled, movedAt] = [now, Date.now()];
+        return Date.now() - movedAt >= 500;
+      },
+      "the flood to stall (nothing written for 500 ms)",
+      15_000,
+    );
     expect(whileStalled).toBeLessThan(total / 10);
     let count = 1;
     for await (const _ of events) count += 1;
     expect(count).toBe(2 + total + 4);
-    rig.close();
   });
 });
 
@@ -195,26 +194,25 @@ describe("ending a turn early leaves no process behind", () => {
       .runStreamed("hi", { signal: controller.signal });
     await events.next();
     await eventually(() => pidsOf(rig.records()).length === 2, "codex to spawn its child");
-    controller.abort(new Error("user pressed stop"));
+    const reason = new Error("user pressed stop");
+    controller.abort(reason);
     const { error } = await collect(events);
     expect(error).toMatchObject({
       name: "AbortError",
+      code: "ABORT_ERR",
       kind: "aborted",
       message: expect.stringContaining("user pressed stop"),
     });
+    expect((error as Error).cause).toBe(reason);
     for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
-    rig.close();
   });
 
   it("an already aborted signal rejects without starting a process", async () => {
     const rig = mockCodex([{ turn: "never" }]);
     await expect(
-      rig.codex.startThread().run("hi", { signal: AbortSignal.abort() }),
-    ).rejects.toMatchObject({
-      name: "AbortError",
-    });
+      rig.codex.startThread().run("hi", { signal: AbortSignal.abort("not today") }),
+    ).rejects.toMatchObject({ name: "AbortError", code: "ABORT_ERR", cause: "not today" });
     expect(rig.records()).toEqual([]);
-    rig.close();
   });
 
   it("breaking out of runStreamed kills codex and its children before the loop exits", async () => {
@@ -229,7 +227,6 @@ describe("ending a turn early leaves no process behind", () => {
     const pids = pidsOf(rig.records());
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
-    rig.close();
   });
 
   it("an exception in the consumer's loop propagates, and the process is gone", async () => {
@@ -245,7 +242,6 @@ describe("ending a turn early leaves no process behind", () => {
     };
     await expect(consume()).rejects.toThrow("consumer bug");
     for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
-    rig.close();
   });
 });
 
@@ -262,23 +258,68 @@ describe("failures before any process starts", () => {
       name: "OutputSchemaError",
     });
     expect(rig.records()).toEqual([]);
-    rig.close();
   });
 
-  it("a final response that does not match the schema rejects with ajv's messages and the raw text", async () => {
+  it("a final response that does not match the schema resolves; reading output throws ajv's messages and the raw text", async () => {
     const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
     const outputSchema = {
       type: "object",
       properties: { answer: { type: "number" } },
       required: ["answer"],
     };
-    await expect(rig.codex.startThread().run("hi", { outputSchema })).rejects.toMatchObject({
+    const mismatch = {
       name: "OutputValidationError",
       kind: "output_validation",
       rawText: '{"answer":"forty-two"}',
       errors: [expect.stringContaining("/answer must be number")],
+    };
+    const turn = await rig.codex.startThread().run<{ answer: number }>("hi", { outputSchema });
+    expect(turn.finalResponse).toBe('{"answer":"forty-two"}');
+    expect(JSON.parse(JSON.stringify(turn))).toEqual({
+      items: turn.items,
+      finalResponse: turn.finalResponse,
+      usage: turn.usage,
+      attempts: 1,
     });
-    rig.close();
+    expect(() => turn.output).toThrow(expect.objectContaining(mismatch));
+
+    const { events, result } = await rig.codex.startThread().runStreamed("hi", { outputSchema });
+    const { error } = await collect(events);
+    expect(error).toBeUndefined();
+    await expect(result.then((streamed) => streamed.output)).rejects.toMatchObject(mismatch);
+  });
+
+  it("with rejectInvalidOutput, such a response rejects the turn (run and runStreamed)", async () => {
+    const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
+    const options = {
+      outputSchema: { type: "object", properties: { answer: { type: "number" } } },
+      rejectInvalidOutput: true,
+    };
+    const mismatch = { name: "OutputValidationError", rawText: '{"answer":"forty-two"}' };
+    await expect(rig.codex.startThread().run("hi", options)).rejects.toMatchObject(mismatch);
+    const { events, result } = await rig.codex.startThread().runStreamed("hi", options);
+    const { seen, error } = await collect(events);
+    expect(seen.map((e) => e.type)).toContain("turn.completed");
+    expect(error).toMatchObject(mismatch);
+    await expect(result).rejects.toMatchObject(mismatch);
+    await expect(
+      rig.codex.startThread().run("hi", { rejectInvalidOutput: "yes" as unknown as boolean }),
+    ).rejects.toMatchObject({ name: "InvalidOptionError", option: "rejectInvalidOutput" });
+  });
+
+  it("a response that matches gives typed output from run() and from runStreamed's result", async () => {
+    const rig = mockCodex([{ turn: '{"answer":42}' }]);
+    const outputSchema = { type: "object", properties: { answer: { type: "number" } } };
+    const turn = await rig.codex.startThread().run<{ answer: number }>("hi", { outputSchema });
+    expect(turn.output).toEqual({ answer: 42 });
+    const { events, result: pending } = await rig.codex
+      .startThread()
+      .runStreamed<{ answer: number }>("hi", { outputSchema });
+    for await (const event of events) void event;
+    const result = await pending;
+    expect(result.output?.answer).toBe(42);
+    expect(result.items).toHaveLength(1);
+    expect(result).toMatchObject({ finalResponse: '{"answer":42}', attempts: 1 });
   });
 
   it("a thread id that could be read as a flag is rejected by resumeThread", () => {
@@ -286,7 +327,6 @@ describe("failures before any process starts", () => {
     expect(() => rig.codex.resumeThread("--dangerously-bypass-approvals-and-sandbox")).toThrow(
       expect.objectContaining({ name: "InvalidOptionError" }),
     );
-    rig.close();
   });
 
   it("a config value TOML cannot say is rejected by the constructor", () => {
@@ -295,12 +335,16 @@ describe("failures before any process starts", () => {
     );
   });
 
-  it("an abort sent while the spawn fails still rejects with AbortError", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-noexec-"));
-    const file = path.join(dir, "codex");
+  /** A file named `codex` that cannot be executed, in a temp folder removed after the test. */
+  const notExecutable = () => {
+    const file = path.join(tempDir("noexec"), "codex");
     writeFileSync(file, "not executable", { mode: 0o644 });
+    return file;
+  };
+
+  it("an abort sent while the spawn fails still rejects with AbortError", async () => {
     const controller = new AbortController();
-    const turn = new Codex({ codexPathOverride: file, supervision: false })
+    const turn = tracked(new Codex({ codexPathOverride: notExecutable(), supervision: false }))
       .startThread()
       .run("hi", { signal: controller.signal });
     controller.abort();
@@ -308,10 +352,7 @@ describe("failures before any process starts", () => {
   });
 
   it("a binary that cannot be executed rejects with SpawnError", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-noexec-"));
-    const file = path.join(dir, "codex");
-    writeFileSync(file, "not executable", { mode: 0o644 });
-    const codex = new Codex({ codexPathOverride: file });
+    const codex = tracked(new Codex({ codexPathOverride: notExecutable() }));
     await expect(codex.startThread().run("hi")).rejects.toMatchObject({
       name: "SpawnError",
       kind: "spawn",

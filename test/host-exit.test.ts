@@ -1,15 +1,14 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { eventually, isAlive } from "./support/processes.js";
 import { MOCK_CODEX } from "./support/mock-codex.js";
+import { atTeardown, tempDir } from "./support/rig-registry.js";
 
 const HOST = fileURLToPath(new URL("./fixtures/mock-host.mjs", import.meta.url));
 
-let dir: string | undefined;
 let left: number[] = [];
 afterEach(() => {
   for (const pid of left) {
@@ -20,13 +19,11 @@ afterEach(() => {
     }
   }
   left = [];
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 /** Runs the host until it dies its way; returns codex's pid and the command codex started. */
 async function hostDies(ending: "process-exit" | "throw", command: string[]) {
-  dir = mkdtempSync(path.join(tmpdir(), "codex-actors-host-"));
+  const dir = tempDir("host");
   const record = path.join(dir, "record.jsonl");
   const scenario = JSON.stringify([
     { threadStarted: true },
@@ -36,6 +33,7 @@ async function hostDies(ending: "process-exit" | "throw", command: string[]) {
   const host = spawn(process.execPath, [HOST, MOCK_CODEX, scenario, record, ending], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  atTeardown("the mock host", () => host.kill("SIGKILL"));
   let output = "";
   host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => host.on("exit", resolve));

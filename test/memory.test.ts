@@ -17,7 +17,7 @@ async function measure(mode: "keep" | "drop"): Promise<Report> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--expose-gc", HOST, MOCK_CODEX, mode, String(THREADS)],
-    { maxBuffer: 1 << 20 },
+    { maxBuffer: 1 << 20, timeout: 60_000, killSignal: "SIGKILL" },
   );
   return JSON.parse(stdout) as Report;
 }

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { writeOutputSchemaFile } from "../src/actors/output-schema-file.js";
 import { mockCodex } from "./support/mock-codex.js";
+import { isAlive } from "./support/processes.js";
+import { schemaDirsOfThisProcess } from "./support/schema-dirs.js";
 
 describe("the output schema file", () => {
   it("is written in a private folder (0700) as a private file (0600), and removed whole", async () => {
@@ -33,6 +35,29 @@ describe("the output schema file", () => {
     const schemaPath = argv[argv.indexOf("--output-schema") + 1]!;
     expect(existsSync(schemaPath)).toBe(false);
     expect(existsSync(path.dirname(schemaPath))).toBe(false);
-    rig.close();
   });
+});
+
+describe("an abort that comes while the schema file is written", () => {
+  const soon: Array<[string, (abort: () => void) => void]> = [
+    ["a microtask", (abort) => queueMicrotask(abort)],
+    ["a setImmediate", (abort) => setImmediate(abort)],
+    ["1 ms", (abort) => setTimeout(abort, 1)],
+  ];
+
+  it.each(soon)(
+    "%s after run() still aborts the turn, and leaves no schema file or process",
+    async (_, after) => {
+      const rig = mockCodex([{ delayMs: 100 }, { turn: '{"answer":"ran anyway"}' }]);
+      const controller = new AbortController();
+      const turn = rig.codex
+        .startThread()
+        .run("hi", { outputSchema: { type: "object" }, signal: controller.signal });
+      after(() => controller.abort());
+      await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+      expect(schemaDirsOfThisProcess()).toEqual([]);
+      for (const record of rig.records()) if (record.pid) expect(isAlive(record.pid)).toBe(false);
+      rig.close();
+    },
+  );
 });

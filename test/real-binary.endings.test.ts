@@ -1,10 +1,7 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
-import { realCodex, type RealCodexRig } from "./support/real-codex.js";
-
-let rig: RealCodexRig;
-afterEach(async () => rig?.close());
+import { realCodex } from "./support/real-codex.js";
 
 /** A command whose command line is unique to one test, so its process can be found. */
 const sleeper = (seconds: string) => `sleep ${seconds}`;
@@ -12,7 +9,10 @@ const sleeper = (seconds: string) => `sleep ${seconds}`;
 /** Streams a turn running `sleep <seconds>` and breaks out of the loop once the command runs. */
 async function breakWhileCommandRuns(seconds: string) {
   const recorder = pidRecorder();
-  rig = await realCodex([reply(shellCommand(sleeper(seconds))), reply(message("never reached"))]);
+  const rig = await realCodex([
+    reply(shellCommand(sleeper(seconds))),
+    reply(message("never reached")),
+  ]);
   const thread = rig.startThread(rig.makeCodex({ inspect: recorder.inspect }));
   const { events } = await thread.runStreamed("run it");
   for await (const event of events) {
@@ -31,7 +31,10 @@ async function breakWhileCommandRuns(seconds: string) {
 describe("ending a real turn early", () => {
   it("an abort kills codex and the command it is running", async () => {
     const recorder = pidRecorder();
-    rig = await realCodex([reply(shellCommand(sleeper("301.5"))), reply(message("never reached"))]);
+    const rig = await realCodex([
+      reply(shellCommand(sleeper("301.5"))),
+      reply(message("never reached")),
+    ]);
     const controller = new AbortController();
     const thread = rig.startThread(rig.makeCodex({ inspect: recorder.inspect }));
     const turn = thread.run("run it", { signal: controller.signal });

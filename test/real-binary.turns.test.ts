@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
-import { existsSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "@jest/globals";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { Codex, type ThreadEvent } from "../src/index.js";
 import {
@@ -12,16 +12,14 @@ import {
   shellCommand,
 } from "../src/model-stand-in/index.js";
 import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
-
-let rig: RealCodexRig;
-afterEach(async () => rig?.close());
+import { tracked } from "./support/rig-registry.js";
 
 const inputOf = (rig: RealCodexRig, index: number) =>
   JSON.stringify(rig.standIn.requests[index]?.body.input);
 
 describe("run() on the real codex binary", () => {
   it("returns the items, final response, usage and thread id", async () => {
-    rig = await realCodex([reply(message("The answer is 42."))]);
+    const rig = await realCodex([reply(message("The answer is 42."))]);
     const thread = rig.startThread();
     expect(thread.id).toBeNull();
 
@@ -43,7 +41,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("continues the thread on a second run: the model sees the first answer", async () => {
-    rig = await realCodex([
+    const rig = await realCodex([
       reply(message("First answer: blue.")),
       reply(message("Second answer.")),
     ]);
@@ -58,7 +56,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("resumes a thread by id from another Codex instance", async () => {
-    rig = await realCodex([
+    const rig = await realCodex([
       reply(message("Remember: the password is swordfish.")),
       reply(message("ok")),
     ]);
@@ -76,7 +74,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("hands model, sandbox and the API key to the binary, the key only as a bearer token", async () => {
-    rig = await realCodex([reply(message("ok"))]);
+    const rig = await realCodex([reply(message("ok"))]);
     await rig.codex
       .startThread({
         model: MODEL,
@@ -96,7 +94,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("joins text segments with a blank line", async () => {
-    rig = await realCodex([reply(message("ok"))]);
+    const rig = await realCodex([reply(message("ok"))]);
     await rig.startThread().run([
       { type: "text", text: "Part one." },
       { type: "text", text: "Part two." },
@@ -105,7 +103,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("sends the output schema as text.format, returns typed output and removes the schema file", async () => {
-    rig = await realCodex([reply(message('{"answer":42}'))]);
+    const rig = await realCodex([reply(message('{"answer":42}'))]);
     const argvs: string[][] = [];
     const codex = rig.makeCodex({
       inspect: (event) => {
@@ -135,7 +133,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("rejects outside a git repository without skipGitRepoCheck, with the binary's message", async () => {
-    rig = await realCodex([reply(message("never sent"))]);
+    const rig = await realCodex([reply(message("never sent"))]);
     const thread = rig.codex.startThread({ model: MODEL, workingDirectory: rig.workdir });
     const failure = thread.run("hi");
     await expect(failure).rejects.toMatchObject({
@@ -147,7 +145,7 @@ describe("run() on the real codex binary", () => {
   });
 
   it("rejects a failed turn with the model's own message", async () => {
-    rig = await realCodex([
+    const rig = await realCodex([
       responseFailed("invalid_prompt", "Your prompt was flagged by the stand-in"),
     ]);
     await expect(rig.startThread().run("hi")).rejects.toMatchObject({
@@ -159,14 +157,14 @@ describe("run() on the real codex binary", () => {
   });
 
   it("rejects an HTTP 401 with the service's message rather than the exit code", async () => {
-    rig = await realCodex([httpError(401, "Incorrect API key provided")]);
+    const rig = await realCodex([httpError(401, "Incorrect API key provided")]);
     const failure = rig.startThread().run("hi");
     await expect(failure).rejects.toThrow(/401 Unauthorized.*Incorrect API key provided/);
     await expect(failure).rejects.not.toThrow(/exited with code/);
   });
 
   it("streams events in protocol order, with real command_execution and file_change items", async () => {
-    rig = await realCodex([
+    const rig = await realCodex([
       reply(shellCommand("echo streamed-output")),
       reply(addFile("hello.txt", "hi there")),
       reply(message("done")),
@@ -209,7 +207,11 @@ describe("run() on the real codex binary", () => {
   });
 
   it("runs three threads at once, each with its own conversation", async () => {
-    rig = await realCodex([reply(message("one")), reply(message("two")), reply(message("three"))]);
+    const rig = await realCodex([
+      reply(message("one")),
+      reply(message("two")),
+      reply(message("three")),
+    ]);
     const { standIn } = rig;
     const turns = await Promise.all(["a", "b", "c"].map((prompt) => rig.startThread().run(prompt)));
 
@@ -218,8 +220,25 @@ describe("run() on the real codex binary", () => {
     expect(new Set(standIn.requests.map((r) => r.headers["thread-id"])).size).toBe(3);
   });
 
+  it("runs the binary and its commands in the rig's environment: its own HOME and CODEX_HOME, nothing of the host's", async () => {
+    expect(process.env.JEST_WORKER_ID).toBeDefined();
+    const probe =
+      'printf "%s|%s|%s|" "$HOME" "$CODEX_HOME" "${JEST_WORKER_ID:-unset}"; shopt -q login_shell && echo login || echo plain';
+    const rig = await realCodex([reply(shellCommand(probe)), reply(message("done"))]);
+    const turn = await rig.startThread().run("where am I?");
+
+    const command = turn.items.find((item) => item.type === "command_execution");
+    expect(command).toMatchObject({ exit_code: 0 });
+    expect(rig.home).not.toBe(homedir());
+    expect((command as { aggregated_output: string }).aggregated_output.trim()).toBe(
+      `${rig.home}|${rig.codexHome}|unset|plain`,
+    );
+    expect(readdirSync(rig.home)).toEqual([]);
+    expect(readdirSync(path.join(rig.codexHome, "sessions"))).not.toHaveLength(0);
+  });
+
   it("rejects with CodexNotFoundError, saying how to install, when the binary is missing", async () => {
-    const codex = new Codex({ codexPathOverride: path.join(tmpdir(), "no-such-codex") });
+    const codex = tracked(new Codex({ codexPathOverride: path.join(tmpdir(), "no-such-codex") }));
     expect(existsSync(path.join(tmpdir(), "no-such-codex"))).toBe(false);
     await expect(codex.startThread().run("hi")).rejects.toMatchObject({
       name: "CodexNotFoundError",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import type { SupervisionPolicy } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { collect } from "./support/collect.js";
-import { eventually, isAlive, processesMatching } from "./support/processes.js";
+import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
 
 const fast: SupervisionPolicy = { backoff: { initialMs: 5, maxMs: 20, jitter: false } };
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
@@ -10,8 +10,8 @@ const ok: MockStep[] = [{ turn: "recovered" }];
 
 describe("restarting failed attempts", () => {
   const crashes: Array<[string, MockStep[]]> = [
-    ["before any output", [{ exit: 1 }]],
-    ["after thread.started", [{ threadStarted: true }, { exit: 1 }]],
+    ["by SIGKILL before any output", [{ signal: "SIGKILL" }]],
+    ["by SIGKILL after thread.started", [{ threadStarted: true }, { signal: "SIGKILL" }]],
     ["after turn.started", [...started, { exit: 1 }]],
     ["in the middle of a line", [...started, { line: '{"type":"item.upd' }, { exit: 1 }]],
     ["by SIGKILL", [...started, { signal: "SIGKILL" }]],
@@ -24,7 +24,6 @@ describe("restarting failed attempts", () => {
     expect(turn.finalResponse).toBe("recovered");
     expect(turn.attempts).toBe(2);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(2);
-    rig.close();
   });
 
   it("announces each restart in the stream before the new attempt, and resumes the same thread", async () => {
@@ -49,11 +48,10 @@ describe("restarting failed attempts", () => {
     const [first, second] = rig.records().filter((r) => r.argv);
     expect(first!.argv).not.toContain("resume");
     expect(second!.argv!.slice(-2)).toEqual(["resume", thread.id]);
-    rig.close();
   });
 
   it("rejects with RestartLimitError listing every attempt once maxRestarts is used up", async () => {
-    const rig = mockCodex([{ exit: 3 }], { supervision: { ...fast, maxRestarts: 2 } });
+    const rig = mockCodex([...started, { exit: 3 }], { supervision: { ...fast, maxRestarts: 2 } });
     const failure = (await rig.codex
       .startThread()
       .run("hi")
@@ -62,12 +60,11 @@ describe("restarting failed attempts", () => {
     expect(failure.failures).toHaveLength(3);
     expect(failure.failures.every((f) => f.exitCode === 3)).toBe(true);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(3);
-    rig.close();
   });
 
   it('never restarts under restart: "temporary"', async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], ok] },
       { supervision: { ...fast, restart: "temporary" } },
     );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
@@ -75,7 +72,6 @@ describe("restarting failed attempts", () => {
       notRetried: expect.stringContaining("temporary"),
     });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 
   it("does not restart a non-transient failure (authentication) under the default policy", async () => {
@@ -94,7 +90,6 @@ describe("restarting failed attempts", () => {
       name: "TurnFailedError",
     });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 
   it('restarts a protocol error under restart: "permanent"', async () => {
@@ -105,17 +100,25 @@ describe("restarting failed attempts", () => {
     );
     const turn = await rig.codex.startThread().run("hi");
     expect(turn.attempts).toBe(2);
-    rig.close();
   });
 
   it("uses a custom isTransient instead of the default classification", async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], ok] },
       { supervision: { ...fast, isTransient: () => false } },
     );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
     });
+  });
+
+  it("says on a failure, with supervision: false on the Codex, that supervision is off", async () => {
+    const rig = mockCodex({ attempts: [[...started, { exit: 1 }], ok] }, { supervision: false });
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "CodexExitError",
+      notRetried: "supervision is off",
+    });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
     rig.close();
   });
 
@@ -134,30 +137,29 @@ describe("restarting failed attempts", () => {
       notRetried: expect.stringContaining("command_execution"),
       message: expect.stringContaining("restartAfterSideEffects"),
     });
-    cautious.close();
 
     const bold = mockCodex(
       { attempts: [sideEffect, ok] },
       { supervision: { ...fast, restartAfterSideEffects: true } },
     );
     expect((await bold.codex.startThread().run("hi")).attempts).toBe(2);
-    bold.close();
   });
 
   it("a thread's own policy overrides the Codex's, and false turns supervision off", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: fast });
+    const rig = mockCodex({ attempts: [[...started, { exit: 1 }], ok] }, { supervision: fast });
     await expect(rig.codex.startThread({ supervision: false }).run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
+      notRetried: "supervision is off",
     });
     expect((await rig.codex.startThread().run("hi")).attempts).toBe(1);
-    rig.close();
   });
 });
 
 describe("timeouts", () => {
   it("kills a hung attempt after idleTimeoutMs and restarts it", async () => {
     const rig = mockCodex({ attempts: [[...started, { hang: true }], ok] }, { supervision: fast });
-    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    // Generous: the attempt that answers must print within it even on a loaded machine.
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 2_000 });
     const { seen, error } = await collect(events);
     expect(error).toBeUndefined();
     expect(seen.find((e) => e.type === "turn.restarted")).toMatchObject({
@@ -165,31 +167,77 @@ describe("timeouts", () => {
     });
     const [hung] = rig.records().filter((r) => r.argv);
     expect(isAlive(hung!.pid!)).toBe(false);
+  });
+
+  it("ends an attempt that goes quiet after turn.completed as completed, neither restarted nor failed", async () => {
+    const rig = mockCodex([{ turn: "done" }, { hang: true }], { supervision: fast });
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
+    expect(seen.map((e) => e.type)).toEqual([
+      "thread.started",
+      "turn.started",
+      "item.completed",
+      "turn.completed",
+    ]);
+    const runs = rig.records().filter((r) => r.argv);
+    expect(runs).toHaveLength(1);
+    expect(isAlive(runs[0]!.pid!)).toBe(false);
+    const turn = await rig.codex.startThread().run("again", { idleTimeoutMs: 300 });
+    expect(turn).toMatchObject({ finalResponse: "done", attempts: 1 });
     rig.close();
   });
 
   it("stops a turn at timeoutMs with TurnTimeoutError, without restarting it", async () => {
+    const recorder = pidRecorder();
     const rig = mockCodex([...started, { spawn: ["sleep", "300"] }, { hang: true }], {
       supervision: fast,
+      inspect: recorder.inspect,
     });
-    await expect(rig.codex.startThread().run("hi", { timeoutMs: 400 })).rejects.toMatchObject({
+    await expect(rig.codex.startThread().run("hi", { timeoutMs: 1_000 })).rejects.toMatchObject({
       name: "TurnTimeoutError",
       kind: "turn_timeout",
     });
-    const records = rig.records();
-    expect(records.filter((r) => r.argv)).toHaveLength(1);
-    for (const pid of records.flatMap((r) => [r.pid, r.spawned]))
-      if (pid) expect(isAlive(pid)).toBe(false);
-    rig.close();
+    expect(recorder.pids.size).toBe(1);
+    const children = rig.records().flatMap((r) => (r.spawned ? [r.spawned] : []));
+    for (const pid of [...recorder.pids, ...children]) expect(isAlive(pid)).toBe(false);
   });
 
   it("counts restarts and backoff inside timeoutMs", async () => {
-    const rig = mockCodex([{ exit: 1 }], {
+    const rig = mockCodex([...started, { exit: 1 }], {
       supervision: { maxRestarts: 100, backoff: { initialMs: 150, jitter: false } },
     });
     await expect(rig.codex.startThread().run("hi", { timeoutMs: 500 })).rejects.toMatchObject({
       name: "TurnTimeoutError",
     });
+  });
+});
+
+describe("timeoutMs and the queues before a turn's first attempt", () => {
+  it("does not count the wait for a concurrency slot: the deadline starts with the first attempt", async () => {
+    const rig = mockCodex(
+      { attempts: [[{ delayMs: 2_500 }, { turn: "slow" }], [{ turn: "queued, then quick" }]] },
+      { maxConcurrentTurns: 1 },
+    );
+    const slow = rig.codex.startThread().run("holds the only slot");
+    await eventually(() => rig.records().length === 1, "the slow turn to start");
+    const queued = rig.codex.startThread().run("waits for it", { timeoutMs: 2_000 });
+    await eventually(
+      () => rig.codex.getSnapshot().threads[1]?.state === "busy.acquiring",
+      "the second turn to wait for a slot",
+    );
+    expect((await queued).finalResponse).toBe("queued, then quick");
+    expect((await slow).finalResponse).toBe("slow");
+    rig.close();
+  });
+
+  it("does not count the wait in the thread's mailbox either", async () => {
+    const rig = mockCodex({ attempts: [[{ delayMs: 2_500 }, { turn: "first" }], ok] });
+    const thread = rig.codex.startThread();
+    const first = thread.run("first");
+    const second = thread.run("second", { timeoutMs: 2_000 });
+    expect((await first).finalResponse).toBe("first");
+    expect((await second).finalResponse).toBe("recovered");
     rig.close();
   });
 });
@@ -198,7 +246,10 @@ describe("stopping a turn during a restart backoff", () => {
   const slowRestart: SupervisionPolicy = { backoff: { initialMs: 60_000, jitter: false } };
 
   it("an abort rejects at once and no new attempt starts", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const rig = mockCodex(
+      { attempts: [[...started, { exit: 1 }], ok] },
+      { supervision: slowRestart },
+    );
     const controller = new AbortController();
     const thread = rig.codex.startThread();
     const turn = thread.run("hi", { signal: controller.signal });
@@ -206,15 +257,19 @@ describe("stopping a turn during a restart backoff", () => {
       () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
       "the backoff",
     );
-    controller.abort();
-    await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+    const reason = { why: "the user left" };
+    controller.abort(reason);
+    await expect(turn).rejects.toMatchObject({ name: "AbortError", code: "ABORT_ERR" });
+    await turn.catch((error: Error) => expect(error.cause).toBe(reason));
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
     expect(thread.actor.getSnapshot().value).toBe("idle");
-    rig.close();
   });
 
   it("a shutdown rejects it with ShutdownError and no new attempt starts", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const rig = mockCodex(
+      { attempts: [[...started, { exit: 1 }], ok] },
+      { supervision: slowRestart },
+    );
     const turn = rig.codex.startThread().run("hi");
     await eventually(
       () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
@@ -223,7 +278,6 @@ describe("stopping a turn during a restart backoff", () => {
     await rig.codex.shutdown();
     await expect(turn).rejects.toMatchObject({ name: "ShutdownError" });
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
-    rig.close();
   });
 });
 
@@ -243,41 +297,44 @@ describe("the mailbox of a thread", () => {
     expect(runs[0]!.argv).not.toContain("resume");
     expect(runs[1]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
     expect(runs[2]!.argv!.slice(-2)).toEqual(["resume", thread.id]);
-    rig.close();
   });
 });
 
 describe("the Codex root", () => {
   it("never runs more than maxConcurrentTurns processes at once, and serves the rest FIFO", async () => {
     const marker = `marker_${process.pid}_${Date.now()}`;
+    const granted: unknown[] = [];
+    let mostRunning = 0;
     const rig = mockCodex([{ delayMs: 200 }, { turn: "done" }], {
       maxConcurrentTurns: 2,
       configOverrides: [`${marker}=1`],
+      inspect: (event) => {
+        if (event.type === "@xstate.event" && event.event.type === "slot.granted")
+          granted.push(event.actorRef);
+        // Only the root's context has `running`: the slots it has handed out.
+        const running = (event as { snapshot?: { context?: { running?: unknown } } }).snapshot
+          ?.context?.running;
+        if (typeof running === "number") mostRunning = Math.max(mostRunning, running);
+      },
     });
     let peak = 0;
     const sampler = setInterval(
       () => (peak = Math.max(peak, processesMatching(marker).length)),
       10,
     );
-    const done: number[] = [];
-    await Promise.all(
-      [0, 1, 2, 3, 4, 5].map((n) =>
-        rig.codex
-          .startThread()
-          .run(`turn ${n}`)
-          .then(() => done.push(n)),
-      ),
-    );
+    const threads = [0, 1, 2, 3, 4, 5].map(() => rig.codex.startThread());
+    await Promise.all(threads.map((thread, n) => thread.run(`turn ${n}`)));
     clearInterval(sampler);
-    expect(peak).toBe(2);
+    expect(mostRunning).toBe(2);
+    expect(peak).toBeLessThanOrEqual(2);
     expect(rig.records().filter((r) => r.argv)).toHaveLength(6);
-    expect(done.slice(0, 2).sort()).toEqual([0, 1]);
-    rig.close();
+    const order = granted.map((actor) => threads.findIndex((thread) => thread.actor === actor));
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it("escalates after too many failed turns, refusing turns until reset()", async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], [{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], [...started, { exit: 1 }], ok] },
       {
         supervision: false,
         escalation: { maxFailures: 1, withinMs: 60_000 },
@@ -297,6 +354,21 @@ describe("the Codex root", () => {
     rig.codex.reset();
     expect(rig.codex.getSnapshot().state).toBe("running");
     expect((await thread.run("4")).finalResponse).toBe("recovered");
+  });
+
+  it("with one slot, counts a failure before handing the slot on: a queued turn never starts once the breaker trips", async () => {
+    const rig = mockCodex([...started, { delayMs: 200 }, { exit: 1 }], {
+      supervision: false,
+      maxConcurrentTurns: 1,
+      escalation: { maxFailures: 0, withinMs: 60_000 },
+    });
+    const failing = rig.codex.startThread().run("fails");
+    await eventually(() => rig.records().length === 1, "the first turn to start");
+    const queued = rig.codex.startThread().run("waits for the slot");
+    await expect(failing).rejects.toMatchObject({ name: "CodexExitError" });
+    await expect(queued).rejects.toMatchObject({ name: "EscalatedError" });
+    expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+    expect(rig.codex.getSnapshot().state).toBe("escalated");
     rig.close();
   });
 
@@ -317,7 +389,6 @@ describe("the Codex root", () => {
     for (const pid of rig.records().flatMap((r) => [r.pid, r.spawned]))
       if (pid) expect(isAlive(pid)).toBe(false);
     expect(rig.codex.getSnapshot().state).toBe("stopped");
-    rig.close();
   });
 
   it("shutdown lets a running turn finish within timeoutMs", async () => {
@@ -326,7 +397,6 @@ describe("the Codex root", () => {
     await eventually(() => rig.records().length > 0, "the turn to start");
     await rig.codex.shutdown({ timeoutMs: 5_000 });
     expect((await turn).finalResponse).toBe("finished in time");
-    rig.close();
   });
 
   it("hands every actor of the tree (root, thread, exec, process) to the inspector", async () => {
@@ -341,19 +411,17 @@ describe("the Codex root", () => {
     });
     await rig.codex.startThread().run("hi");
     expect([...seen]).toEqual(expect.arrayContaining(["codex", "thread", "exec", "codexProcess"]));
-    rig.close();
   });
 
   it("shows the actor tree as plain JSON", async () => {
     const rig = mockCodex([...started, { hang: true }]);
     const thread = rig.codex.startThread();
     const turn = thread.run("hi").catch((e: unknown) => e);
-    await eventually(
-      () =>
-        rig.codex.getSnapshot().threads[0]?.turn?.state === "running.streaming" &&
-        rig.records().length > 0,
-      "streaming",
-    );
+    await eventually(() => {
+      const [shown] = rig.codex.getSnapshot().threads;
+      return typeof shown?.id === "string" && shown.turn?.state === "running.streaming";
+    }, "the thread id, while the turn streams");
+    await eventually(() => rig.records().length > 0, "the record of the run");
     const tree = rig.codex.getSnapshot();
     expect(JSON.parse(JSON.stringify(tree))).toEqual({
       state: "running",
@@ -369,6 +437,41 @@ describe("the Codex root", () => {
     });
     await rig.codex.shutdown({ timeoutMs: 0 });
     await turn;
-    rig.close();
   });
+});
+
+describe("codex refusing to start the turn (an error exit before turn.started)", () => {
+  const refusals: Array<[string, number, string]> = [
+    ["a retired setting", 1, 'Error: approval_policy = "untrusted" is no longer supported'],
+    ["a usage error without a Usage: line", 2, "error: invalid value 'bogus' for '--sandbox'"],
+  ];
+  const policies: SupervisionPolicy[] = [
+    fast,
+    { ...fast, restart: "permanent" },
+    { ...fast, isTransient: () => true, restartServiceFailures: true },
+  ];
+
+  it.each(refusals)(
+    "rejects %s with CodexConfigError carrying the binary's line, after one process, under any policy",
+    async (_label, exitCode, line) => {
+      for (const supervision of policies) {
+        const refused = [
+          { threadStarted: true },
+          { stderr: `Reading prompt from stdin...\n${line}\n` },
+          { exit: exitCode },
+        ];
+        const rig = mockCodex({ attempts: [refused, ok] }, { supervision });
+        await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+          name: "CodexConfigError",
+          kind: "configuration",
+          exitCode,
+          refusal: line,
+          message: expect.stringContaining(line),
+          notRetried: expect.stringContaining("configuration"),
+        });
+        expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+        await rig.close();
+      }
+    },
+  );
 });

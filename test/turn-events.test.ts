@@ -6,12 +6,11 @@ describe("the event stream of runStreamed", () => {
   it("starts nothing until the first next(), and return() before it starts nothing at all", async () => {
     const rig = mockCodex([{ turn: "never" }]);
     const { events } = await rig.codex.startThread().runStreamed("hi");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(rig.codex.getSnapshot().threads[0]).toMatchObject({ state: "idle", queued: 0 });
     expect(rig.records()).toEqual([]);
     expect(await events.return(undefined as never)).toEqual({ done: true, value: undefined });
     expect(await events.next()).toEqual({ done: true, value: undefined });
     expect(rig.records()).toEqual([]);
-    rig.close();
   });
 
   it("answers next() calls made without waiting in order, then reports done with the attempts", async () => {
@@ -27,7 +26,6 @@ describe("the event stream of runStreamed", () => {
       "done",
     ]);
     expect(steps[4]).toEqual({ done: true, value: { status: "completed", attempts: 1 } });
-    rig.close();
   });
 
   it("throw() stops the turn, leaves no process, and rejects with the given error", async () => {
@@ -38,6 +36,5 @@ describe("the event stream of runStreamed", () => {
     await expect(events.throw(reason)).rejects.toBe(reason);
     expect(isAlive(rig.records()[0]!.pid!)).toBe(false);
     expect(await events.next()).toEqual({ done: true, value: undefined });
-    rig.close();
   });
 });

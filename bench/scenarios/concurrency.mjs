@@ -1,6 +1,6 @@
 // Scenario 6: many turns at once over mock-codex, and the memory of idle threads.
 import { fileURLToPath } from "node:url";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 import { medians } from "./throughput.mjs";
 
 const MOCK_CODEX = fileURLToPath(
@@ -40,6 +40,10 @@ export async function concurrency(ctx) {
         medians(results, (r) => r.wallMs),
       ),
       row(
+        "process CPU ms",
+        medians(results, (r) => r.cpuMs),
+      ),
+      rssRow(
         "peak RSS MB",
         medians(results, (r) => r.maxRssMb),
       ),

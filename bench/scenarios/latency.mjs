@@ -1,6 +1,6 @@
 // Scenario 4: delivery latency of events the fake CLI stamps as it writes them, at a steady rate.
 import { percentile } from "../stats.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 import { medians } from "./throughput.mjs";
 
 // Streams stamped events at `rate`/s; p50 and p99 per run, medians over runs.
@@ -16,8 +16,16 @@ export async function latency(ctx) {
       row("p50 ms", p50),
       row("p99 ms", p99, { text: "≤ raw + 1 ms", met: p99.actors <= p99.raw + 1 }),
       row(
-        "consumer CPU ms",
+        "process wall ms",
+        medians(results, (r) => r.processMs),
+      ),
+      row(
+        "process CPU ms",
         medians(results, (r) => r.cpuMs),
+      ),
+      rssRow(
+        "peak RSS MB",
+        medians(results, (r) => r.maxRssMb),
       ),
     ],
   };

@@ -2,7 +2,7 @@
 import { row } from "../rows.mjs";
 import { medians } from "./throughput.mjs";
 
-const SLACK_MB = 16;
+const SLACK_MB = 8;
 
 // Streams each size in `slowMb` and compares peak RSS, and its growth from smallest to largest.
 export async function slowConsumer(ctx) {
@@ -25,6 +25,10 @@ export async function slowConsumer(ctx) {
       row(
         `wall ms @ ${mb} MB`,
         medians(results, (r) => r.wallMs),
+      ),
+      row(
+        `process CPU ms @ ${mb} MB`,
+        medians(results, (r) => r.cpuMs),
       ),
     );
   }

@@ -1,8 +1,10 @@
 // Scenarios 1 and 2: events through the consumer as fast as the pipe carries them.
 import { medianOf } from "../stats.mjs";
-import { row } from "../rows.mjs";
+import { row, rssRow } from "../rows.mjs";
 
 const eventsPerSecond = (result) => (result.events / result.wallMs) * 1000;
+const eventsPerSecondWithImport = (result) =>
+  (result.events / (result.importMs + result.wallMs)) * 1000;
 
 // Scenario 1: a prepared file of realistic command events, streamed at pipe speed.
 export async function pipeSpeed(ctx) {
@@ -22,20 +24,29 @@ export async function bigItems(ctx) {
 async function speedSection(ctx, title, env) {
   const results = await ctx.alternate(() => ({ codexOptions: ctx.fakeCli("stream-file", env) }));
   const rate = medians(results, eventsPerSecond);
+  const withImport = medians(results, eventsPerSecondWithImport);
   const ok = rate.actors >= 1.25 * rate.official && rate.actors >= 0.75 * rate.raw;
   return {
     title,
     rows: [
-      row("events/s", rate, { text: "≥ 1.25× official, ≥ 0.75× raw", met: ok }),
+      row("events/s after the import", rate, { text: "≥ 1.25× official, ≥ 0.75× raw", met: ok }),
+      row("events/s with the import", withImport, {
+        text: "≥ 1.25× official",
+        met: withImport.actors >= 1.25 * withImport.official,
+      }),
       row(
-        "consumer CPU ms",
-        medians(results, (r) => r.cpuMs),
-      ),
-      row(
-        "wall ms",
+        "stream wall ms",
         medians(results, (r) => r.wallMs),
       ),
       row(
+        "process wall ms",
+        medians(results, (r) => r.processMs),
+      ),
+      row(
+        "process CPU ms",
+        medians(results, (r) => r.cpuMs),
+      ),
+      rssRow(
         "peak RSS MB",
         medians(results, (r) => r.maxRssMb),
       ),

@@ -4,7 +4,7 @@ import { createCodex } from "../consumers/index.mjs";
 
 // Starts `spec.threads` threads, keeps them, and returns the retained heap per thread.
 export async function run(spec) {
-  const codex = createCodex(spec.consumer, spec.codexOptions);
+  const codex = createCodex(spec.codexOptions);
   codex.startThread();
   const before = settledHeap();
   const threads = [];

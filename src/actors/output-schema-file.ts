@@ -1,17 +1,17 @@
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import tmp from "tmp";
 
 /** A schema written for `--output-schema`, and how to remove it. */
 export type OutputSchemaFile = { path: string; remove: () => Promise<void> };
-
-tmp.setGracefulCleanup();
 
 /**
  * Writes the output schema to `schema.json` in a fresh private folder (0700, file 0600) and
  * returns its path; `remove` deletes folder and file. Nothing is left behind if writing fails.
  */
 export async function writeOutputSchemaFile(schema: object): Promise<OutputSchemaFile> {
+  // Loaded on first use: only turns with an `outputSchema` write a file.
+  const { default: tmp } = await import("tmp");
+  tmp.setGracefulCleanup();
   const dir = await new Promise<string>((resolve, reject) =>
     tmp.dir({ prefix: "codex-output-schema-", mode: 0o700 }, (error, name) =>
       error ? reject(error) : resolve(name),

@@ -39,11 +39,15 @@ export type ExecOutcome = {
 export type ExecContext = ExecInput & {
   pid: number | null;
   threadId: string | null;
+  /** Whether codex reported `turn.started`: an error exit before it is a refused configuration. */
+  turnStarted: boolean;
   turnCompleted: boolean;
   turnFailure: string | null;
   sideEffect: string | null;
   /** How many events the attempt has streamed. */
   eventCount: number;
+  /** The process went quiet after `turn.completed` and was stopped: the turn is done, not idle. */
+  quietAfterCompletion: boolean;
   /** Why the attempt is ending (abort, protocol error, idle, exit), once known. */
   error: CodexError | null;
 };
@@ -65,15 +69,19 @@ export const execMachine = setup({
   actions: {
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
-      let { threadId, turnCompleted, turnFailure, sideEffect } = context;
+      let { threadId, turnStarted, turnCompleted, turnFailure, sideEffect } = context;
       for (const e of event.lifecycle) {
         if (e.type === "thread.started") threadId = e.thread_id;
-        else if (e.type === "turn.completed") turnCompleted = true;
-        else if (e.type === "turn.failed") turnFailure = e.error?.message || "The turn failed.";
-        else sideEffect ??= sideEffectIn(e);
+        else if (e.type === "turn.started") turnStarted = true;
+        else if (e.type === "turn.completed") turnStarted = turnCompleted = true;
+        else if (e.type === "turn.failed") {
+          turnStarted = true;
+          turnFailure = e.error?.message || "The turn failed.";
+        } else sideEffect ??= sideEffectIn(e);
       }
       return {
         threadId,
+        turnStarted,
         turnCompleted,
         turnFailure,
         sideEffect,
@@ -99,7 +107,8 @@ export const execMachine = setup({
       context.turnCompleted &&
       context.turnFailure === null &&
       event.type === "codex.exited" &&
-      event.exitCode === 0,
+      (event.exitCode === 0 || context.quietAfterCompletion),
+    completedTurn: ({ context }) => context.turnCompleted && context.turnFailure === null,
   },
 }).createMachine({
   id: "exec",
@@ -107,10 +116,12 @@ export const execMachine = setup({
     ...input,
     pid: null,
     threadId: null,
+    turnStarted: false,
     turnCompleted: false,
     turnFailure: null,
     sideEffect: null,
     eventCount: 0,
+    quietAfterCompletion: false,
     error: null,
   }),
   initial: "running",
@@ -150,7 +161,15 @@ export const execMachine = setup({
               },
               { actions: "recordBatch" },
             ],
-            "codex.idle": { target: "stopping", actions: "recordIdle" },
+            "codex.idle": [
+              // Quiet after its turn completed: the work is done, so the attempt ends completed.
+              {
+                guard: "completedTurn",
+                target: "stopping",
+                actions: assign({ quietAfterCompletion: true }),
+              },
+              { target: "stopping", actions: "recordIdle" },
+            ],
             "exec.abort": { target: "stopping", actions: "recordAbort" },
           },
         },

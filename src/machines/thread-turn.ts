@@ -34,12 +34,18 @@ export type ThreadContext = {
   released: boolean;
 };
 
-/** Fires `turn.deadline` after the turn's `timeoutMs`, if it has one. */
-export const deadlineLogic = fromCallback<ThreadMachineEvent, { timeoutMs?: number }>(
-  ({ input, sendBack }) => {
+/** Starts the turn's deadline: sent when its first attempt starts (time in queues is not counted). */
+export type DeadlineStart = { type: "deadline.start" };
+
+/** Fires `turn.deadline` `timeoutMs` after `deadline.start`, if the turn has a `timeoutMs`. */
+export const deadlineLogic = fromCallback<DeadlineStart, { timeoutMs?: number }>(
+  ({ input, sendBack, receive }) => {
     const { timeoutMs } = input;
-    if (timeoutMs === undefined) return;
-    const timer = setTimeout(() => sendBack({ type: "turn.deadline", timeoutMs }), timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    receive(() => {
+      if (timeoutMs === undefined || timer) return;
+      timer = setTimeout(() => sendBack({ type: "turn.deadline", timeoutMs }), timeoutMs);
+    });
     return () => clearTimeout(timer);
   },
 );
@@ -96,9 +102,10 @@ export function afterFailure(context: ThreadContext, output: ExecOutcome): Parti
   if (decision.limitExceeded && context.settings.policy) {
     const { maxRestarts, withinMs } = context.settings.policy;
     finalError = new RestartLimitError(failures, maxRestarts, withinMs);
-  } else if (context.settings.policy && !context.shuttingDown) {
+  } else if (!context.shuttingDown) {
     error.notRetried = decision.reason;
-    if (output.sideEffect) error.message += ` (not restarted: ${decision.reason})`;
+    if (output.sideEffect && context.settings.policy)
+      error.message += ` (not restarted: ${decision.reason})`;
   }
   return { failures, threadId, decision, finalError };
 }

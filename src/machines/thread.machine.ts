@@ -86,6 +86,8 @@ export const threadMachine = setup({
       stopError: null,
     }),
     startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    // The deadline counts from the first attempt; later starts are ignored by the timer.
+    startDeadline: sendTo("deadline", { type: "deadline.start" }),
     recordStop: assign({
       stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
     }),
@@ -167,6 +169,7 @@ export const threadMachine = setup({
     },
     busy: {
       invoke: {
+        id: "deadline",
         src: "deadline",
         input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
       },
@@ -197,9 +200,10 @@ export const threadMachine = setup({
             },
           },
         },
+        // The slot is held until the attempt's outcome is settled: a failure reaches the root's
+        // breaker before the slot can go to a queued turn (so only onDone and deciding release it).
         attempting: {
-          entry: "startAttempt",
-          exit: "releaseSlot",
+          entry: ["startAttempt", "startDeadline"],
           invoke: {
             id: "exec",
             src: "exec",
@@ -214,6 +218,7 @@ export const threadMachine = setup({
                     threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
                   }),
                   "settleCompleted",
+                  "releaseSlot",
                 ],
               },
               {
@@ -230,8 +235,12 @@ export const threadMachine = setup({
         },
         deciding: {
           always: [
-            { guard: "restarting", target: "backingOff", actions: "announceRestart" },
-            { target: "#thread.idle", actions: ["settleFailed", "reportFailure"] },
+            {
+              guard: "restarting",
+              target: "backingOff",
+              actions: ["releaseSlot", "announceRestart"],
+            },
+            { target: "#thread.idle", actions: ["reportFailure", "releaseSlot", "settleFailed"] },
           ],
         },
         backingOff: {

@@ -17,6 +17,8 @@ export type TurnSink = {
   flow: FlowControl;
   deliver: (events: ThreadEvent[]) => void;
   settle: (result: TurnResult) => void;
+  /** How long delivered events have waited for the consumer to read them (0 while it keeps up). */
+  unreadForMs: () => number;
 };
 
 /** One turn waiting in, or taken from, a thread's mailbox. */

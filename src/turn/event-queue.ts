@@ -13,6 +13,8 @@ export class EventQueue<T> {
   private readonly batches: T[][] = [];
   private waiting?: () => void;
   private ended = false;
+  /** Since when batches have waited for a reader (null while the reader keeps up). */
+  private unreadSince: number | null = null;
 
   constructor(
     readonly flow: FlowControl,
@@ -22,6 +24,7 @@ export class EventQueue<T> {
   /** Adds a batch from the producer. */
   push(batch: T[]): void {
     if (batch.length === 0) return;
+    if (this.batches.length === 0) this.unreadSince = Date.now();
     this.batches.push(batch);
     if (this.batches.length >= this.limits.highWater) this.flow.pause();
     this.wake();
@@ -39,8 +42,14 @@ export class EventQueue<T> {
       await new Promise<void>((resolve) => (this.waiting = resolve));
     }
     const batch = this.batches.shift();
+    this.unreadSince = this.batches.length > 0 ? Date.now() : null;
     if (this.batches.length <= this.limits.lowWater) this.flow.resume();
     return batch;
+  }
+
+  /** How long batches have waited with nobody reading them: 0 while the reader keeps up. */
+  unreadForMs(now = Date.now()): number {
+    return this.unreadSince === null ? 0 : now - this.unreadSince;
   }
 
   private wake(): void {

@@ -1,5 +1,5 @@
 import { FlowControl } from "../actors/flow-control.js";
-import { writeOutputSchemaFile } from "../actors/output-schema-file.js";
+import { writeOutputSchemaFile, type OutputSchemaFile } from "../actors/output-schema-file.js";
 import type { CodexBinary } from "../exec/codex-binary.js";
 import { normalizeInput } from "../exec/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
@@ -8,6 +8,7 @@ import { AbortError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
 import { EventQueue } from "./event-queue.js";
+import { watchStalledStream } from "./stalled-stream.js";
 
 /** One turn to hand to a thread actor. */
 export type TurnRequest = {
@@ -17,6 +18,8 @@ export type TurnRequest = {
   turn: TurnOptions;
   /** Called when the stream reports the thread's id. */
   onThreadId: (id: string) => void;
+  /** Warn after this long waiting behind a stream nobody reads (`false`: never). */
+  stalledStreamWarningMs: number | false;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -34,16 +37,31 @@ let nextJobId = 0;
 /** Writes the schema file and puts the turn in its thread's mailbox. */
 export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const { signal, outputSchema } = request.turn;
-  if (signal?.aborted) throw abortErrorOf(signal);
   const { prompt, images } = normalizeInput(request.input);
-  const schemaFile =
-    outputSchema === undefined ? undefined : await writeOutputSchemaFile(outputSchema as object);
+  // Listening from the first line: an abort that comes while the schema file is written counts.
+  let abortedEarly = false;
+  let onAbort: () => void = () => (abortedEarly = true);
+  const onSignal = () => onAbort();
+  signal?.addEventListener("abort", onSignal, { once: true });
+  let schemaFile: OutputSchemaFile | undefined;
+  try {
+    if (signal?.aborted) throw abortErrorOf(signal);
+    if (outputSchema !== undefined)
+      schemaFile = await writeOutputSchemaFile(outputSchema as object);
+    if (abortedEarly) throw abortErrorOf(signal!);
+  } catch (error) {
+    signal?.removeEventListener("abort", onSignal);
+    await schemaFile?.remove();
+    throw error;
+  }
   const queue = new EventQueue<ThreadEvent>(new FlowControl());
   const id = ++nextJobId;
   let result: TurnResult | undefined;
+  let stopWatching: (() => void) | undefined;
   const settled = new Promise<TurnResult>((resolve) => {
     const settle = (outcome: TurnResult) => {
       result = outcome;
+      stopWatching?.();
       queue.end();
       resolve(outcome);
     };
@@ -51,6 +69,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       flow: queue.flow,
       deliver: (events: ThreadEvent[]) => queue.push(events),
       settle,
+      unreadForMs: () => queue.unreadForMs(),
     };
     request.thread.send({
       type: "thread.enqueue",
@@ -65,11 +84,13 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       },
     });
   });
+  const { stalledStreamWarningMs } = request;
+  if (!result && stalledStreamWarningMs !== false)
+    stopWatching = watchStalledStream(request.thread, id, stalledStreamWarningMs);
   const cancel = (error: AbortError) => {
     if (!result) request.thread.send({ type: "thread.cancel", jobId: id, error });
   };
-  const onSignal = () => cancel(abortErrorOf(signal!));
-  signal?.addEventListener("abort", onSignal, { once: true });
+  onAbort = () => cancel(abortErrorOf(signal!));
   return {
     queue,
     end: async () => {

@@ -35,6 +35,12 @@ export type CodexOptions = {
   escalation?: { maxFailures: number; withinMs: number };
   /** How long a killed process gets between SIGTERM and SIGKILL (default 2 000 ms). */
   killGraceMs?: number;
+  /**
+   * A turn waiting behind a `runStreamed` turn of its thread whose events nobody has read for
+   * this long emits a `CODEX_ACTORS_STALLED_STREAM` process warning: the two would wait on each
+   * other forever (default 10 000 ms; `false` turns the warning off).
+   */
+  stalledStreamWarningMs?: number | false;
 };
 
 /** How commands may ask for approval. */
@@ -75,11 +81,23 @@ export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
 export type TurnOptions = {
   /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
   cyberAccessProgram?: CyberAccessProgram;
-  /** JSON schema of the expected final response; it is validated and parsed into `output`. */
+  /**
+   * JSON schema of the expected final response, handed to codex. An invalid schema rejects before
+   * any process starts (`OutputSchemaError`); the response is parsed and validated into `output`
+   * when `output` is first read (it throws `OutputValidationError` there, the turn still resolves).
+   */
   outputSchema?: unknown;
-  /** Cancels the turn; the turn rejects with an error named `AbortError`. */
+  /**
+   * With `outputSchema`: reject the turn with `OutputValidationError` when the final response does
+   * not parse or match, instead of resolving it (default false, the official SDK's behaviour).
+   */
+  rejectInvalidOutput?: boolean;
+  /** Cancels the turn: it rejects with `AbortError` (`code` "ABORT_ERR", `cause` the signal's reason). */
   signal?: AbortSignal;
-  /** Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`). */
+  /**
+   * Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`);
+   * time waiting in the mailbox or for a concurrency slot is not counted (bound it with `signal`).
+   */
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;

@@ -128,6 +128,5 @@ export async function runExecPath(path: LifecyclePath, notExecutable: string): P
   } finally {
     controller.abort();
     await outcome;
-    rig.close();
   }
 }

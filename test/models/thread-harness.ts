@@ -150,6 +150,5 @@ export async function runThreadPath(path: LifecyclePath): Promise<void> {
   } finally {
     await rig.codex.shutdown({ timeoutMs: 0 });
     await Promise.all(turns.map((turn) => turn.settled));
-    rig.close();
   }
 }

@@ -18,8 +18,9 @@ export type ThreadPlan = {
   turns: PlannedTurn[];
 };
 
-/** How long a turn with a `DEADLINE` may take: its backoff is held until then. */
-export const DEADLINE_MS = 2_500;
+/** How long a turn with a `DEADLINE` may take (its backoff is held until then): long enough for
+ * its attempt to start and crash on a loaded machine. */
+export const DEADLINE_MS = 4_000;
 /** A backoff the path acts during (cancel, deadline, shutdown) lasts this long; others 5 ms. */
 export const HELD_BACKOFF_MS = 60_000;
 /** While another turn is queued during a successful attempt, codex waits this long first. */

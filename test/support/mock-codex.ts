@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Codex } from "../../src/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
+import { hermeticEnv } from "./hermetic-env.js";
+import { atTeardown } from "./rig-registry.js";
 
 /** The scenario-driven fake CLI. */
 export const MOCK_CODEX = fileURLToPath(
@@ -19,28 +21,35 @@ export type MockCodexRig = {
   /** One entry per mock-codex run (argv, stdin, pid) and per child it spawned. */
   records: () => Array<{ argv?: string[]; stdin?: string; pid?: number; spawned?: number }>;
   progressFile: string;
-  close: () => void;
+  /** Tears the rig down now (shutdown, folder removed); after each test it happens anyway. */
+  close: () => Promise<void>;
 };
 
-/** Starts nothing yet: returns a `Codex` whose turns run mock-codex with `scenario`. */
+/**
+ * Starts nothing yet: returns a `Codex` whose turns run mock-codex with `scenario`, in an
+ * environment built from scratch. The rig is torn down after the test, whatever its outcome.
+ */
 export function mockCodex(
   scenario: MockStep[] | { attempts: MockStep[][] },
   options: CodexOptions = {},
 ): MockCodexRig {
   const dir = mkdtempSync(path.join(tmpdir(), "codex-actors-mock-"));
+  const removeDir = atTeardown(`the folder ${dir}`, () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
   const recordFile = path.join(dir, "record.jsonl");
   const progressFile = path.join(dir, "progress");
   const codex = new Codex({
     codexPathOverride: MOCK_CODEX,
-    env: {
-      PATH: process.env.PATH ?? "",
+    env: hermeticEnv({
       MOCK_CODEX_SCENARIO: JSON.stringify(scenario),
       MOCK_CODEX_STATE: path.join(dir, "state"),
       MOCK_CODEX_RECORD: recordFile,
       MOCK_CODEX_PROGRESS: progressFile,
-    },
+    }),
     ...options,
   });
+  const shutdown = atTeardown("a mock-codex Codex", () => codex.shutdown({ timeoutMs: 0 }));
   return {
     codex,
     progressFile,
@@ -55,6 +64,9 @@ export function mockCodex(
         return [];
       }
     },
-    close: () => rmSync(dir, { recursive: true, force: true }),
+    close: async () => {
+      await shutdown();
+      await removeDir();
+    },
   };
 }

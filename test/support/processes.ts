@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { InspectionEvent } from "xstate";
+import { RUN_MARKER_VAR, runMarker } from "./run-marker.mjs";
 
 /** Collects the pid of every codex process the inspected actors spawned. */
 export function pidRecorder(): { pids: Set<number>; inspect: (event: InspectionEvent) => void } {
@@ -24,14 +25,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Pids of live processes whose command line contains `marker`. */
+/**
+ * Pids of this test run's live processes whose command line contains `marker`: those carrying
+ * the run's marker in their environment (orphans included), never another run's.
+ */
 export function processesMatching(marker: string): number[] {
+  const tag = `${RUN_MARKER_VAR}=${runMarker()}`;
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      if (cmdline.includes(marker) && isAlive(Number(entry))) found.push(Number(entry));
+      if (!cmdline.includes(marker) || !isAlive(Number(entry))) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (environ.includes(tag)) found.push(Number(entry));
     } catch {
       // the process ended while we looked
     }

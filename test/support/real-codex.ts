@@ -4,44 +4,57 @@ import path from "node:path";
 import { Codex, type Thread } from "../../src/index.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
+import { hermeticEnv } from "./hermetic-env.js";
+import { atTeardown } from "./rig-registry.js";
 
 /** A model slug this codex version knows, so no metadata warning item is emitted. */
 export const MODEL = "gpt-5.5";
 
-/** The real binary wired to a fresh stand-in, CODEX_HOME and working folder; `close` removes all. */
+/** The real binary wired to a fresh stand-in, HOME, CODEX_HOME and working folder. */
 export type RealCodexRig = {
   standIn: ModelStandIn;
   codex: Codex;
+  /** HOME of the binary and its commands: a fresh empty folder, not the host's. */
+  home: string;
   codexHome: string;
   workdir: string;
-  /** The environment the rig's codex runs with (built from scratch). */
+  /** The environment, built from scratch, that the binary runs in. */
   env: Record<string, string>;
   /** Another `Codex` on the same stand-in and CODEX_HOME, with extra options. */
   makeCodex: (options?: CodexOptions) => Codex;
   /** A new thread of `codex` (default: the rig's) in the working folder, sandbox off, no git check. */
   startThread: (codex?: Codex) => Thread;
+  /** Tears the rig down now (shutdowns, stand-in, folders); after each test it happens anyway. */
   close: () => Promise<void>;
 };
 
-/** Starts the stand-in with `script` and a `Codex` that talks to it over loopback. */
+/**
+ * Starts the stand-in with `script` and a `Codex` that talks to it over loopback. The rig and
+ * every `Codex` it makes are torn down after the test, whatever its outcome.
+ */
 export async function realCodex(
   script: StandInReply[] = [],
   options: CodexOptions = {},
 ): Promise<RealCodexRig> {
-  const standIn = await ModelStandIn.start(script);
   const root = mkdtempSync(path.join(tmpdir(), "codex-actors-test-"));
-  const codexHome = path.join(root, "home");
-  const workdir = path.join(root, "work");
-  for (const dir of [codexHome, workdir]) mkdirSync(dir);
-  const env = { PATH: process.env.PATH ?? "", HOME: root, CODEX_HOME: codexHome };
-  const makeCodex = (extra: CodexOptions = {}) =>
-    new Codex({
-      apiKey: "test-key",
-      config: standInConfig(standIn.url),
-      env,
-      ...options,
-      ...extra,
-    });
+  const removeRoot = atTeardown(`the folder ${root}`, () =>
+    rmSync(root, { recursive: true, force: true }),
+  );
+  const standIn = await ModelStandIn.start(script);
+  const closeStandIn = atTeardown("the model stand-in", () => standIn.close());
+  const shutdowns: Array<() => Promise<void>> = [];
+  const [home, codexHome, workdir] = ["home", "codex-home", "work"].map((name) => {
+    mkdirSync(path.join(root, name));
+    return path.join(root, name);
+  }) as [string, string, string];
+  const env = hermeticEnv({ HOME: home, CODEX_HOME: codexHome });
+  // No login shell: codex would otherwise run one to snapshot the shell set-up (/etc/profile, ~).
+  const config = { ...standInConfig(standIn.url), allow_login_shell: false };
+  const makeCodex = (extra: CodexOptions = {}) => {
+    const codex = new Codex({ apiKey: "test-key", config, env, ...options, ...extra });
+    shutdowns.push(atTeardown("a real-codex Codex", () => codex.shutdown({ timeoutMs: 0 })));
+    return codex;
+  };
   const codex = makeCodex();
   return {
     standIn,
@@ -53,13 +66,15 @@ export async function realCodex(
         workingDirectory: workdir,
         sandboxMode: "danger-full-access",
       }),
+    home,
     codexHome,
     workdir,
     env,
     makeCodex,
     close: async () => {
-      await standIn.close();
-      rmSync(root, { recursive: true, force: true });
+      await Promise.all(shutdowns.map((shutdown) => shutdown()));
+      await closeStandIn();
+      await removeRoot();
     },
   };
 }

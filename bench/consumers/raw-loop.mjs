@@ -1,11 +1,11 @@
-// The floor: spawn the CLI, split stdout on newlines, JSON.parse each line, nothing else.
+// The floor, "raw": spawn the CLI, split stdout on `\n`, `JSON.parse` each line, hand the event
+// to a callback — a plain loop, no generator, no promise per event.
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { StringDecoder } from "node:string_decoder";
 import { codexArgv } from "./raw-argv.mjs";
 
-// A minimal stand-in for `Codex` with the same surface the workloads use.
-export class RawCodex {
+// A minimal stand-in for `Codex`: its threads `consume(prompt, onEvent)` a turn.
+export class RawLoopCodex {
   constructor(options = {}) {
     this.options = options;
   }
@@ -18,38 +18,46 @@ export class RawCodex {
       get id() {
         return id;
       },
-      async runStreamed(prompt) {
+      consume(prompt, onEvent) {
         const argv = codexArgv(options, threadOptions, id);
-        const events = rawEvents(options, argv, prompt, (threadId) => (id = threadId));
-        return { events };
+        return readTurn(options, argv, prompt, (event) => {
+          if (event.type === "thread.started") id = event.thread_id;
+          return onEvent(event);
+        });
       },
     };
   }
 }
 
-// Yields the parsed events of one CLI run, then waits for it to exit.
-async function* rawEvents(options, argv, prompt, onThreadId) {
+// Runs one CLI process; `onEvent` may return a pause in ms, taken after the chunk it came in.
+// Resolves when the process has exited and every line was handled.
+function readTurn(options, argv, prompt, onEvent) {
   const env = { ...options.env, ...(options.apiKey ? { CODEX_API_KEY: options.apiKey } : {}) };
   const child = spawn(options.executablePath, argv, { env, stdio: ["pipe", "pipe", "ignore"] });
-  const exited = once(child, "close");
   child.stdin.end(prompt);
   const decoder = new StringDecoder("utf8");
   let pieces = [];
-  for await (const chunk of child.stdout) {
+  child.stdout.on("data", (chunk) => {
     const text = decoder.write(chunk);
     let start = 0;
+    let pauseMs = 0;
     for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
       pieces.push(text.slice(start, newline));
       const line = pieces.length === 1 ? pieces[0] : pieces.join("");
       pieces = [];
       start = newline + 1;
-      if (line.length === 0) continue;
-      const event = JSON.parse(line);
-      if (event.type === "thread.started") onThreadId(event.thread_id);
-      yield event;
+      if (line.length > 0) pauseMs += onEvent(JSON.parse(line)) ?? 0;
     }
     if (start < text.length) pieces.push(text.slice(start));
-  }
-  const [code] = await exited;
-  if (code !== 0) throw new Error(`codex exited with code ${code}`);
+    if (pauseMs > 0) {
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), pauseMs);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`codex exited with code ${code}`)),
+    );
+  });
 }

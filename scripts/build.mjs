@@ -1,0 +1,102 @@
+// `npm run build`: the published `dist/` — one ESM bundle, the declarations of the public API,
+// and the licenses of what the bundle holds — and the unpublished `build/` (demo and model
+// stand-in, for `npm run demo`, the tests and the benchmarks).
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+
+// The bundled CommonJS packages (cross-spawn, ajv, tmp…) call `require`, which an ES module
+// lacks: give the bundle one.
+const REQUIRE_BANNER =
+  'import { createRequire as __codexActorsCreateRequire } from "node:module";\n' +
+  "const require = __codexActorsCreateRequire(import.meta.url);";
+
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  banner: { js: REQUIRE_BANNER },
+  logLevel: "warning",
+};
+
+for (const dir of ["dist", "build"]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
+
+// Declarations of the public API only (what `src/index.ts` reaches), no maps.
+execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+
+// The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
+// own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
+// turns with an `outputSchema`, goes to `dist/ajv.cjs`, read on first use. No source maps (the
+// sources are not shipped).
+const library = await build({
+  ...COMMON,
+  entryPoints: ["src/index.ts"],
+  outfile: "dist/index.js",
+  external: ["xstate"],
+  plugins: [{ name: "ajv-on-demand", setup: (on) => on.onResolve({ filter: /^ajv$/ }, ajvFile) }],
+  sourcemap: false,
+  legalComments: "eof",
+  metafile: true,
+});
+const ajv = await build({
+  ...COMMON,
+  stdin: { contents: 'module.exports = require("ajv");', resolveDir: ROOT },
+  outfile: "dist/ajv.cjs",
+  format: "cjs",
+  banner: {},
+  sourcemap: false,
+  legalComments: "eof",
+  metafile: true,
+});
+writeFileSync(
+  path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.md"),
+  thirdPartyLicenses([library.metafile, ajv.metafile]),
+);
+
+// The demo and the model stand-in: repository tools, never published.
+await build({
+  ...COMMON,
+  entryPoints: {
+    "demo/main": "src/demo/main.ts",
+    "model-stand-in/index": "src/model-stand-in/index.ts",
+  },
+  outdir: "build",
+  packages: "external",
+  sourcemap: "linked",
+});
+
+// The `require("ajv")` of the validator, in the bundle: the file built beside it.
+function ajvFile() {
+  return { path: "./ajv.cjs", external: true };
+}
+
+// The name, version, license and license text of every package the bundles hold.
+function thirdPartyLicenses(metafiles) {
+  const dirs = new Set();
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) dirs.add(match[1]);
+  }
+  const sections = [...dirs].sort().map((dir) => {
+    const abs = path.join(ROOT, dir);
+    const pkg = JSON.parse(readFileSync(path.join(abs, "package.json"), "utf8"));
+    const file = readdirSync(abs).find((name) => /^licen[cs]e/i.test(name));
+    const text = file ? readFileSync(path.join(abs, file), "utf8").trim() : `${pkg.license}`;
+    return `## ${pkg.name} ${pkg.version} (${pkg.license})\n\n\`\`\`\n${text}\n\`\`\`\n`;
+  });
+  return [
+    "# Third-party licenses",
+    "",
+    "`dist/index.js` and `dist/ajv.cjs` bundle these packages.",
+    "",
+    ...sections,
+  ].join("\n");
+}

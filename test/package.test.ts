@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFile, execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import ts from "typescript";
+import { message, ModelStandIn, reply, standInConfig } from "../src/model-stand-in/index.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-user.mjs", import.meta.url));
+const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+};
+
+/** The files `npm pack` would publish, as paths inside the package. */
+function packedFiles(): string[] {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
+}
+
+let project: string;
+let files: string[];
+
+/** A user's project: the packed files in node_modules/codex-actors, plus its declared dependencies only. */
+beforeAll(() => {
+  files = packedFiles();
+  project = mkdtempSync(path.join(tmpdir(), "codex-actors-package-"));
+  const installed = path.join(project, "node_modules", "codex-actors");
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(installed, file)), { recursive: true });
+    copyFileSync(path.join(ROOT, file), path.join(installed, file));
+  }
+  for (const name of [...Object.keys(pkg.dependencies), "@openai/codex-sdk", "@types/node"]) {
+    mkdirSync(path.dirname(path.join(project, "node_modules", name)), { recursive: true });
+    symlinkSync(path.join(ROOT, "node_modules", name), path.join(project, "node_modules", name));
+  }
+  copyFileSync(USER_SCRIPT, path.join(project, "user.mjs"));
+  const manifest = { name: "user-project", private: true, type: "module" };
+  writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest));
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe("the published package", () => {
+  it("ships the bundle, its on-demand ajv, the declarations and the docs, nothing else", () => {
+    const unexpected = files.filter(
+      (file) =>
+        !/^dist\/.*\.d\.ts$/.test(file) &&
+        ![
+          "dist/index.js",
+          "dist/ajv.cjs",
+          "dist/THIRD_PARTY_LICENSES.md",
+          "package.json",
+          "README.md",
+          "CHANGELOG.md",
+          "LICENSE",
+        ].includes(file),
+    );
+    expect(unexpected).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts"]));
+    expect(files.filter((file) => /demo|model-stand-in|\.map$/.test(file))).toEqual([]);
+    expect(readFileSync(path.join(ROOT, "dist/index.js"), "utf8")).not.toContain(
+      "sourceMappingURL",
+    );
+  });
+
+  it("imports only Node built-ins, xstate and its own ajv file at run time", () => {
+    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    const specifiers = new Set(
+      [...bundle.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"|require\("([^"]+)"\)/g)].map(
+        (match) => match[1] ?? match[2],
+      ),
+    );
+    const packages = [...specifiers].filter(
+      (s) => !s!.startsWith("node:") && !s!.startsWith(".") && !builtinModules.includes(s!),
+    );
+    expect(packages).toEqual(["xstate"]);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openai/codex", "xstate"]);
+  });
+
+  it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
+    const standIn = await ModelStandIn.start([
+      reply(message("Here is the diagnosis.")),
+      reply(message("Fixed.")),
+      reply(message("Fixed again.")),
+      reply(message('{"answer":42}')),
+    ]);
+    const codexHome = path.join(project, "home");
+    const workdir = path.join(project, "work");
+    for (const dir of [codexHome, workdir]) mkdirSync(dir, { recursive: true });
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["user.mjs", JSON.stringify(standInConfig(standIn.url)), codexHome, workdir],
+        { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+      );
+      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+        finalResponse: "Here is the diagnosis.",
+        streamed: ["thread.started", "turn.started", "item.completed", "turn.completed"],
+        resumedSameThread: true,
+        again: "Fixed again.",
+        output: { answer: 42 },
+        badSchema: "OutputSchemaError",
+      });
+      expect(standIn.requests).toHaveLength(4);
+    } finally {
+      await standIn.close();
+    }
+  }, 60_000);
+
+  it("type-checks official-SDK code against its declarations, and rejects wrong options", () => {
+    const file = path.join(project, "user.ts");
+    writeFileSync(
+      file,
+      [
+        'import type * as Official from "@openai/codex-sdk";',
+        'import { Codex, OutputSchemaError, type ThreadEvent, type Turn } from "codex-actors";',
+        'const options: Official.ThreadOptions = { model: "gpt-5.5", sandboxMode: "read-only" };',
+        "const thread = new Codex().startThread(options);",
+        "export async function quickstart(): Promise<string> {",
+        '  const turn: Turn = await thread.run("Diagnose", { outputSchema: { type: "object" } });',
+        '  const { events } = await thread.runStreamed("Fix");',
+        '  const types: ThreadEvent["type"][] = [];',
+        "  for await (const event of events) types.push(event.type);",
+        '  return turn.finalResponse + types.join() + new OutputSchemaError("x").message;',
+        "}",
+        "// @ts-expect-error: not a sandbox mode",
+        'new Codex().startThread({ sandboxMode: "everything" });',
+      ].join("\n"),
+    );
+    const program = ts.createProgram([file], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ["lib.es2023.d.ts"],
+      types: ["node"],
+      strict: true,
+      noEmit: true,
+    });
+    // The official SDK's own declarations import a package it does not install: not ours to check.
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => !d.file?.fileName.includes("/@openai/codex-sdk/"))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(diagnostics).toEqual([]);
+  }, 60_000);
+});
