@@ -1,6 +1,6 @@
-import { globalConfigFlags } from "./exec/argv.js";
-import { ChildEnvSource } from "./exec/child-env.js";
-import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
+import { globalConfigFlags } from "./cli/toml-config.js";
+import { ChildEnvSource } from "./cli/child-env.js";
+import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";

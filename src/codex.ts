@@ -1,12 +1,13 @@
 import { createActor } from "xstate";
 import { checkCodexOptions, checkShutdownOptions, checkThreadOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
-import { checkThreadId } from "./exec/argv.js";
-import { codexMachine, type CodexActorRef } from "./machines/codex.machine.js";
+import { checkThreadId } from "./option-values.js";
+import type { CodexActorRef } from "./machines/codex.machine.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
 import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
+import { codexMachine } from "./transports/exec/exec-transport.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;

@@ -399,18 +399,25 @@ describe("the Codex root", () => {
     expect((await turn).finalResponse).toBe("finished in time");
   });
 
-  it("hands every actor of the tree (root, thread, exec, process) to the inspector", async () => {
+  it("hands every actor of the tree (root, thread, exec attempt, process) to the inspector", async () => {
     const seen = new Set<string>();
     const rig = mockCodex([{ turn: "ok" }], {
       inspect: (event) => {
         if (event.type === "@xstate.actor") {
-          const logic = (event.actorRef as unknown as { src: string | { id?: string } }).src;
-          seen.add(typeof logic === "string" ? logic : (logic.id ?? "callback"));
+          const actor = event.actorRef as unknown as {
+            src: string | { id?: string };
+            logic: { id?: string };
+          };
+          const name = typeof actor.src === "string" ? actor.src : (actor.src.id ?? "callback");
+          const machine = actor.logic.id;
+          seen.add(machine && machine !== name ? `${name} (${machine})` : name);
         }
       },
     });
     await rig.codex.startThread().run("hi");
-    expect([...seen]).toEqual(expect.arrayContaining(["codex", "thread", "exec", "codexProcess"]));
+    expect([...seen]).toEqual(
+      expect.arrayContaining(["codex", "thread", "attempt (exec)", "codexProcess"]),
+    );
   });
 
   it("shows the actor tree as plain JSON", async () => {

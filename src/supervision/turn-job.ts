@@ -1,6 +1,6 @@
 import type { FlowControl } from "../actors/flow-control.js";
-import type { ChildEnvSource } from "../exec/child-env.js";
-import type { CodexBinary } from "../exec/codex-binary.js";
+import type { ChildEnvSource } from "../cli/child-env.js";
+import type { CodexBinary } from "../cli/codex-binary.js";
 import type { CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { ThreadOptions, TurnOptions } from "../types/options.js";

@@ -4,16 +4,9 @@ import {
   TurnFailedError,
   UntrustedDirectoryError,
   type CodexError,
-} from "../types/errors.js";
+} from "../../types/errors.js";
 
 const UNTRUSTED_DIRECTORY = "Not inside a trusted directory";
-
-const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout"]);
-
-/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline). */
-export function isStopRequest(error: CodexError | null): boolean {
-  return error !== null && STOP_KINDS.has(error.kind);
-}
 
 /**
  * The error of a process that exited without completing its turn. A non-zero exit before

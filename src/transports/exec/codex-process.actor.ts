@@ -1,15 +1,21 @@
 import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
-import type { ChildEnvSource } from "../exec/child-env.js";
-import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
-import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/errors.js";
-import type { ThreadEvent } from "../types/events.js";
-import type { FlowControl } from "./flow-control.js";
+import type { ChildEnvSource } from "../../cli/child-env.js";
+import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
+import { CodexNotFoundError, SpawnError, type ProtocolError } from "../../types/errors.js";
+import type { ThreadEvent } from "../../types/events.js";
+import type { FlowControl } from "../../actors/flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
-import { knownDescendants, leftoversOf, lookNow } from "./descendant-watch.js";
-import { killLeftovers, signalTree, trackGroup, untrackGroup, whenGone } from "./process-group.js";
-import { drainAfterExit, type ExitDrain } from "./exit-drain.js";
-import { StderrTail } from "./stderr-tail.js";
+import { knownDescendants, leftoversOf, lookNow } from "../../actors/descendant-watch.js";
+import {
+  killLeftovers,
+  signalTree,
+  trackGroup,
+  untrackGroup,
+  whenGone,
+} from "../../actors/process-group.js";
+import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
+import { StderrTail } from "../../actors/stderr-tail.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {

@@ -3,37 +3,20 @@ import {
   codexProcessLogic,
   type CodexProcessEvent,
   type CodexProcessInput,
-} from "../actors/codex-process.actor.js";
-import {
-  IdleTimeoutError,
-  type AbortError,
-  type CodexError,
-  type ShutdownError,
-  type TurnTimeoutError,
-} from "../types/errors.js";
-import { sideEffectIn } from "../actors/lifecycle-filter.js";
-import { exitFailure, isStopRequest } from "./exec-outcome.js";
+} from "./codex-process.actor.js";
+import { IdleTimeoutError, type CodexError } from "../../types/errors.js";
+import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../attempt.js";
+import { sideEffectIn } from "./lifecycle-filter.js";
+import { exitFailure } from "./exec-outcome.js";
 
-/** Asks a running turn to stop: its process group is killed, then the attempt ends with `error`. */
-export type ExecAbortEvent = {
-  type: "exec.abort";
-  error: AbortError | ShutdownError | TurnTimeoutError;
-};
-
-/** Every event the exec machine takes. */
-export type ExecMachineEvent = CodexProcessEvent | ExecAbortEvent;
+/** Every event the exec machine takes (`attempt.abort` kills the process group first). */
+export type ExecMachineEvent = CodexProcessEvent | AttemptAbortEvent;
 
 /** The exec machine's input: the process to run, including where its events go. */
 export type ExecInput = { process: CodexProcessInput };
 
 /** How an attempt ended: the machine's output once it reaches a final state. */
-export type ExecOutcome = {
-  status: "completed" | "failed" | "aborted";
-  threadId: string | null;
-  error?: CodexError;
-  /** The type of the first side-effect item (command, file change, MCP call) that started. */
-  sideEffect: string | null;
-};
+export type ExecOutcome = AttemptOutcome;
 
 /** The exec machine's context: what the attempt has learned so far. Small by design. */
 export type ExecContext = ExecInput & {
@@ -90,7 +73,7 @@ export const execMachine = setup({
       };
     }),
     recordAbort: assign({
-      error: ({ context, event }) => (event.type === "exec.abort" ? event.error : context.error),
+      error: ({ context, event }) => (event.type === "attempt.abort" ? event.error : context.error),
     }),
     recordIdle: assign({
       error: ({ context, event }) =>
@@ -148,7 +131,7 @@ export const execMachine = setup({
               target: "streaming",
               actions: assign({ pid: ({ event }) => event.pid }),
             },
-            "exec.abort": { target: "stopping", actions: "recordAbort" },
+            "attempt.abort": { target: "stopping", actions: "recordAbort" },
           },
         },
         streaming: {
@@ -170,7 +153,7 @@ export const execMachine = setup({
               },
               { target: "stopping", actions: "recordIdle" },
             ],
-            "exec.abort": { target: "stopping", actions: "recordAbort" },
+            "attempt.abort": { target: "stopping", actions: "recordAbort" },
           },
         },
         stopping: { entry: "killProcess" },

@@ -1,5 +1,5 @@
-import { buildExecArgv } from "../exec/argv.js";
-import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import { buildExecArgv } from "./argv.js";
+import type { ThreadSettings, TurnJob } from "../../supervision/turn-job.js";
 import type { ExecInput } from "./exec.machine.js";
 
 /** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
