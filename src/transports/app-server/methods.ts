@@ -2,14 +2,7 @@
  * The typed face of the generated protocol for what codex-actors calls: each client request's
  * params (taken from the generated `ClientRequest` union) and result, and the handshake.
  */
-import type {
-  ClientInfo,
-  ClientRequest,
-  InitializeResponse,
-  ServerNotification,
-  ServerRequest,
-  v2,
-} from "./protocol/index.js";
+import type { ClientInfo, ClientRequest, InitializeResponse, v2 } from "./protocol/index.js";
 import type { RpcConnection, RpcRequestOptions } from "./rpc-connection.js";
 
 /** The result of each client request codex-actors makes. */
@@ -37,12 +30,6 @@ export type ClientMethod = keyof ResultOf;
 
 /** The params of a client request, as the binary's generated protocol types them. */
 export type ParamsOf<M extends ClientMethod> = Extract<ClientRequest, { method: M }>["params"];
-
-/** A notification of the generated protocol, discriminated by `method`. */
-export type KnownNotification = ServerNotification;
-
-/** A server request of the generated protocol (approvals, …), discriminated by `method`. */
-export type KnownServerRequest = ServerRequest;
 
 /** Sends one typed request over `connection`. */
 export function call<M extends ClientMethod>(
