@@ -56,6 +56,19 @@ export function shellCommand(cmd: string): OutputItem {
   };
 }
 
+/**
+ * A shell command the agent asks to run outside the sandbox: under the `on-request` approval
+ * policy, codex asks the user before it runs.
+ */
+export function escalatedCommand(cmd: string, justification = "It needs to write."): OutputItem {
+  return {
+    type: "function_call",
+    call_id: id("call"),
+    name: "exec_command",
+    arguments: JSON.stringify({ cmd, sandbox_permissions: "require_escalated", justification }),
+  };
+}
+
 /** A patch that adds `path` with `content` (codex emits a `file_change` item and writes it). */
 export function addFile(path: string, content: string): OutputItem {
   const lines = content.split("\n").map((line) => `+${line}`);
