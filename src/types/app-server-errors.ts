@@ -1,0 +1,67 @@
+/**
+ * Failures of the JSON-RPC connection to `codex app-server`, in the style of `errors.ts`: a stable
+ * `name` and `kind`, a message saying what happened and what to do, and the details to act on.
+ */
+import { CodexError } from "./errors.js";
+
+/** JSON-RPC error code the app-server answers when it is overloaded: retry later. */
+export const OVERLOADED_CODE = -32001;
+
+/** The connection to the app-server closed (the process ended or its stdio broke). */
+export class AppServerClosedError extends CodexError {
+  override readonly name = "AppServerClosedError";
+  readonly kind = "app_server_closed";
+  /** A closed server is restarted by supervision; the call can be made again on the new one. */
+  readonly retryable = true;
+  constructor(
+    /** Why the connection closed, e.g. `the server's stdout ended`. */
+    readonly reason: string,
+    /** The request that was in flight, when the error answers one. */
+    readonly method?: string,
+    options?: ErrorOptions,
+  ) {
+    const what = method ? `\`${method}\` got no answer: ` : "";
+    super(
+      `${what}the connection to codex app-server closed (${reason}). ` +
+        `The server is restarted under the supervision policy; make the call again.`,
+      options,
+    );
+  }
+}
+
+/** The app-server answered a request with a JSON-RPC error. */
+export class AppServerRequestError extends CodexError {
+  override readonly name: string = "AppServerRequestError";
+  readonly kind: "app_server_error" | "app_server_overloaded" = "app_server_error";
+  /** Whether the same request may succeed later unchanged. */
+  readonly retryable: boolean = false;
+  constructor(
+    readonly method: string,
+    /** The JSON-RPC error code. */
+    readonly code: number,
+    /** The server's own message. */
+    readonly serverMessage: string,
+    /** The error's `data`, as sent. */
+    readonly data?: unknown,
+    message = `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}`,
+  ) {
+    super(message);
+  }
+}
+
+/** The app-server is overloaded (`-32001`): the request was not run; retry it with backoff. */
+export class AppServerOverloadedError extends AppServerRequestError {
+  override readonly name = "AppServerOverloadedError";
+  override readonly kind = "app_server_overloaded";
+  override readonly retryable = true;
+  constructor(method: string, serverMessage: string, data?: unknown) {
+    super(
+      method,
+      OVERLOADED_CODE,
+      serverMessage,
+      data,
+      `codex app-server is overloaded and did not run \`${method}\` (${serverMessage}); ` +
+        `retry it after a backoff.`,
+    );
+  }
+}
