@@ -139,8 +139,8 @@ async function runTurn(
   }
 }
 
-/** Ends the server's whole process group: SIGTERM, then SIGKILL if it lingers. */
-async function killGroup(server: ResultPromise): Promise<void> {
+/** Ends a server's whole process group: SIGTERM, then SIGKILL if it lingers 2 s. */
+export async function killGroup(server: ResultPromise): Promise<void> {
   const signal = (name: NodeJS.Signals) => {
     try {
       process.kill(-server.pid!, name);
