@@ -7,6 +7,7 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
 import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
+import { appServerCodexMachine } from "./transports/app-server/app-server-transport.js";
 import { codexMachine } from "./transports/exec/exec-transport.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
@@ -30,10 +31,12 @@ export class Codex {
   constructor(options: CodexOptions = {}) {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
-    this.actor = createActor(codexMachine, {
+    const machine = options.transport === "app-server" ? appServerCodexMachine : codexMachine;
+    this.actor = createActor(machine, {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
         escalation: options.escalation,
+        service: this.runtime.serverInput(),
       },
       inspect: options.inspect,
     }).start();
@@ -41,14 +44,14 @@ export class Codex {
 
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
-    checkThreadOptions(options);
+    checkThreadOptions(options, this.runtime.options);
     return this.thread(options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     checkThreadId(id);
-    checkThreadOptions(options);
+    checkThreadOptions(options, this.runtime.options);
     return this.thread(options, id);
   }
 
@@ -73,6 +76,7 @@ export class Codex {
     this.actor.send({ type: "codex.shutdown", timeoutMs });
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
+    await this.runtime.link?.whenNoProcess();
   }
 
   private thread(options: ThreadOptions, threadId: string | null): Thread {

@@ -28,7 +28,7 @@ export type TurnJob = {
   prompt: string;
   images: string[];
   outputSchemaPath?: string;
-  options: Pick<TurnOptions, "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs">;
+  options: Pick<TurnOptions, "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema">;
   sink: TurnSink;
 };
 
@@ -40,4 +40,6 @@ export type ThreadSettings = {
   thread: ThreadOptions;
   policy: ResolvedPolicy | false;
   killGraceMs?: number;
+  /** What the transport needs beyond these, in its own shape (read only by the transport). */
+  transportSettings?: unknown;
 };

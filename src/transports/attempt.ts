@@ -34,6 +34,8 @@ export type Transport = {
   attempt: AnyActorLogic;
   /** The attempt actor's input for the next attempt of `job`: a new thread, or a resume of `threadId`. */
   attemptInput: (settings: ThreadSettings, job: TurnJob, threadId: string | null) => unknown;
+  /** An actor the root runs beside its threads for the transport (the app-server), if any. */
+  service?: AnyActorLogic;
 };
 
 /** Checks at compile time that `attempt` outputs an `AttemptOutcome` and takes what `attemptInput` makes. */
@@ -45,6 +47,7 @@ export function defineTransport<TLogic extends AnyActorLogic>(transport: {
     job: TurnJob,
     threadId: string | null,
   ) => InputFrom<TLogic>;
+  service?: AnyActorLogic;
 }): Transport {
   return transport;
 }

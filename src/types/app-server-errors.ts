@@ -65,3 +65,28 @@ export class AppServerOverloadedError extends AppServerRequestError {
     );
   }
 }
+
+/** The turn was interrupted on the app-server without a stop from this side (an approval answered `cancel`). */
+export class TurnInterruptedError extends CodexError {
+  override readonly name = "TurnInterruptedError";
+  readonly kind = "turn_interrupted";
+  constructor(readonly detail = "an approval was answered `cancel`") {
+    super(`The turn was interrupted (${detail}); it is not restarted. Run a new turn to go on.`);
+  }
+}
+
+/** What was asked needs the other transport (approvals, steer, thread listing: `app-server`). */
+export class UnsupportedError extends CodexError {
+  override readonly name = "UnsupportedError";
+  readonly kind = "unsupported";
+  constructor(
+    /** What was asked, e.g. `onApproval`. */
+    readonly feature: string,
+    /** The transport that can do it. */
+    readonly transport: "exec" | "app-server",
+  ) {
+    super(
+      `${feature} needs the ${transport} transport; create the Codex with \`transport: "${transport}"\`.`,
+    );
+  }
+}

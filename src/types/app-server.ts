@@ -87,3 +87,15 @@ export type AppServerEvent =
   | TurnDiffEvent
   | TurnPlanEvent
   | AppServerNotificationEvent;
+
+/**
+ * Answers an approval, from code: a policy engine, a chat button. Throwing, answering late
+ * (`approvalTimeoutMs`) or answering something else than a decision declines, and the stream's
+ * `approval.resolved` event says why.
+ */
+export type ApprovalHandler = (
+  request: ApprovalRequestedEvent,
+) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** Which transport runs a `Codex`'s turns: `codex exec` per attempt, or one `codex app-server`. */
+export type TransportName = "exec" | "app-server";

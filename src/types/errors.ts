@@ -23,7 +23,9 @@ export type CodexErrorKind =
   | "shutdown"
   | "app_server_closed"
   | "app_server_error"
-  | "app_server_overloaded";
+  | "app_server_overloaded"
+  | "turn_interrupted"
+  | "unsupported";
 
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {

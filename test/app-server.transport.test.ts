@@ -1,0 +1,136 @@
+import { describe, expect, it } from "@jest/globals";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { ThreadEvent } from "../src/index.js";
+import { hang, message, reply, shellCommand } from "../src/model-stand-in/index.js";
+import { AbortError } from "../src/types/errors.js";
+import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
+import { collect } from "./support/collect.js";
+import { isAlive } from "./support/processes.js";
+import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
+
+const touching = (file: string) => [reply(shellCommand(`touch ${file}`)), reply(message("done"))];
+
+/** A thread on the app-server transport that asks before it runs anything. */
+function askingThread(
+  rig: RealCodexRig,
+  onApproval?: (r: ApprovalRequestedEvent) => "accept" | "decline",
+) {
+  const codex = rig.makeCodex({ transport: "app-server" });
+  const thread = codex.startThread({
+    model: MODEL,
+    workingDirectory: rig.workdir,
+    sandboxMode: "danger-full-access",
+    approvalPolicy: "untrusted",
+    ...(onApproval ? { onApproval } : {}),
+  });
+  return { codex, thread };
+}
+
+describe("the app-server transport through the public API", () => {
+  it("run() answers as on the exec transport: same final response, items and usage shape", async () => {
+    const rig = await realCodex([
+      reply(message("The answer is 42.")),
+      reply(message("The answer is 42.")),
+    ]);
+    const exec = await rig.startThread().run("question");
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const turn = await rig.startThread(codex).run("question");
+
+    expect(turn.finalResponse).toBe("The answer is 42.");
+    expect(turn.finalResponse).toBe(exec.finalResponse);
+    expect(turn.items.map((item) => item.type)).toEqual(exec.items.map((item) => item.type));
+    expect(Object.keys(turn.usage ?? {}).sort()).toEqual(Object.keys(exec.usage ?? {}).sort());
+    expect(turn.attempts).toBe(1);
+  });
+
+  it("runStreamed() yields thread.started, turn.started, the items and turn.completed; the thread id is kept", async () => {
+    const rig = await realCodex([reply(message("first")), reply(message("second"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const thread = rig.startThread(codex);
+    const { events } = await thread.runStreamed("one");
+    const seen = (await collect(events)) as ThreadEvent[];
+    const types = seen.map((event) => event.type).filter((type) => !type.startsWith("item.delta"));
+    expect(types[0]).toBe("thread.started");
+    expect(types).toContain("turn.started");
+    expect(types.at(-1)).toBe("turn.completed");
+    expect(thread.id).toBe((seen[0] as { thread_id: string }).thread_id);
+    const second = await thread.run("two");
+    expect(second.finalResponse).toBe("second");
+    expect(thread.id).toBe((seen[0] as { thread_id: string }).thread_id);
+  });
+
+  it("onApproval accept: the command ran; decline: it did not, and both turns completed", async () => {
+    const rig = await realCodex();
+    const accepted = path.join(rig.workdir, "accepted.txt");
+    const declined = path.join(rig.workdir, "declined.txt");
+    rig.standIn.enqueue(...touching(accepted), ...touching(declined));
+    const asked: ApprovalRequestedEvent[] = [];
+    const { thread } = askingThread(rig, (request) => {
+      asked.push(request);
+      return request.command?.includes("accepted") ? "accept" : "decline";
+    });
+    const first = await thread.run("make accepted");
+    const second = await thread.run("make declined");
+
+    expect(asked.map((request) => request.kind)).toEqual(["command", "command"]);
+    expect(existsSync(accepted)).toBe(true);
+    expect(existsSync(declined)).toBe(false);
+    expect(first.finalResponse).toBe("done");
+    expect(second.finalResponse).toBe("done");
+  });
+
+  it("a handler that throws declines, and the stream says why", async () => {
+    const rig = await realCodex();
+    const file = path.join(rig.workdir, "never.txt");
+    rig.standIn.enqueue(...touching(file));
+    const { thread } = askingThread(rig, () => {
+      throw new Error("policy engine down");
+    });
+    const { events } = await thread.runStreamed("make it");
+    const seen = (await collect(events)) as Array<{
+      type: string;
+      decision?: string;
+      reason?: string;
+    }>;
+    expect(existsSync(file)).toBe(false);
+    expect(seen).toContainEqual(
+      expect.objectContaining({
+        type: "approval.resolved",
+        decision: "decline",
+        reason: expect.stringContaining("policy engine down"),
+      }),
+    );
+  });
+
+  it("an abort mid-turn interrupts it: AbortError, and the server stays up for the next turn", async () => {
+    const rig = await realCodex([hang(), reply(message("after"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const thread = rig.startThread(codex);
+    const controller = new AbortController();
+    const { events } = await thread.runStreamed("wait", { signal: controller.signal });
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const event of events) {
+        seen.push(event.type);
+        if (event.type === "turn.started") controller.abort(new Error("enough"));
+      }
+    })();
+    await expect(reading).rejects.toBeInstanceOf(AbortError);
+    const pid = codex.getSnapshot().server?.pid;
+    expect(pid).toEqual(expect.any(Number));
+    expect(isAlive(pid!)).toBe(true);
+    expect((await thread.run("again")).finalResponse).toBe("after");
+  });
+
+  it("shutdown() ends the server: no process of it remains", async () => {
+    const rig = await realCodex([reply(message("ok"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    await rig.startThread(codex).run("hi");
+    const pid = codex.getSnapshot().server?.pid;
+    expect(pid).toEqual(expect.any(Number));
+    await codex.shutdown();
+    expect(isAlive(pid!)).toBe(false);
+    expect(codex.getSnapshot().server?.state).toBe("stopped");
+  });
+});
