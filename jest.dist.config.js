@@ -15,5 +15,6 @@ export default {
     "<rootDir>/test/real-binary.*.test.ts",
     "<rootDir>/test/faults.test.ts",
     "<rootDir>/test/supervision.test.ts",
+    "<rootDir>/test/parity.test.ts",
   ],
 };

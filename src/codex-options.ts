@@ -37,12 +37,13 @@ export function checkThreadOptions(options: ThreadOptions): void {
   checkSupervision("supervision", options.supervision);
 }
 
-/** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts. */
+/** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
 export function checkTurnOptions(options: TurnOptions): void {
   checkObject("turnOptions", options, true);
   checkAbortSignal("signal", options.signal);
   checkDuration("timeoutMs", options.timeoutMs, 1);
   checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
+  checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
   if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
     throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
 }
@@ -60,6 +61,7 @@ function checkSupervision(option: string, policy: SupervisionPolicy | false | un
   checkCount(`${option}.maxRestarts`, policy.maxRestarts, 0);
   checkDuration(`${option}.withinMs`, policy.withinMs, 1);
   checkBoolean(`${option}.restartAfterSideEffects`, policy.restartAfterSideEffects);
+  checkBoolean(`${option}.restartServiceFailures`, policy.restartServiceFailures);
   if (policy.isTransient !== undefined && typeof policy.isTransient !== "function")
     throw invalid(`${option}.isTransient`, "a function", policy.isTransient);
   const { backoff } = policy;

@@ -1,5 +1,6 @@
-import { globalConfigFlags } from "./exec/argv.js";
-import { locateCodexBinary, type CodexBinary } from "./exec/codex-binary.js";
+import { globalConfigFlags } from "./cli/toml-config.js";
+import { ChildEnvSource } from "./cli/child-env.js";
+import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
@@ -11,12 +12,14 @@ import type { CodexOptions, ThreadOptions } from "./types/options.js";
  */
 export class CodexRuntime {
   private readonly globalFlags: readonly string[];
+  private readonly envSource: ChildEnvSource;
   private located?: CodexBinary;
   /** How long a turn waits behind a stream nobody reads before it warns (`false`: never). */
   readonly stalledStreamWarningMs: number | false;
 
   constructor(private readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
+    this.envSource = new ChildEnvSource(options.env, options.apiKey);
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
   }
@@ -31,8 +34,7 @@ export class CodexRuntime {
   threadSettings(thread: ThreadOptions): ThreadSettings {
     return {
       globalFlags: this.globalFlags,
-      env: this.options.env,
-      apiKey: this.options.apiKey,
+      envSource: this.envSource,
       thread,
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,

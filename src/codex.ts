@@ -1,15 +1,21 @@
 import { createActor } from "xstate";
 import { checkCodexOptions, checkShutdownOptions, checkThreadOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
-import { checkThreadId } from "./exec/argv.js";
-import { codexMachine, type CodexActorRef } from "./machines/codex.machine.js";
+import { checkThreadId } from "./option-values.js";
+import type { CodexActorRef } from "./machines/codex.machine.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
 import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
+import { codexMachine } from "./transports/exec/exec-transport.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
+
+/** Once a `Thread` is garbage-collected, its actor leaves the root when its mailbox is empty. */
+const collectedThreads = new FinalizationRegistry<{ root: CodexActorRef; key: string }>(
+  ({ root, key }) => root.send({ type: "codex.releaseThread", key }),
+);
 
 /**
  * The entry point, as in `@openai/codex-sdk`: start or resume threads whose turns run the
@@ -36,14 +42,14 @@ export class Codex {
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
     checkThreadOptions(options);
-    return new Thread(this.runtime, this.spawnThread(options, null), options, null);
+    return this.thread(options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     checkThreadId(id);
     checkThreadOptions(options);
-    return new Thread(this.runtime, this.spawnThread(options, id), options, id);
+    return this.thread(options, id);
   }
 
   /** A plain JSON view of the actor tree: root state, threads, and each thread's turn in hand. */
@@ -69,10 +75,13 @@ export class Codex {
     this.actor.send({ type: "codex.drained" });
   }
 
-  private spawnThread(options: ThreadOptions, threadId: string | null): ThreadActorRef {
+  private thread(options: ThreadOptions, threadId: string | null): Thread {
     const key = `thread-${++nextThreadKey}`;
     const settings = this.runtime.threadSettings(options);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
-    return this.actor.getSnapshot().children[key] as ThreadActorRef;
+    const actor = this.actor.getSnapshot().children[key] as ThreadActorRef;
+    const thread = new Thread(this.runtime, actor, options, threadId);
+    collectedThreads.register(thread, { root: this.actor, key });
+    return thread;
   }
 }

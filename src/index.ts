@@ -1,15 +1,26 @@
 /** codex-actors: the official Codex SDK's API, with every turn an xstate actor under supervision. */
 export { Codex } from "./codex.js";
 export { Thread } from "./thread.js";
-export { codexMachine, type CodexActorRef, type CodexContext } from "./machines/codex.machine.js";
 export {
-  threadMachine,
+  createCodexMachine,
+  type CodexActorRef,
+  type CodexContext,
+} from "./machines/codex.machine.js";
+export {
+  createThreadMachine,
   type ThreadActorRef,
   type ThreadMachineEvent,
 } from "./machines/thread.machine.js";
+export { codexMachine, execTransport, threadMachine } from "./transports/exec/exec-transport.js";
+export type {
+  AttemptAbortEvent,
+  AttemptOutcome,
+  AttemptView,
+  Transport,
+} from "./transports/attempt.js";
 export type { ThreadContext } from "./machines/thread-turn.js";
-export { execMachine, type ExecOutcome, type ExecContext } from "./machines/exec.machine.js";
-export { JsonlParser, type ParsedChunk } from "./parser/jsonl-parser.js";
+export { execMachine, type ExecOutcome, type ExecContext } from "./transports/exec/exec.machine.js";
+export { JsonlParser, type ParsedChunk } from "./transports/exec/jsonl-parser.js";
 export { DEFAULT_POLICY, type ResolvedPolicy } from "./supervision/policy.js";
 export type { CodexTreeSnapshot, ThreadTreeSnapshot } from "./supervision/snapshot-tree.js";
 export * from "./types/index.js";

@@ -88,3 +88,14 @@ function safeJson(value: unknown): string {
     return String(value);
   }
 }
+
+/** A thread id must not be read as a flag by the CLI. */
+export function checkThreadId(id: string): string {
+  if (typeof id !== "string" || id.trim().length === 0 || id.startsWith("-")) {
+    throw new InvalidOptionError(
+      "thread id",
+      `${JSON.stringify(id)} is not a thread id; pass the \`thread.id\` of an earlier turn`,
+    );
+  }
+  return id;
+}

@@ -3,12 +3,11 @@ import type { CodexRuntime } from "./codex-runtime.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
+import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
 import { TurnEvents } from "./turn/turn-events.js";
-import { CodexExitError } from "./types/errors.js";
-import type { ThreadEvent, Usage } from "./types/events.js";
-import type { ThreadItem } from "./types/items.js";
+import type { ThreadEvent } from "./types/events.js";
 import type { Input, ThreadOptions, TurnOptions } from "./types/options.js";
-import type { StreamedTurn, Turn } from "./types/turn.js";
+import type { StreamedTurnWithResult, Turn } from "./types/turn.js";
 
 /**
  * A conversation with the agent: consecutive turns that continue one codex thread. Turns asked
@@ -35,58 +34,58 @@ export class Thread {
 
   /**
    * Runs a turn and streams its events as codex reports them (with `turn.restarted` before each
-   * restart). Invalid options reject here, before any process starts; a failed turn is thrown
-   * by the generator after its events.
+   * restart); `result` is the `Turn` they add up to. Invalid options reject here, before any
+   * process starts; a failed turn is thrown by the generator after its events. The turn keeps its
+   * items for `result` only once `result` is read: read it before iterating (destructure it).
    */
-  async runStreamed(input: Input, turnOptions: TurnOptions = {}): Promise<StreamedTurn> {
-    this.check(turnOptions);
-    return { events: this.events(input, turnOptions) };
+  async runStreamed<T = unknown>(
+    input: Input,
+    turnOptions: TurnOptions = {},
+  ): Promise<StreamedTurnWithResult<T>> {
+    const collector = this.collector<T>(turnOptions, false);
+    return {
+      events: this.events(input, turnOptions, collector),
+      get result() {
+        collector.collectItems();
+        return collector.result;
+      },
+    };
   }
 
   /**
-   * Runs a turn to its end. With `outputSchema`, the final response is parsed and validated
-   * into `output` (typed `T`), or the turn rejects with `OutputValidationError`.
+   * Runs a turn to its end. With `outputSchema`, `output` parses and validates the final response
+   * (typed `T`) when first read, and throws `OutputValidationError` there; the turn resolves as
+   * the official SDK's does. With `rejectInvalidOutput`, the turn rejects instead.
    */
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
-    const validator = this.check<T>(turnOptions);
-    const items: ThreadItem[] = [];
-    let finalResponse = "";
-    let usage: Usage | undefined;
-    const events = this.events(input, turnOptions);
-    let next = await events.next();
-    for (; !next.done; next = await events.next()) {
-      const event = next.value;
-      if (event.type === "item.completed") {
-        if (event.item.type === "agent_message") finalResponse = event.item.text;
-        items.push(event.item);
-      } else if (event.type === "turn.completed") {
-        usage = event.usage;
-      } else if (event.type === "turn.restarted") {
-        items.length = 0;
-        finalResponse = "";
-      }
-    }
-    if (!usage)
-      throw new CodexExitError(0, null, "", "codex ended the turn without reporting usage.");
-    const turn: Turn<T> = { items, finalResponse, usage, attempts: next.value.attempts };
-    if (validator) turn.output = validator.parse(finalResponse);
-    return turn;
+    const collector = this.collector<T>(turnOptions);
+    const events = this.events(input, turnOptions, collector);
+    while (!(await events.next()).done);
+    return collector.result;
   }
 
-  private check<T>(turnOptions: TurnOptions): OutputValidator<T> | undefined {
+  private collector<T>(turnOptions: TurnOptions, keepItems = true): TurnCollector<T> {
     checkTurnOptions(turnOptions);
-    const { outputSchema } = turnOptions;
-    return outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
+    const { outputSchema, rejectInvalidOutput } = turnOptions;
+    const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
+    return new TurnCollector<T>(validator, rejectInvalidOutput === true, keepItems);
   }
 
-  private events(input: Input, turn: TurnOptions): AsyncGenerator<ThreadEvent, TurnResult> {
-    return new TurnEvents({
-      thread: this.actor,
-      binary: this.runtime.binary(),
-      input,
-      turn,
-      onThreadId: (id) => (this._id = id),
-      stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
-    });
+  private events(
+    input: Input,
+    turn: TurnOptions,
+    collector: TurnObserver,
+  ): AsyncGenerator<ThreadEvent, TurnResult> {
+    return new TurnEvents(
+      {
+        thread: this.actor,
+        binary: this.runtime.binary(),
+        input,
+        turn,
+        onThreadId: (id) => (this._id = id),
+        stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
+      },
+      collector,
+    );
   }
 }

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import {
-  buildExecArgv,
-  checkThreadId,
-  globalConfigFlags,
-  type ExecArgs,
-} from "../src/exec/argv.js";
+import { globalConfigFlags } from "../src/cli/toml-config.js";
+import { checkThreadId } from "../src/option-values.js";
+import { buildExecArgv, type ExecArgs } from "../src/transports/exec/argv.js";
 import { Codex } from "../src/index.js";
 import { InvalidOptionError } from "../src/types/errors.js";
 import type { ModelReasoningEffort, ThreadOptions } from "../src/types/options.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
-import { buildChildEnv } from "../src/exec/child-env.js";
+import { inspect } from "node:util";
+import { buildChildEnv, ChildEnvSource } from "../src/cli/child-env.js";
 
 const ORIGINATOR = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 
@@ -132,5 +133,22 @@ describe("buildChildEnv: Path on Windows", () => {
 
   it("creates PATH when no spelling of it exists", () => {
     expect(build({}, ["C:\\h1", "C:\\h2"]).PATH).toBe("C:\\h1;C:\\h2");
+  });
+});
+
+describe("ChildEnvSource: the env and key, out of sight", () => {
+  it("builds the same env as buildChildEnv, yet neither JSON nor util.inspect shows its secrets", () => {
+    const source = new ChildEnvSource({ SECRET_TOKEN: "s3cr3t-1" }, "sk-hidden-1");
+    expect(source.build(["/helpers"])).toEqual(
+      buildChildEnv({
+        env: { SECRET_TOKEN: "s3cr3t-1" },
+        apiKey: "sk-hidden-1",
+        pathDirs: ["/helpers"],
+      }),
+    );
+    for (const shown of [JSON.stringify({ source }), inspect({ source }, { showHidden: true })]) {
+      expect(shown).not.toContain("s3cr3t-1");
+      expect(shown).not.toContain("sk-hidden-1");
+    }
   });
 });

@@ -194,23 +194,24 @@ describe("ending a turn early leaves no process behind", () => {
       .runStreamed("hi", { signal: controller.signal });
     await events.next();
     await eventually(() => pidsOf(rig.records()).length === 2, "codex to spawn its child");
-    controller.abort(new Error("user pressed stop"));
+    const reason = new Error("user pressed stop");
+    controller.abort(reason);
     const { error } = await collect(events);
     expect(error).toMatchObject({
       name: "AbortError",
+      code: "ABORT_ERR",
       kind: "aborted",
       message: expect.stringContaining("user pressed stop"),
     });
+    expect((error as Error).cause).toBe(reason);
     for (const pid of pidsOf(rig.records())) expect(isAlive(pid)).toBe(false);
   });
 
   it("an already aborted signal rejects without starting a process", async () => {
     const rig = mockCodex([{ turn: "never" }]);
     await expect(
-      rig.codex.startThread().run("hi", { signal: AbortSignal.abort() }),
-    ).rejects.toMatchObject({
-      name: "AbortError",
-    });
+      rig.codex.startThread().run("hi", { signal: AbortSignal.abort("not today") }),
+    ).rejects.toMatchObject({ name: "AbortError", code: "ABORT_ERR", cause: "not today" });
     expect(rig.records()).toEqual([]);
   });
 
@@ -259,19 +260,66 @@ describe("failures before any process starts", () => {
     expect(rig.records()).toEqual([]);
   });
 
-  it("a final response that does not match the schema rejects with ajv's messages and the raw text", async () => {
+  it("a final response that does not match the schema resolves; reading output throws ajv's messages and the raw text", async () => {
     const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
     const outputSchema = {
       type: "object",
       properties: { answer: { type: "number" } },
       required: ["answer"],
     };
-    await expect(rig.codex.startThread().run("hi", { outputSchema })).rejects.toMatchObject({
+    const mismatch = {
       name: "OutputValidationError",
       kind: "output_validation",
       rawText: '{"answer":"forty-two"}',
       errors: [expect.stringContaining("/answer must be number")],
+    };
+    const turn = await rig.codex.startThread().run<{ answer: number }>("hi", { outputSchema });
+    expect(turn.finalResponse).toBe('{"answer":"forty-two"}');
+    expect(JSON.parse(JSON.stringify(turn))).toEqual({
+      items: turn.items,
+      finalResponse: turn.finalResponse,
+      usage: turn.usage,
+      attempts: 1,
     });
+    expect(() => turn.output).toThrow(expect.objectContaining(mismatch));
+
+    const { events, result } = await rig.codex.startThread().runStreamed("hi", { outputSchema });
+    const { error } = await collect(events);
+    expect(error).toBeUndefined();
+    await expect(result.then((streamed) => streamed.output)).rejects.toMatchObject(mismatch);
+  });
+
+  it("with rejectInvalidOutput, such a response rejects the turn (run and runStreamed)", async () => {
+    const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
+    const options = {
+      outputSchema: { type: "object", properties: { answer: { type: "number" } } },
+      rejectInvalidOutput: true,
+    };
+    const mismatch = { name: "OutputValidationError", rawText: '{"answer":"forty-two"}' };
+    await expect(rig.codex.startThread().run("hi", options)).rejects.toMatchObject(mismatch);
+    const { events, result } = await rig.codex.startThread().runStreamed("hi", options);
+    const { seen, error } = await collect(events);
+    expect(seen.map((e) => e.type)).toContain("turn.completed");
+    expect(error).toMatchObject(mismatch);
+    await expect(result).rejects.toMatchObject(mismatch);
+    await expect(
+      rig.codex.startThread().run("hi", { rejectInvalidOutput: "yes" as unknown as boolean }),
+    ).rejects.toMatchObject({ name: "InvalidOptionError", option: "rejectInvalidOutput" });
+  });
+
+  it("a response that matches gives typed output from run() and from runStreamed's result", async () => {
+    const rig = mockCodex([{ turn: '{"answer":42}' }]);
+    const outputSchema = { type: "object", properties: { answer: { type: "number" } } };
+    const turn = await rig.codex.startThread().run<{ answer: number }>("hi", { outputSchema });
+    expect(turn.output).toEqual({ answer: 42 });
+    const { events, result: pending } = await rig.codex
+      .startThread()
+      .runStreamed<{ answer: number }>("hi", { outputSchema });
+    for await (const event of events) void event;
+    const result = await pending;
+    expect(result.output?.answer).toBe(42);
+    expect(result.items).toHaveLength(1);
+    expect(result).toMatchObject({ finalResponse: '{"answer":42}', attempts: 1 });
   });
 
   it("a thread id that could be read as a flag is rejected by resumeThread", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { normalizeInput } from "../src/exec/input.js";
+import { normalizeInput } from "../src/cli/input.js";
 import type { UserInput } from "../src/types/options.js";
 
 describe("normalizeInput", () => {

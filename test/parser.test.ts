@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import { JsonlParser } from "../src/parser/jsonl-parser.js";
-import { normalizeEvent } from "../src/parser/normalize-event.js";
+import { JsonlParser } from "../src/transports/exec/jsonl-parser.js";
+import { normalizeEvent } from "../src/transports/exec/normalize-event.js";
 import { CodexError, ProtocolError } from "../src/types/errors.js";
 import type { ThreadEvent } from "../src/types/events.js";
 

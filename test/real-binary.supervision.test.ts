@@ -21,12 +21,19 @@ function startHost(rig: RealCodexRig, mode: "one-turn" | "long-command") {
 }
 
 describe("supervision on the real codex binary", () => {
-  it("restarts through two HTTP 500s and succeeds on the third attempt", async () => {
+  it("does not restart a turn.failed by default: codex already retried it (one process)", async () => {
+    const rig = await realCodex([httpError(500), reply(message("never"))], { supervision: fast });
+    await expect(rig.startThread().run("hi")).rejects.toMatchObject({
+      name: "TurnFailedError",
+      notRetried: expect.stringContaining("restartServiceFailures"),
+    });
+    expect(rig.standIn.requests).toHaveLength(1);
+  });
+
+  it("with restartServiceFailures, restarts through two HTTP 500s and succeeds on the third attempt", async () => {
     const rig = await realCodex(
       [httpError(500), httpError(500), reply(message("third time lucky"))],
-      {
-        supervision: fast,
-      },
+      { supervision: { ...fast, restartServiceFailures: true } },
     );
     const thread = rig.startThread();
     const turn = await thread.run("hi");
@@ -37,12 +44,10 @@ describe("supervision on the real codex binary", () => {
     expect(new Set(threadIds)).toEqual(new Set([thread.id]));
   });
 
-  it("does not restart an HTTP 401: one attempt, rejected with the service's message", async () => {
+  it("does not restart an HTTP 401, even with restartServiceFailures: one attempt, rejected with the service's message", async () => {
     const rig = await realCodex(
       [httpError(401, "Incorrect API key provided"), reply(message("never"))],
-      {
-        supervision: fast,
-      },
+      { supervision: { ...fast, restartServiceFailures: true } },
     );
     await expect(rig.startThread().run("hi")).rejects.toMatchObject({
       name: "TurnFailedError",

@@ -9,6 +9,7 @@ import {
 } from "../src/supervision/restart-decision.js";
 import {
   AbortError,
+  CodexConfigError,
   CodexExitError,
   CodexNotFoundError,
   EscalatedError,
@@ -77,7 +78,11 @@ const CONFIGURATION_ERRORS: Array<[string, CodexError]> = [
   ["an invalid option", new InvalidOptionError("model", "expected a string")],
   ["an invalid schema", new OutputSchemaError("type must be a string")],
   ["an untrusted directory", new UntrustedDirectoryError(1, "Not inside a trusted directory.")],
-  ["invalid arguments", new CodexExitError(2, null, CLAP_USAGE_ERROR)],
+  ["invalid arguments", new CodexConfigError(2, CLAP_USAGE_ERROR)],
+  [
+    "a setting codex refused before turn.started",
+    new CodexConfigError(1, 'Error: approval_policy = "untrusted" is no longer supported'),
+  ],
 ];
 
 describe("decideRestart: restart types", () => {
@@ -96,9 +101,22 @@ describe("decideRestart: restart types", () => {
   });
 
   it("restarts a transient failure under the transient policy after the initial backoff", () => {
-    for (const error of [crash(), new IdleTimeoutError(100), serverError()]) {
+    for (const error of [crash(), new IdleTimeoutError(100)]) {
       expect(decide({ error })).toEqual({ restart: true, delayMs: 250 });
     }
+  });
+
+  it("does not restart a service failure codex already retried, unless restartServiceFailures", () => {
+    const decision = refused(decide({ error: serverError() }));
+    expect(decision.reason).toMatch(/already retried.*restartServiceFailures/);
+    const opted = policy({ restartServiceFailures: true });
+    expect(decide({ policy: opted, error: serverError() })).toEqual({
+      restart: true,
+      delayMs: 250,
+    });
+    expect(refused(decide({ policy: opted, error: unauthorized() })).reason).toMatch(
+      /not transient/,
+    );
   });
 
   it("does not restart a failure that is not transient under the transient policy", () => {
@@ -127,9 +145,13 @@ describe("decideRestart: restart types", () => {
     }
   });
 
-  it.each(CONFIGURATION_ERRORS)("does not restart %s under the permanent policy", (_, error) => {
-    const decision = refused(decide({ policy: policy({ restart: "permanent" }), error }));
-    expect(decision.limitExceeded).toBe(false);
+  it.each(CONFIGURATION_ERRORS)("never restarts %s, under any policy", (_, error) => {
+    for (const restart of ["transient", "permanent", "temporary"] as const) {
+      const lenient = policy({ restart, isTransient: () => true, restartServiceFailures: true });
+      const decision = refused(decide({ policy: lenient, error }));
+      expect(decision.limitExceeded).toBe(false);
+      expect(decision.reason).toMatch(/configuration/);
+    }
   });
 
   it.each(NEVER_RESTARTED)("never restarts %s, whatever the policy", (_, error) => {

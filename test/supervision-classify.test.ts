@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { isConfigurationError, isTransientByDefault } from "../src/supervision/classify.js";
 import {
   AbortError,
+  CodexConfigError,
   CodexExitError,
   CodexNotFoundError,
   EscalatedError,
@@ -77,7 +78,19 @@ describe("isTransientByDefault: the process ended early", () => {
   });
 });
 
+const withServiceFailures = { restartServiceFailures: true };
+
 describe("isTransientByDefault: turn.failed with the real binary's messages", () => {
+  it("never treats a turn.failed as transient by default: codex already retried it", () => {
+    for (const message of [
+      "exceeded retry limit, last status: 429 Too Many Requests",
+      "stream disconnected before completion: error decoding response body",
+      "We’re currently experiencing high demand, which may cause temporary errors.",
+    ]) {
+      expect(isTransientByDefault(new TurnFailedError(message, 1))).toBe(false);
+    }
+  });
+
   it.each<[string, string]>([
     ["HTTP 500", "We’re currently experiencing high demand, which may cause temporary errors."],
     ["HTTP 429 after retries", "exceeded retry limit, last status: 429 Too Many Requests"],
@@ -85,9 +98,9 @@ describe("isTransientByDefault: turn.failed with the real binary's messages", ()
     ["HTTP 503", `unexpected status 503 Service Unavailable: try later, ${URL}`],
     ["a dropped stream", "stream disconnected before completion: error decoding response body"],
     ["a reconnect that gave up", "Reconnecting... 5/5 (stream disconnected before completion)"],
-  ])("treats %s as transient", (_label, message) => {
+  ])("treats %s as transient with restartServiceFailures", (_label, message) => {
     const error = new TurnFailedError(message, 1);
-    expect(isTransientByDefault(error)).toBe(true);
+    expect(isTransientByDefault(error, withServiceFailures)).toBe(true);
     expect(isConfigurationError(error)).toBe(false);
   });
 
@@ -104,9 +117,12 @@ describe("isTransientByDefault: turn.failed with the real binary's messages", ()
       "An error occurred while processing your request. You can retry your request, or contact " +
         "us through our help center at help.openai.com if the error persists.",
     ],
-  ])("treats a response.failed reporting %s as transient", (_label, message) => {
-    expect(isTransientByDefault(responseFailed(message))).toBe(true);
-  });
+  ])(
+    "treats a response.failed reporting %s as transient with restartServiceFailures",
+    (_label, message) => {
+      expect(isTransientByDefault(responseFailed(message), withServiceFailures)).toBe(true);
+    },
+  );
 
   it.each<[string, string]>([
     ["HTTP 401", `unexpected status 401 Unauthorized: Incorrect API key provided: sk-x, ${URL}`],
@@ -121,14 +137,14 @@ describe("isTransientByDefault: turn.failed with the real binary's messages", ()
 
   it("does not treat an authentication failure as transient even if it reads like a timeout", () => {
     const message = `unexpected status 401 Unauthorized: the session timed out, ${URL}`;
-    expect(isTransientByDefault(new TurnFailedError(message, 1))).toBe(false);
+    expect(isTransientByDefault(new TurnFailedError(message, 1), withServiceFailures)).toBe(false);
   });
 });
 
 describe("isTransientByDefault: failures a restart cannot mend", () => {
   it.each<[string, CodexError]>([
     ["an untrusted directory", new UntrustedDirectoryError(1, UNTRUSTED_STDERR)],
-    ["a clap usage error", new CodexExitError(2, null, CLAP_USAGE_ERROR)],
+    ["a clap usage error", new CodexConfigError(2, CLAP_USAGE_ERROR)],
     ["a missing binary", new CodexNotFoundError("/nowhere/codex")],
     ["an invalid option", new InvalidOptionError("model", "expected a string, got `3` (number)")],
     ["an invalid schema", new OutputSchemaError("type must be a string")],
@@ -150,7 +166,7 @@ describe("isConfigurationError", () => {
     ["an invalid option", new InvalidOptionError("sandboxMode", "expected one of ...")],
     ["an invalid schema", new OutputSchemaError("type must be a string")],
     ["an untrusted directory", new UntrustedDirectoryError(1, UNTRUSTED_STDERR)],
-    ["invalid arguments rejected by the CLI", new CodexExitError(2, null, CLAP_USAGE_ERROR)],
+    ["invalid arguments rejected by the CLI", new CodexConfigError(2, CLAP_USAGE_ERROR)],
   ])("recognises %s", (_label, error) => {
     expect(isConfigurationError(error)).toBe(true);
   });
@@ -168,5 +184,56 @@ describe("isConfigurationError", () => {
     ["a shutdown", new ShutdownError()],
   ])("does not count %s as a configuration error", (_label, error) => {
     expect(isConfigurationError(error)).toBe(false);
+  });
+});
+
+/** What the real binary 0.169 writes to stderr when it refuses to start a turn (exit 1 or 2). */
+const REFUSALS: Array<[string, number, string]> = [
+  ["a bad --sandbox value", 2, "error: invalid value 'bogus' for '--sandbox <SANDBOX_MODE>'"],
+  [
+    "a bad cyberAccessProgram",
+    2,
+    "error: invalid value 'bogus' for '--cyber-access-program <PROGRAM>'",
+  ],
+  ["a model starting with '-'", 2, "error: unexpected argument '-x' found"],
+  ["an unparsable -c", 1, "Error parsing -c overrides: Invalid override (missing '='): foo"],
+  [
+    "an unknown resume id",
+    1,
+    "Error: thread/resume: thread/resume failed: no rollout found for thread id 019a (code -32600)",
+  ],
+  ["a missing --cd directory", 1, "Error: No such file or directory (os error 2)"],
+  ["a missing provider", 1, "Error: Model provider `nope` not found"],
+  [
+    "a 10 MB prompt",
+    1,
+    "Error: turn/start: turn/start failed: Input exceeds the maximum length of 1048576 characters.",
+  ],
+  [
+    "a retired approval policy",
+    1,
+    'Error: approval_policy = "untrusted" is no longer supported; remove this setting',
+  ],
+];
+
+describe("CodexConfigError: codex refused to start the turn", () => {
+  const WARNING = "WARNING: proceeding, even though we could not create PATH aliases\n";
+
+  it.each(REFUSALS)("carries the binary's own line for %s", (_label, exitCode, line) => {
+    const error = new CodexConfigError(
+      exitCode,
+      `${WARNING}Reading prompt from stdin...\n${line}\n`,
+    );
+    expect(error).toMatchObject({ name: "CodexConfigError", kind: "configuration", exitCode });
+    expect(error.refusal).toBe(line);
+    expect(error.message).toContain(line);
+    expect(error).toBeInstanceOf(CodexExitError);
+    expect(isConfigurationError(error)).toBe(true);
+    expect(isTransientByDefault(error, withServiceFailures)).toBe(false);
+  });
+
+  it("falls back to the last stderr line when none starts with `error`", () => {
+    const error = new CodexConfigError(1, "Reading prompt from stdin...\nsomething broke\n");
+    expect(error.refusal).toBe("something broke");
   });
 });

@@ -3,13 +3,14 @@ import { DEFAULT_POLICY, resolvePolicy } from "../src/supervision/policy.js";
 import type { ResolvedPolicy, SupervisionPolicy } from "../src/supervision/policy.js";
 import type { CodexError } from "../src/types/errors.js";
 
-/** The policy of issue 3 when nobody configured anything. */
+/** The policy of issue 3 (and issue 12: one retry layer) when nobody configured anything. */
 const ISSUE_DEFAULTS = {
   restart: "transient",
   maxRestarts: 3,
   withinMs: 60_000,
   backoff: { initialMs: 250, maxMs: 8_000, factor: 2, jitter: true },
   restartAfterSideEffects: false,
+  restartServiceFailures: false,
 };
 
 /** Resolves and insists that supervision stayed on. */

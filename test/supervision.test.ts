@@ -10,8 +10,8 @@ const ok: MockStep[] = [{ turn: "recovered" }];
 
 describe("restarting failed attempts", () => {
   const crashes: Array<[string, MockStep[]]> = [
-    ["before any output", [{ exit: 1 }]],
-    ["after thread.started", [{ threadStarted: true }, { exit: 1 }]],
+    ["by SIGKILL before any output", [{ signal: "SIGKILL" }]],
+    ["by SIGKILL after thread.started", [{ threadStarted: true }, { signal: "SIGKILL" }]],
     ["after turn.started", [...started, { exit: 1 }]],
     ["in the middle of a line", [...started, { line: '{"type":"item.upd' }, { exit: 1 }]],
     ["by SIGKILL", [...started, { signal: "SIGKILL" }]],
@@ -51,7 +51,7 @@ describe("restarting failed attempts", () => {
   });
 
   it("rejects with RestartLimitError listing every attempt once maxRestarts is used up", async () => {
-    const rig = mockCodex([{ exit: 3 }], { supervision: { ...fast, maxRestarts: 2 } });
+    const rig = mockCodex([...started, { exit: 3 }], { supervision: { ...fast, maxRestarts: 2 } });
     const failure = (await rig.codex
       .startThread()
       .run("hi")
@@ -64,7 +64,7 @@ describe("restarting failed attempts", () => {
 
   it('never restarts under restart: "temporary"', async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], ok] },
       { supervision: { ...fast, restart: "temporary" } },
     );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
@@ -104,7 +104,7 @@ describe("restarting failed attempts", () => {
 
   it("uses a custom isTransient instead of the default classification", async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], ok] },
       { supervision: { ...fast, isTransient: () => false } },
     );
     await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
@@ -146,7 +146,7 @@ describe("restarting failed attempts", () => {
   });
 
   it("a thread's own policy overrides the Codex's, and false turns supervision off", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: fast });
+    const rig = mockCodex({ attempts: [[...started, { exit: 1 }], ok] }, { supervision: fast });
     await expect(rig.codex.startThread({ supervision: false }).run("hi")).rejects.toMatchObject({
       name: "CodexExitError",
       notRetried: "supervision is off",
@@ -204,7 +204,7 @@ describe("timeouts", () => {
   });
 
   it("counts restarts and backoff inside timeoutMs", async () => {
-    const rig = mockCodex([{ exit: 1 }], {
+    const rig = mockCodex([...started, { exit: 1 }], {
       supervision: { maxRestarts: 100, backoff: { initialMs: 150, jitter: false } },
     });
     await expect(rig.codex.startThread().run("hi", { timeoutMs: 500 })).rejects.toMatchObject({
@@ -246,7 +246,10 @@ describe("stopping a turn during a restart backoff", () => {
   const slowRestart: SupervisionPolicy = { backoff: { initialMs: 60_000, jitter: false } };
 
   it("an abort rejects at once and no new attempt starts", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const rig = mockCodex(
+      { attempts: [[...started, { exit: 1 }], ok] },
+      { supervision: slowRestart },
+    );
     const controller = new AbortController();
     const thread = rig.codex.startThread();
     const turn = thread.run("hi", { signal: controller.signal });
@@ -254,14 +257,19 @@ describe("stopping a turn during a restart backoff", () => {
       () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
       "the backoff",
     );
-    controller.abort();
-    await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+    const reason = { why: "the user left" };
+    controller.abort(reason);
+    await expect(turn).rejects.toMatchObject({ name: "AbortError", code: "ABORT_ERR" });
+    await turn.catch((error: Error) => expect(error.cause).toBe(reason));
     expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
     expect(thread.actor.getSnapshot().value).toBe("idle");
   });
 
   it("a shutdown rejects it with ShutdownError and no new attempt starts", async () => {
-    const rig = mockCodex({ attempts: [[{ exit: 1 }], ok] }, { supervision: slowRestart });
+    const rig = mockCodex(
+      { attempts: [[...started, { exit: 1 }], ok] },
+      { supervision: slowRestart },
+    );
     const turn = rig.codex.startThread().run("hi");
     await eventually(
       () => rig.codex.getSnapshot().threads[0]?.state === "busy.backingOff",
@@ -326,7 +334,7 @@ describe("the Codex root", () => {
 
   it("escalates after too many failed turns, refusing turns until reset()", async () => {
     const rig = mockCodex(
-      { attempts: [[{ exit: 1 }], [{ exit: 1 }], ok] },
+      { attempts: [[...started, { exit: 1 }], [...started, { exit: 1 }], ok] },
       {
         supervision: false,
         escalation: { maxFailures: 1, withinMs: 60_000 },
@@ -349,7 +357,7 @@ describe("the Codex root", () => {
   });
 
   it("with one slot, counts a failure before handing the slot on: a queued turn never starts once the breaker trips", async () => {
-    const rig = mockCodex([{ delayMs: 200 }, { exit: 1 }], {
+    const rig = mockCodex([...started, { delayMs: 200 }, { exit: 1 }], {
       supervision: false,
       maxConcurrentTurns: 1,
       escalation: { maxFailures: 0, withinMs: 60_000 },
@@ -391,18 +399,25 @@ describe("the Codex root", () => {
     expect((await turn).finalResponse).toBe("finished in time");
   });
 
-  it("hands every actor of the tree (root, thread, exec, process) to the inspector", async () => {
+  it("hands every actor of the tree (root, thread, exec attempt, process) to the inspector", async () => {
     const seen = new Set<string>();
     const rig = mockCodex([{ turn: "ok" }], {
       inspect: (event) => {
         if (event.type === "@xstate.actor") {
-          const logic = (event.actorRef as unknown as { src: string | { id?: string } }).src;
-          seen.add(typeof logic === "string" ? logic : (logic.id ?? "callback"));
+          const actor = event.actorRef as unknown as {
+            src: string | { id?: string };
+            logic: { id?: string };
+          };
+          const name = typeof actor.src === "string" ? actor.src : (actor.src.id ?? "callback");
+          const machine = actor.logic.id;
+          seen.add(machine && machine !== name ? `${name} (${machine})` : name);
         }
       },
     });
     await rig.codex.startThread().run("hi");
-    expect([...seen]).toEqual(expect.arrayContaining(["codex", "thread", "exec", "codexProcess"]));
+    expect([...seen]).toEqual(
+      expect.arrayContaining(["codex", "thread", "attempt (exec)", "codexProcess"]),
+    );
   });
 
   it("shows the actor tree as plain JSON", async () => {
@@ -430,4 +445,40 @@ describe("the Codex root", () => {
     await rig.codex.shutdown({ timeoutMs: 0 });
     await turn;
   });
+});
+
+describe("codex refusing to start the turn (an error exit before turn.started)", () => {
+  const refusals: Array<[string, number, string]> = [
+    ["a retired setting", 1, 'Error: approval_policy = "untrusted" is no longer supported'],
+    ["a usage error without a Usage: line", 2, "error: invalid value 'bogus' for '--sandbox'"],
+  ];
+  const policies: SupervisionPolicy[] = [
+    fast,
+    { ...fast, restart: "permanent" },
+    { ...fast, isTransient: () => true, restartServiceFailures: true },
+  ];
+
+  it.each(refusals)(
+    "rejects %s with CodexConfigError carrying the binary's line, after one process, under any policy",
+    async (_label, exitCode, line) => {
+      for (const supervision of policies) {
+        const refused = [
+          { threadStarted: true },
+          { stderr: `Reading prompt from stdin...\n${line}\n` },
+          { exit: exitCode },
+        ];
+        const rig = mockCodex({ attempts: [refused, ok] }, { supervision });
+        await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+          name: "CodexConfigError",
+          kind: "configuration",
+          exitCode,
+          refusal: line,
+          message: expect.stringContaining(line),
+          notRetried: expect.stringContaining("configuration"),
+        });
+        expect(rig.records().filter((r) => r.argv)).toHaveLength(1);
+        await rig.close();
+      }
+    },
+  );
 });

@@ -6,7 +6,8 @@
 // { "attempts": [steps, steps, ...] } to behave differently on each run (counted in the file
 // MOCK_CODEX_STATE). MOCK_CODEX_RECORD, when set, gets one JSON line per run: argv, stdin, pid.
 // Steps (see README.md beside this file): {"turn": text}, {"emit": event}, {"line": raw},
-// {"delayMs": n}, {"stderr": text}, {"flood": {"count": n, "bytes": n}}, {"spawn": [cmd, ...args]},
+// {"delayMs": n}, {"stderr": text}, {"flood": {"count": n, "bytes": n}},
+// {"spawn": [cmd, ...args], "own": "group" | "session", "holdStdout": true},
 // {"hang": true}, {"exit": code}, {"signal": "SIGKILL"}.
 import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -61,7 +62,7 @@ async function run(step) {
   else if ("delayMs" in step) await sleep(step.delayMs);
   else if ("stderr" in step) process.stderr.write(step.stderr);
   else if ("flood" in step) await flood(step.flood);
-  else if ("spawn" in step) spawnChild(step.spawn);
+  else if ("spawn" in step) spawnChild(step);
   else if ("hang" in step) await new Promise(() => setInterval(() => {}, 1 << 30));
   else if ("exit" in step) await exitAfterFlush(step.exit);
   else if ("signal" in step) process.kill(process.pid, step.signal);
@@ -88,8 +89,14 @@ async function flood({ count, bytes = 100 }) {
   if (progress) writeFileSync(progress, String(count));
 }
 
-function spawnChild([command, ...args]) {
-  const child = spawn(command, args, { stdio: "ignore" });
+// A child in codex's process group, or (`own`) in a process group or a session of its own;
+// with `holdStdout` it inherits codex's stdout, so the pipe stays open while it lives.
+function spawnChild({ spawn: [command, ...args], own, holdStdout }) {
+  const stdio = ["ignore", holdStdout ? "inherit" : "ignore", "ignore"];
+  const child =
+    own === "group"
+      ? spawn("perl", ["-e", "setpgrp(0, 0); exec @ARGV or die $!", command, ...args], { stdio })
+      : spawn(command, args, { stdio, detached: own === "session" });
   if (process.env.MOCK_CODEX_RECORD) {
     appendFileSync(process.env.MOCK_CODEX_RECORD, JSON.stringify({ spawned: child.pid }) + "\n");
   }

@@ -1,10 +1,12 @@
+import { knownDescendants, unwatchDescendants, watchDescendants } from "./descendant-watch.js";
 import { anyRunning, descendantsOf } from "./process-tree.js";
 import { unwatchGroup, watchGroup } from "./sentinel.js";
 
 /**
  * Each codex child leads its own process group; codex starts its commands in sessions of their
  * own, so a forceful kill takes the group and every descendant. Groups still alive when the host
- * exits get SIGTERM on the way out, and the sentinel finishes the job if the host is killed.
+ * exits get SIGTERM on the way out, with their trees, and the sentinel finishes the job (and the
+ * whole job if the host is killed).
  */
 
 const liveGroups = new Set<number>();
@@ -30,17 +32,29 @@ export function signalTree(
   signal: NodeJS.Signals,
   known: readonly number[] = [],
 ): number[] {
-  const tree = new Set([...known, ...descendantsOf(pid)]);
+  const tree = [...new Set([...known, ...descendantsOf(pid)])];
   signalGroup(pid, signal);
-  for (const member of tree) {
-    signalGroup(member, signal);
-    try {
-      process.kill(member, signal);
-    } catch {
-      // already gone
-    }
+  for (const member of tree) signalMember(member, signal);
+  return tree;
+}
+
+/**
+ * SIGKILLs what an exited codex left: the rest of its process group, and the `leftovers` (found
+ * by `leftoversOf`) with the groups they lead. False when nothing was left.
+ */
+export function killLeftovers(pid: number, leftovers: readonly number[]): boolean {
+  const groupLeft = signalGroup(pid, "SIGKILL");
+  for (const member of leftovers) signalMember(member, "SIGKILL");
+  return groupLeft || leftovers.length > 0;
+}
+
+function signalMember(member: number, signal: NodeJS.Signals): void {
+  signalGroup(member, signal);
+  try {
+    process.kill(member, signal);
+  } catch {
+    // already gone
   }
-  return [...tree];
 }
 
 /**
@@ -63,6 +77,7 @@ export async function whenGone(
 export function trackGroup(pid: number): void {
   liveGroups.add(pid);
   watchGroup(pid);
+  watchDescendants(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once("exit", killLiveGroups);
@@ -73,9 +88,18 @@ export function trackGroup(pid: number): void {
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
   unwatchGroup(pid);
+  unwatchDescendants(pid);
 }
 
+/**
+ * The host is exiting (`process.exit()`, an uncaught exception, the loop ran dry): every live
+ * codex gets SIGTERM with its whole tree, listed before the first signal (codex's exit would
+ * orphan its commands out of reach), and the sentinel learns the tree, to SIGKILL what outlives
+ * the SIGTERM once the host is gone.
+ */
 function killLiveGroups(): void {
-  for (const pid of liveGroups) signalGroup(pid, "SIGTERM");
+  for (const pid of liveGroups) {
+    for (const member of signalTree(pid, "SIGTERM", knownDescendants(pid))) watchGroup(member);
+  }
   liveGroups.clear();
 }

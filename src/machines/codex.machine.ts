@@ -1,7 +1,11 @@
-import { assign, enqueueActions, setup, spawnChild, type ActorRefFrom } from "xstate";
-import { isStopRequest } from "./exec-outcome.js";
-import { threadMachine, type ThreadActorRef, type ThreadToRootEvent } from "./thread.machine.js";
+import { assign, enqueueActions, setup, spawnChild, stopChild, type ActorRefFrom } from "xstate";
 import type { ThreadSettings } from "../supervision/turn-job.js";
+import { isStopRequest, type Transport } from "../transports/attempt.js";
+import {
+  createThreadMachine,
+  type ThreadActorRef,
+  type ThreadToRootEvent,
+} from "./thread.machine.js";
 import { EscalatedError, ShutdownError, type CodexError } from "../types/errors.js";
 
 /** The root's settings: concurrency bound and circuit breaker. */
@@ -14,6 +18,7 @@ export type CodexRootInput = {
 export type CodexMachineEvent =
   | ThreadToRootEvent
   | { type: "codex.spawnThread"; key: string; settings: ThreadSettings; threadId: string | null }
+  | { type: "codex.releaseThread"; key: string }
   | { type: "codex.reset" }
   | { type: "codex.shutdown"; timeoutMs: number }
   | { type: "codex.drained" };
@@ -30,155 +35,165 @@ export type CodexContext = CodexRootInput & {
  * The Codex root supervisor: owns every thread actor, hands out at most `maxConcurrentTurns`
  * slots in FIFO order, trips to `escalated` after too many failed turns (until `codex.reset`),
  * and on shutdown refuses new turns, gives running ones a grace period, then kills them.
+ * Its threads run their attempts on `transport`.
  */
-export const codexMachine = setup({
-  types: {
-    input: {} as CodexRootInput,
-    context: {} as CodexContext,
-    events: {} as CodexMachineEvent,
-  },
-  actors: { thread: threadMachine },
-  delays: { shutdownGrace: ({ context }) => context.shutdownTimeoutMs },
-  actions: {
-    spawnThread: spawnChild("thread", {
-      id: ({ event }) => (event.type === "codex.spawnThread" ? event.key : "thread"),
-      input: ({ event }) => {
-        if (event.type !== "codex.spawnThread")
-          throw new Error("spawnThread needs codex.spawnThread");
-        return { settings: event.settings, threadId: event.threadId };
+export const createCodexMachine = (transport: Transport) =>
+  setup({
+    types: {
+      input: {} as CodexRootInput,
+      context: {} as CodexContext,
+      events: {} as CodexMachineEvent,
+    },
+    actors: { thread: createThreadMachine(transport) },
+    delays: { shutdownGrace: ({ context }) => context.shutdownTimeoutMs },
+    actions: {
+      spawnThread: spawnChild("thread", {
+        id: ({ event }) => (event.type === "codex.spawnThread" ? event.key : "thread"),
+        input: ({ event }) => {
+          if (event.type !== "codex.spawnThread")
+            throw new Error("spawnThread needs codex.spawnThread");
+          return { settings: event.settings, threadId: event.threadId };
+        },
+      }),
+      releaseThread: ({ self, event }) => {
+        if (event.type !== "codex.releaseThread") return;
+        (self.getSnapshot().children[event.key] as ThreadActorRef | undefined)?.send({
+          type: "thread.release",
+        });
       },
-    }),
-    grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== "slot.request") return;
-      if (context.running < context.maxConcurrentTurns) {
-        enqueue.assign({ running: context.running + 1 });
-        enqueue.sendTo(event.thread, { type: "slot.granted" });
-      } else {
-        enqueue.assign({ waiting: [...context.waiting, event.thread] });
-      }
-    }),
-    releaseAndGrantNext: enqueueActions(({ context, enqueue }) => {
-      const [next, ...rest] = context.waiting;
-      if (next) {
-        enqueue.assign({ waiting: rest });
-        enqueue.sendTo(next, { type: "slot.granted" });
-      } else {
-        enqueue.assign({ running: Math.max(0, context.running - 1) });
-      }
-    }),
-    releaseOnly: assign({ running: ({ context }) => Math.max(0, context.running - 1) }),
-    cancelWaiting: assign({
-      waiting: ({ context, event }) =>
-        event.type === "slot.cancel"
-          ? context.waiting.filter((t) => t !== event.thread)
-          : context.waiting,
-    }),
-    denyWaiting: ({ context }, params: { error: CodexError }) => {
-      for (const thread of context.waiting)
-        thread.send({ type: "slot.denied", error: params.error });
-    },
-    clearWaiting: assign({ waiting: [] }),
-    denyRequest: ({ event }, params: { error: CodexError }) => {
-      if (event.type === "slot.request")
-        event.thread.send({ type: "slot.denied", error: params.error });
-    },
-    recordFailure: assign({
-      failureTimes: ({ context, event }) => {
-        if (event.type !== "turn.failed" || isStopRequest(event.error) || !context.escalation)
-          return context.failureTimes;
-        const now = Date.now();
-        return [...context.failureTimes, now].filter(
-          (time) => now - time < context.escalation!.withinMs,
-        );
+      grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== "slot.request") return;
+        if (context.running < context.maxConcurrentTurns) {
+          enqueue.assign({ running: context.running + 1 });
+          enqueue.sendTo(event.thread, { type: "slot.granted" });
+        } else {
+          enqueue.assign({ waiting: [...context.waiting, event.thread] });
+        }
+      }),
+      releaseAndGrantNext: enqueueActions(({ context, enqueue }) => {
+        const [next, ...rest] = context.waiting;
+        if (next) {
+          enqueue.assign({ waiting: rest });
+          enqueue.sendTo(next, { type: "slot.granted" });
+        } else {
+          enqueue.assign({ running: Math.max(0, context.running - 1) });
+        }
+      }),
+      releaseOnly: assign({ running: ({ context }) => Math.max(0, context.running - 1) }),
+      cancelWaiting: assign({
+        waiting: ({ context, event }) =>
+          event.type === "slot.cancel"
+            ? context.waiting.filter((t) => t !== event.thread)
+            : context.waiting,
+      }),
+      denyWaiting: ({ context }, params: { error: CodexError }) => {
+        for (const thread of context.waiting)
+          thread.send({ type: "slot.denied", error: params.error });
       },
-    }),
-    broadcast: ({ self }, params: { type: "thread.shutdown" | "thread.kill" }) => {
-      for (const child of Object.values(self.getSnapshot().children)) {
-        (child as ThreadActorRef).send({ type: params.type });
-      }
-    },
-  },
-  guards: {
-    overFailureLimit: ({ context }) =>
-      context.escalation !== undefined &&
-      context.failureTimes.length > context.escalation.maxFailures,
-  },
-}).createMachine({
-  id: "codex",
-  context: ({ input }) => ({
-    ...input,
-    running: 0,
-    waiting: [],
-    failureTimes: [],
-    shutdownTimeoutMs: 0,
-  }),
-  initial: "running",
-  on: {
-    "codex.spawnThread": { actions: "spawnThread" },
-    "slot.cancel": { actions: "cancelWaiting" },
-    "slot.release": { actions: "releaseOnly" },
-    "codex.shutdown": {
-      target: ".shuttingDown",
-      actions: assign({ shutdownTimeoutMs: ({ event }) => event.timeoutMs }),
-    },
-  },
-  states: {
-    running: {
-      always: { guard: "overFailureLimit", target: "escalated" },
-      on: {
-        "slot.request": { actions: "grantOrQueue" },
-        "slot.release": { actions: "releaseAndGrantNext" },
-        "turn.failed": { actions: "recordFailure" },
+      clearWaiting: assign({ waiting: [] }),
+      denyRequest: ({ event }, params: { error: CodexError }) => {
+        if (event.type === "slot.request")
+          event.thread.send({ type: "slot.denied", error: params.error });
+      },
+      recordFailure: assign({
+        failureTimes: ({ context, event }) => {
+          if (event.type !== "turn.failed" || isStopRequest(event.error) || !context.escalation)
+            return context.failureTimes;
+          const now = Date.now();
+          return [...context.failureTimes, now].filter(
+            (time) => now - time < context.escalation!.withinMs,
+          );
+        },
+      }),
+      broadcast: ({ self }, params: { type: "thread.shutdown" | "thread.kill" }) => {
+        for (const child of Object.values(self.getSnapshot().children)) {
+          (child as ThreadActorRef).send({ type: params.type });
+        }
       },
     },
-    escalated: {
-      entry: [
-        { type: "denyWaiting", params: ({ context }) => ({ error: escalatedError(context) }) },
-        "clearWaiting",
-      ],
-      on: {
-        "slot.request": {
-          actions: {
-            type: "denyRequest",
-            params: ({ context }) => ({ error: escalatedError(context) }),
+    guards: {
+      overFailureLimit: ({ context }) =>
+        context.escalation !== undefined &&
+        context.failureTimes.length > context.escalation.maxFailures,
+    },
+  }).createMachine({
+    id: "codex",
+    context: ({ input }) => ({
+      ...input,
+      running: 0,
+      waiting: [],
+      failureTimes: [],
+      shutdownTimeoutMs: 0,
+    }),
+    initial: "running",
+    on: {
+      "codex.spawnThread": { actions: "spawnThread" },
+      "codex.releaseThread": { actions: "releaseThread" },
+      "thread.released": { actions: stopChild(({ event }) => event.thread) },
+      "slot.cancel": { actions: "cancelWaiting" },
+      "slot.release": { actions: "releaseOnly" },
+      "codex.shutdown": {
+        target: ".shuttingDown",
+        actions: assign({ shutdownTimeoutMs: ({ event }) => event.timeoutMs }),
+      },
+    },
+    states: {
+      running: {
+        always: { guard: "overFailureLimit", target: "escalated" },
+        on: {
+          "slot.request": { actions: "grantOrQueue" },
+          "slot.release": { actions: "releaseAndGrantNext" },
+          "turn.failed": { actions: "recordFailure" },
+        },
+      },
+      escalated: {
+        entry: [
+          { type: "denyWaiting", params: ({ context }) => ({ error: escalatedError(context) }) },
+          "clearWaiting",
+        ],
+        on: {
+          "slot.request": {
+            actions: {
+              type: "denyRequest",
+              params: ({ context }) => ({ error: escalatedError(context) }),
+            },
+          },
+          "codex.reset": { target: "running", actions: assign({ failureTimes: [] }) },
+        },
+      },
+      shuttingDown: {
+        entry: [
+          { type: "denyWaiting", params: () => ({ error: new ShutdownError() }) },
+          "clearWaiting",
+          { type: "broadcast", params: { type: "thread.shutdown" } },
+        ],
+        after: {
+          shutdownGrace: {
+            target: "stopped",
+            actions: { type: "broadcast", params: { type: "thread.kill" } },
           },
         },
-        "codex.reset": { target: "running", actions: assign({ failureTimes: [] }) },
-      },
-    },
-    shuttingDown: {
-      entry: [
-        { type: "denyWaiting", params: () => ({ error: new ShutdownError() }) },
-        "clearWaiting",
-        { type: "broadcast", params: { type: "thread.shutdown" } },
-      ],
-      after: {
-        shutdownGrace: {
-          target: "stopped",
-          actions: { type: "broadcast", params: { type: "thread.kill" } },
+        on: {
+          "slot.request": {
+            actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },
+          },
+          "codex.shutdown": {},
+          "codex.drained": { target: "stopped" },
         },
       },
-      on: {
-        "slot.request": {
-          actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },
+      stopped: {
+        on: {
+          "slot.request": {
+            actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },
+          },
+          "codex.shutdown": {},
         },
-        "codex.shutdown": {},
-        "codex.drained": { target: "stopped" },
       },
     },
-    stopped: {
-      on: {
-        "slot.request": {
-          actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },
-        },
-        "codex.shutdown": {},
-      },
-    },
-  },
-});
+  });
 
 /** The Codex root actor. */
-export type CodexActorRef = ActorRefFrom<typeof codexMachine>;
+export type CodexActorRef = ActorRefFrom<ReturnType<typeof createCodexMachine>>;
 
 function escalatedError(context: CodexContext): EscalatedError {
   const { maxFailures = 0, withinMs = 0 } = context.escalation ?? {};

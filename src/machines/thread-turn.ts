@@ -7,7 +7,7 @@ import {
   TurnTimeoutError,
   type CodexError,
 } from "../types/errors.js";
-import type { ExecOutcome } from "./exec.machine.js";
+import type { AttemptOutcome } from "../transports/attempt.js";
 import type { ThreadMachineEvent } from "./thread.machine.js";
 
 /* The turn in hand of a thread actor: its context, and the pure steps of its supervision. */
@@ -30,6 +30,8 @@ export type ThreadContext = {
   /** Why the attempt in hand is being stopped (cancel, deadline, shutdown), if it is. */
   stopError: CodexError | null;
   shuttingDown: boolean;
+  /** Its `Thread` was garbage-collected: end once the mailbox is empty. */
+  released: boolean;
 };
 
 /** Starts the turn's deadline: sent when its first attempt starts (time in queues is not counted). */
@@ -74,7 +76,10 @@ export function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
 }
 
 /** What a failed attempt changes: the failures, the thread id, and the restart decision. */
-export function afterFailure(context: ThreadContext, output: ExecOutcome): Partial<ThreadContext> {
+export function afterFailure(
+  context: ThreadContext,
+  output: AttemptOutcome,
+): Partial<ThreadContext> {
   const error = output.error!;
   const failures = [...context.failures, error];
   const now = Date.now();

@@ -1,8 +1,7 @@
 import { assign, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import type { AttemptOutcome, Transport } from "../transports/attempt.js";
 import type { CodexError, ShutdownError } from "../types/errors.js";
-import { execMachine, type ExecOutcome } from "./exec.machine.js";
-import { execInputOf } from "./exec-input.js";
 import {
   afterFailure,
   deadlineLogic,
@@ -19,6 +18,7 @@ export type ThreadMachineEvent =
   | { type: "thread.cancel"; jobId: number; error: CodexError }
   | { type: "thread.shutdown" }
   | { type: "thread.kill" }
+  | { type: "thread.release" }
   | { type: "slot.granted" }
   | { type: "slot.denied"; error: CodexError }
   | { type: "turn.deadline"; timeoutMs: number };
@@ -28,217 +28,247 @@ export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release" }
-  | { type: "turn.failed"; error: CodexError };
+  | { type: "turn.failed"; error: CodexError }
+  | { type: "thread.released"; thread: ThreadActorRef };
 
 /**
  * A thread as a supervisor: a mailbox that runs its turns one at a time in call order, each
- * attempt an exec actor, restarted under the thread's policy. States: `idle`, then per turn
- * `busy.acquiring` (a concurrency slot from the root), `busy.attempting`, `busy.backingOff`.
+ * attempt an actor of `transport` (invoked as `attempt`), restarted under the thread's policy.
+ * States: `idle`, then per turn `busy.acquiring` (a concurrency slot from the root),
+ * `busy.attempting`, `busy.backingOff`; `released` (final) once its `Thread` is collected and
+ * nothing is left to run. Which transport runs is all it knows of it.
  */
-export const threadMachine = setup({
-  types: {
-    input: {} as { settings: ThreadSettings; threadId: string | null },
-    context: {} as ThreadContext,
-    events: {} as ThreadMachineEvent,
-  },
-  actors: { exec: execMachine, deadline: deadlineLogic },
-  delays: {
-    backoff: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
-  },
-  actions: {
-    enqueue: assign({
-      queue: ({ context, event }) =>
-        event.type === "thread.enqueue" ? [...context.queue, event.job] : context.queue,
-    }),
-    takeNext: assign(({ context }) => ({
-      current: context.queue[0] ?? null,
-      queue: context.queue.slice(1),
+export const createThreadMachine = (transport: Transport) =>
+  setup({
+    types: {
+      input: {} as { settings: ThreadSettings; threadId: string | null },
+      context: {} as ThreadContext,
+      events: {} as ThreadMachineEvent,
+    },
+    actors: { attempt: transport.attempt, deadline: deadlineLogic },
+    delays: {
+      backoff: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
+    },
+    actions: {
+      enqueue: assign({
+        queue: ({ context, event }) =>
+          event.type === "thread.enqueue" ? [...context.queue, event.job] : context.queue,
+      }),
+      takeNext: assign(({ context }) => ({
+        current: context.queue[0] ?? null,
+        queue: context.queue.slice(1),
+        attempt: 0,
+        failures: [],
+        restartTimes: [],
+        decision: null,
+        finalError: null,
+        stopError: null,
+      })),
+      dropQueued: assign({
+        queue: ({ context, event }) => {
+          if (event.type !== "thread.cancel") return context.queue;
+          const job = context.queue.find((queued) => queued.id === event.jobId);
+          if (job) refuse(job, event.error);
+          return context.queue.filter((queued) => queued !== job);
+        },
+      }),
+      rejectQueued: assign(({ context }) => {
+        for (const job of context.queue) refuse(job, shutdownError());
+        return { queue: [], shuttingDown: true };
+      }),
+      requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
+      cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
+      releaseSlot: sendParent({ type: "slot.release" }),
+      releaseTurn: assign({
+        current: null,
+        failures: [],
+        decision: null,
+        finalError: null,
+        stopError: null,
+      }),
+      startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+      // The deadline counts from the first attempt; later starts are ignored by the timer.
+      startDeadline: sendTo("deadline", { type: "deadline.start" }),
+      recordStop: assign({
+        stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
+      }),
+      abortAttempt: sendTo("attempt", ({ context }) => ({
+        type: "attempt.abort",
+        error: context.stopError as ShutdownError,
+      })),
+      settleCompleted: ({ context }) => settle(context, null),
+      settleFailed: ({ context }) => settle(context, context.finalError),
+      reportFailure: sendParent(({ context }) => ({
+        type: "turn.failed",
+        error: context.finalError!,
+      })),
+      announceRestart: ({ context }) => {
+        const error = context.failures[context.failures.length - 1]!;
+        context.current?.sink.deliver([
+          {
+            type: "turn.restarted",
+            attempt: context.attempt + 1,
+            delayMs: context.decision?.restart ? context.decision.delayMs : 0,
+            error: { message: error.message, kind: error.kind },
+          },
+        ]);
+      },
+    },
+    guards: {
+      hasQueued: ({ context }) => context.queue.length > 0,
+      released: ({ context }) => context.released,
+      isCurrent: ({ context, event }) =>
+        event.type === "thread.cancel" && event.jobId === context.current?.id,
+      completed: (_, output: AttemptOutcome) => output.status === "completed",
+      restarting: ({ context }) => context.decision?.restart === true,
+    },
+  }).createMachine({
+    id: "thread",
+    context: ({ input }) => ({
+      settings: input.settings,
+      threadId: input.threadId,
+      queue: [],
+      current: null,
       attempt: 0,
       failures: [],
       restartTimes: [],
+      restarts: 0,
       decision: null,
       finalError: null,
       stopError: null,
-    })),
-    dropQueued: assign({
-      queue: ({ context, event }) => {
-        if (event.type !== "thread.cancel") return context.queue;
-        const job = context.queue.find((queued) => queued.id === event.jobId);
-        if (job) refuse(job, event.error);
-        return context.queue.filter((queued) => queued !== job);
-      },
+      shuttingDown: false,
+      released: false,
     }),
-    rejectQueued: assign(({ context }) => {
-      for (const job of context.queue) refuse(job, shutdownError());
-      return { queue: [], shuttingDown: true };
-    }),
-    requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
-    cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
-    releaseSlot: sendParent({ type: "slot.release" }),
-    startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
-    // The deadline counts from the first attempt; later starts are ignored by the timer.
-    startDeadline: sendTo("deadline", { type: "deadline.start" }),
-    recordStop: assign({
-      stopError: ({ context, event }) => stopErrorOf(event) ?? context.stopError,
-    }),
-    abortAttempt: sendTo("exec", ({ context }) => ({
-      type: "exec.abort",
-      error: context.stopError as ShutdownError,
-    })),
-    settleCompleted: ({ context }) => settle(context, null),
-    settleFailed: ({ context }) => settle(context, context.finalError),
-    reportFailure: sendParent(({ context }) => ({
-      type: "turn.failed",
-      error: context.finalError!,
-    })),
-    announceRestart: ({ context }) => {
-      const error = context.failures[context.failures.length - 1]!;
-      context.current?.sink.deliver([
+    initial: "idle",
+    on: {
+      "thread.enqueue": [
         {
-          type: "turn.restarted",
-          attempt: context.attempt + 1,
-          delayMs: context.decision?.restart ? context.decision.delayMs : 0,
-          error: { message: error.message, kind: error.kind },
+          guard: ({ context }) => context.shuttingDown,
+          actions: ({ event }) => refuse(event.job, shutdownError()),
         },
-      ]);
+        { actions: "enqueue" },
+      ],
+      "thread.cancel": { actions: "dropQueued" },
+      "thread.shutdown": { actions: "rejectQueued" },
+      "thread.release": { actions: assign({ released: true }) },
+      // A grant that crossed a cancel on the way: hand the slot straight back.
+      "slot.granted": { actions: "releaseSlot" },
     },
-  },
-  guards: {
-    hasQueued: ({ context }) => context.queue.length > 0,
-    isCurrent: ({ context, event }) =>
-      event.type === "thread.cancel" && event.jobId === context.current?.id,
-    completed: (_, output: ExecOutcome) => output.status === "completed",
-    restarting: ({ context }) => context.decision?.restart === true,
-  },
-}).createMachine({
-  id: "thread",
-  context: ({ input }) => ({
-    settings: input.settings,
-    threadId: input.threadId,
-    queue: [],
-    current: null,
-    attempt: 0,
-    failures: [],
-    restartTimes: [],
-    restarts: 0,
-    decision: null,
-    finalError: null,
-    stopError: null,
-    shuttingDown: false,
-  }),
-  initial: "idle",
-  on: {
-    "thread.enqueue": [
-      {
-        guard: ({ context }) => context.shuttingDown,
-        actions: ({ event }) => refuse(event.job, shutdownError()),
-      },
-      { actions: "enqueue" },
-    ],
-    "thread.cancel": { actions: "dropQueued" },
-    "thread.shutdown": { actions: "rejectQueued" },
-    // A grant that crossed a cancel on the way: hand the slot straight back.
-    "slot.granted": { actions: "releaseSlot" },
-  },
-  states: {
-    idle: {
-      always: { guard: "hasQueued", target: "busy", actions: "takeNext" },
-    },
-    busy: {
-      invoke: {
-        id: "deadline",
-        src: "deadline",
-        input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
-      },
-      initial: "acquiring",
-      on: {
-        "thread.cancel": [
-          { guard: "isCurrent", target: ".stopping", actions: ["recordStop", "cancelSlot"] },
-          { actions: "dropQueued" },
+    states: {
+      idle: {
+        // The settled turn's job (prompt, sink, failures) is not kept past its end.
+        entry: "releaseTurn",
+        always: [
+          { guard: "hasQueued", target: "busy", actions: "takeNext" },
+          { guard: "released", target: "released" },
         ],
-        "turn.deadline": { target: ".stopping", actions: ["recordStop", "cancelSlot"] },
       },
-      states: {
-        acquiring: {
-          entry: "requestSlot",
-          on: {
-            "slot.granted": { target: "attempting" },
-            "slot.denied": {
-              target: "#thread.idle",
-              actions: ({ context, event }) => settle(context, event.error),
-            },
-            "thread.shutdown": {
-              target: "#thread.idle",
-              actions: [
-                "rejectQueued",
-                "cancelSlot",
-                ({ context }) => settle(context, shutdownError()),
-              ],
-            },
-          },
+      // Its `Thread` was collected and its mailbox is empty: the root stops it.
+      released: {
+        type: "final",
+        entry: sendParent(({ self }) => ({ type: "thread.released", thread: self })),
+      },
+      busy: {
+        invoke: {
+          id: "deadline",
+          src: "deadline",
+          input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
         },
-        // The slot is held until the attempt's outcome is settled: a failure reaches the root's
-        // breaker before the slot can go to a queued turn (so only onDone and deciding release it).
-        attempting: {
-          entry: ["startAttempt", "startDeadline"],
-          invoke: {
-            id: "exec",
-            src: "exec",
-            input: ({ context }) =>
-              execInputOf(context.settings, context.current!, context.threadId),
-            onDone: [
-              {
-                guard: { type: "completed", params: ({ event }) => event.output },
+        initial: "acquiring",
+        on: {
+          "thread.cancel": [
+            { guard: "isCurrent", target: ".stopping", actions: ["recordStop", "cancelSlot"] },
+            { actions: "dropQueued" },
+          ],
+          "turn.deadline": { target: ".stopping", actions: ["recordStop", "cancelSlot"] },
+        },
+        states: {
+          acquiring: {
+            entry: "requestSlot",
+            on: {
+              "slot.granted": { target: "attempting" },
+              "slot.denied": {
+                target: "#thread.idle",
+                actions: ({ context, event }) => settle(context, event.error),
+              },
+              "thread.shutdown": {
                 target: "#thread.idle",
                 actions: [
-                  assign({
-                    threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
-                  }),
-                  "settleCompleted",
-                  "releaseSlot",
+                  "rejectQueued",
+                  "cancelSlot",
+                  ({ context }) => settle(context, shutdownError()),
                 ],
               },
+            },
+          },
+          // The slot is held until the attempt's outcome is settled: a failure reaches the root's
+          // breaker before the slot can go to a queued turn (so only onDone and deciding release it).
+          attempting: {
+            entry: ["startAttempt", "startDeadline"],
+            invoke: {
+              id: "attempt",
+              src: "attempt",
+              input: ({ context }: { context: ThreadContext }) =>
+                transport.attemptInput(context.settings, context.current!, context.threadId),
+              onDone: [
+                {
+                  guard: {
+                    type: "completed",
+                    params: ({ event }) => event.output as AttemptOutcome,
+                  },
+                  target: "#thread.idle",
+                  actions: [
+                    assign({
+                      threadId: ({ context, event }) =>
+                        (event.output as AttemptOutcome).threadId ?? context.threadId,
+                    }),
+                    "settleCompleted",
+                    "releaseSlot",
+                  ],
+                },
+                {
+                  target: "deciding",
+                  actions: assign(({ context, event }) =>
+                    afterFailure(context, event.output as AttemptOutcome),
+                  ),
+                },
+              ],
+            },
+            on: {
+              "thread.cancel": { guard: "isCurrent", actions: ["recordStop", "abortAttempt"] },
+              "turn.deadline": { actions: ["recordStop", "abortAttempt"] },
+              "thread.kill": { actions: ["recordStop", "abortAttempt"] },
+            },
+          },
+          deciding: {
+            always: [
               {
-                target: "deciding",
-                actions: assign(({ context, event }) => afterFailure(context, event.output)),
+                guard: "restarting",
+                target: "backingOff",
+                actions: ["releaseSlot", "announceRestart"],
               },
+              { target: "#thread.idle", actions: ["reportFailure", "releaseSlot", "settleFailed"] },
             ],
           },
-          on: {
-            "thread.cancel": { guard: "isCurrent", actions: ["recordStop", "abortAttempt"] },
-            "turn.deadline": { actions: ["recordStop", "abortAttempt"] },
-            "thread.kill": { actions: ["recordStop", "abortAttempt"] },
-          },
-        },
-        deciding: {
-          always: [
-            {
-              guard: "restarting",
-              target: "backingOff",
-              actions: ["releaseSlot", "announceRestart"],
+          backingOff: {
+            after: { backoff: "acquiring" },
+            on: {
+              "thread.shutdown": {
+                target: "#thread.idle",
+                actions: ["rejectQueued", ({ context }) => settle(context, shutdownError())],
+              },
             },
-            { target: "#thread.idle", actions: ["reportFailure", "releaseSlot", "settleFailed"] },
-          ],
-        },
-        backingOff: {
-          after: { backoff: "acquiring" },
-          on: {
-            "thread.shutdown": {
+          },
+          stopping: {
+            always: {
               target: "#thread.idle",
-              actions: ["rejectQueued", ({ context }) => settle(context, shutdownError())],
+              actions: ({ context }) => settle(context, context.stopError),
             },
-          },
-        },
-        stopping: {
-          always: {
-            target: "#thread.idle",
-            actions: ({ context }) => settle(context, context.stopError),
           },
         },
       },
     },
-  },
-});
+  });
 
 /** A thread actor. */
-export type ThreadActorRef = ActorRefFrom<typeof threadMachine>;
+export type ThreadActorRef = ActorRefFrom<ReturnType<typeof createThreadMachine>>;

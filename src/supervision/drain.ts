@@ -4,6 +4,7 @@ import type { ThreadActorRef } from "../machines/thread.machine.js";
 /** Whether a thread has nothing running and nothing queued (its processes are all gone). */
 function isDrained(thread: ThreadActorRef): boolean {
   const snapshot = thread.getSnapshot();
+  if (snapshot.status !== "active") return true;
   return snapshot.matches("idle") && snapshot.context.queue.length === 0;
 }
 

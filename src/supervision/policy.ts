@@ -2,7 +2,7 @@ import type { CodexError } from "../types/errors.js";
 
 /** How a failed turn is restarted: OTP's restart type, intensity and period, plus backoff. */
 export type SupervisionPolicy = {
-  /** `temporary`: never; `transient`: failures classified transient; `permanent`: all but abort, shutdown, config errors. */
+  /** `temporary`: never; `transient`: failures classified transient; `permanent`: all but abort, shutdown, configuration. */
   restart?: "transient" | "permanent" | "temporary";
   /** Intensity: at most this many restarts within `withinMs` (default 3). */
   maxRestarts?: number;
@@ -12,7 +12,13 @@ export type SupervisionPolicy = {
   backoff?: { initialMs?: number; maxMs?: number; factor?: number; jitter?: boolean };
   /** Restart even when a command, file change or MCP call had started (default false). */
   restartAfterSideEffects?: boolean;
-  /** Replaces the default classification of transient failures. */
+  /**
+   * Also restart a `turn.failed` for rate limits, overload, 5xx or a dropped stream (default
+   * false). codex has already retried those requests itself, so each restart multiplies its
+   * retries (and resends the prompt): opt in only where a turn must outlast an outage.
+   */
+  restartServiceFailures?: boolean;
+  /** Replaces the default classification of transient failures (configuration errors stay final). */
   isTransient?: (error: CodexError) => boolean;
 };
 
@@ -22,13 +28,17 @@ export type ResolvedPolicy = Required<Omit<SupervisionPolicy, "backoff" | "isTra
   isTransient?: (error: CodexError) => boolean;
 };
 
-/** The defaults: transient restarts, 3 within a minute, 250 ms doubling to 8 s with jitter. */
+/**
+ * The defaults: transient restarts (crashes, idle timeouts; not the service failures codex
+ * already retried), 3 within a minute, 250 ms doubling to 8 s with jitter.
+ */
 export const DEFAULT_POLICY: ResolvedPolicy = {
   restart: "transient",
   maxRestarts: 3,
   withinMs: 60_000,
   backoff: { initialMs: 250, maxMs: 8_000, factor: 2, jitter: true },
   restartAfterSideEffects: false,
+  restartServiceFailures: false,
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { CodexError } from "../types/errors.js";
-import { isConfigurationError, isTransientByDefault } from "./classify.js";
+import { isConfigurationError, isServiceFailure, isTransientByDefault } from "./classify.js";
 import type { ResolvedPolicy } from "./policy.js";
 
 /** What supervision does after a failed attempt. */
@@ -37,12 +37,13 @@ export function decideRestart(attempt: FailedAttempt): RestartDecision {
   });
   if (policy === false) return no("supervision is off");
   if (NEVER_RESTARTED.has(error.kind)) return no(`a ${error.kind} failure is never restarted`);
+  if (isConfigurationError(error)) return no("a configuration error cannot be mended by a restart");
   if (policy.restart === "temporary") return no('the restart policy is "temporary"');
-  if (policy.restart === "permanent" && isConfigurationError(error)) {
-    return no("a configuration error cannot be mended by a restart");
-  }
-  if (policy.restart === "transient" && !(policy.isTransient ?? isTransientByDefault)(error)) {
-    return no("the failure is not transient");
+  if (policy.restart === "transient") {
+    const transient = policy.isTransient
+      ? policy.isTransient(error)
+      : isTransientByDefault(error, policy);
+    if (!transient) return no(notTransientReason(policy, error));
   }
   if (attempt.sideEffect && !policy.restartAfterSideEffects) {
     return no(
@@ -57,6 +58,13 @@ export function decideRestart(attempt: FailedAttempt): RestartDecision {
     restart: true,
     delayMs: backoffDelay(policy.backoff, attempt.restartTimes.length, attempt.random),
   };
+}
+
+function notTransientReason(policy: ResolvedPolicy, error: CodexError): string {
+  if (!policy.isTransient && !policy.restartServiceFailures && isServiceFailure(error)) {
+    return "codex had already retried the request itself (set restartServiceFailures to restart it)";
+  }
+  return "the failure is not transient";
 }
 
 /** The delay before restart number `n + 1`: exponential, capped, with half of it jittered. */

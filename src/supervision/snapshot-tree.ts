@@ -1,10 +1,9 @@
-import type { StateValue } from "xstate";
-import type { ActorRefFrom } from "xstate";
+import type { AnyActorRef, StateValue } from "xstate";
 import type { CodexActorRef } from "../machines/codex.machine.js";
-import type { execMachine } from "../machines/exec.machine.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
+import type { AttemptView } from "../transports/attempt.js";
 
-type ExecActorRef = ActorRefFrom<typeof execMachine>;
+type AttemptSnapshot = { value: StateValue; context: AttemptView };
 
 /** A plain JSON view of one thread actor and the turn it has in hand. */
 export type ThreadTreeSnapshot = {
@@ -38,17 +37,18 @@ export function snapshotTree(root: CodexActorRef): CodexTreeSnapshot {
 function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
   const snapshot = thread.getSnapshot();
   const { context } = snapshot;
-  const exec = (snapshot.children.exec as ExecActorRef | undefined)?.getSnapshot();
+  const attempt = (snapshot.children.attempt as AnyActorRef | undefined)?.getSnapshot() as
+    AttemptSnapshot | undefined;
   return {
-    id: exec?.context.threadId ?? context.threadId,
+    id: attempt?.context.threadId ?? context.threadId,
     state: stateName(snapshot.value),
     queued: context.queue.length,
     restarts: context.restarts,
     ...(context.current
       ? {
           turn: {
-            state: exec ? stateName(exec.value) : stateName(snapshot.value),
-            pid: exec?.context.pid ?? null,
+            state: attempt ? stateName(attempt.value) : stateName(snapshot.value),
+            pid: attempt?.context.pid ?? null,
             attempt: context.attempt,
           },
         }

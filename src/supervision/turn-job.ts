@@ -1,5 +1,6 @@
 import type { FlowControl } from "../actors/flow-control.js";
-import type { CodexBinary } from "../exec/codex-binary.js";
+import type { ChildEnvSource } from "../cli/child-env.js";
+import type { CodexBinary } from "../cli/codex-binary.js";
 import type { CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { ThreadOptions, TurnOptions } from "../types/options.js";
@@ -34,8 +35,8 @@ export type TurnJob = {
 /** What every turn of a thread shares. */
 export type ThreadSettings = {
   globalFlags: readonly string[];
-  env?: Record<string, string>;
-  apiKey?: string;
+  /** The child's env and API key, out of sight of snapshots and inspection. */
+  envSource: ChildEnvSource;
   thread: ThreadOptions;
   policy: ResolvedPolicy | false;
   killGraceMs?: number;

@@ -1,7 +1,7 @@
 import { FlowControl } from "../actors/flow-control.js";
 import { writeOutputSchemaFile, type OutputSchemaFile } from "../actors/output-schema-file.js";
-import type { CodexBinary } from "../exec/codex-binary.js";
-import { normalizeInput } from "../exec/input.js";
+import type { CodexBinary } from "../cli/codex-binary.js";
+import { normalizeInput } from "../cli/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
 import type { TurnResult } from "../supervision/turn-job.js";
 import { AbortError } from "../types/errors.js";

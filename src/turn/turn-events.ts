@@ -1,6 +1,8 @@
 import type { TurnResult } from "../supervision/turn-job.js";
+import { AbortError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import { startTurn, type StartedTurn, type TurnRequest } from "./start-turn.js";
+import type { TurnObserver } from "./turn-collector.js";
 
 type Step = IteratorResult<ThreadEvent, TurnResult>;
 
@@ -19,7 +21,11 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
   private waiting?: Promise<Step>;
   private finished = false;
 
-  constructor(private readonly request: TurnRequest) {}
+  constructor(
+    private readonly request: TurnRequest,
+    /** Sees each event as it is read and how the iteration ended (it builds the `Turn`). */
+    private readonly observer?: TurnObserver,
+  ) {}
 
   /** The next event, or the turn's result once it has ended. */
   next(): Promise<Step> {
@@ -54,6 +60,7 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
   private take(): ThreadEvent {
     const event = this.batch[this.index++]!;
     if (event.type === "thread.started") this.request.onThreadId(event.thread_id);
+    this.observer?.event(event);
     return event;
   }
 
@@ -80,6 +87,7 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
       return { done: false, value: this.take() };
     } catch (error) {
       this.finished = true;
+      this.observer?.end({ error });
       throw error;
     }
   }
@@ -87,6 +95,7 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
   private async finish(turn: StartedTurn): Promise<Step> {
     this.finished = true;
     const result = await turn.end();
+    this.observer?.end({ result });
     if (result.status === "failed") throw result.error;
     return { done: true, value: result };
   }
@@ -96,7 +105,14 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
       this.finished = true;
       this.batch = [];
       const turn = await this.turn?.catch(() => undefined);
-      await turn?.end();
+      const result = await turn?.end();
+      try {
+        this.observer?.end(
+          result ? { result } : { error: new AbortError("The turn's events were not read.") },
+        );
+      } catch {
+        // The consumer left: how the turn ended is for `result`, not for `return()`.
+      }
     }
     return { done: true, value: undefined as never };
   }

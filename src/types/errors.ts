@@ -8,6 +8,7 @@ export type CodexErrorKind =
   | "binary_not_found"
   | "spawn"
   | "exit"
+  | "configuration"
   | "untrusted_directory"
   | "turn_failed"
   | "protocol"
@@ -64,7 +65,7 @@ export class SpawnError extends CodexError {
 /** The process ended abnormally: a non-zero exit or a signal, before the turn ended. */
 export class CodexExitError extends CodexError {
   override readonly name: string = "CodexExitError";
-  readonly kind: "exit" | "untrusted_directory" = "exit";
+  readonly kind: "exit" | "configuration" | "untrusted_directory" = "exit";
   constructor(
     readonly exitCode: number | null,
     readonly signal: string | null,
@@ -87,6 +88,30 @@ export class UntrustedDirectoryError extends CodexExitError {
       stderrTail,
       `${lastLine(stderrTail)} Run inside a git repository, or pass \`skipGitRepoCheck: true\`.`,
     );
+  }
+}
+
+/**
+ * codex refused to start the turn: it exited with an error before `turn.started` (a flag value,
+ * a `--config` it cannot parse or no longer supports, an unknown resume id, a missing directory
+ * or provider, an input too large). Never restarted, under any policy: the next process would
+ * refuse the same way.
+ */
+export class CodexConfigError extends CodexExitError {
+  override readonly name = "CodexConfigError";
+  override readonly kind = "configuration";
+  /** The line in which the binary said what it refused, verbatim. */
+  readonly refusal: string;
+  constructor(exitCode: number | null, stderrTail: string) {
+    const refusal = refusalLine(stderrTail);
+    super(
+      exitCode,
+      null,
+      stderrTail,
+      `codex refused to start the turn (exit code ${exitCode}): ${refusal || "no reason given on stderr"}. ` +
+        `Fix the option or setting it names; the turn was not retried.`,
+    );
+    this.refusal = refusal;
   }
 }
 
@@ -158,10 +183,15 @@ export class OutputValidationError extends CodexError {
   }
 }
 
-/** The turn was cancelled by its `signal` or by the consumer leaving the stream. */
+/**
+ * The turn was cancelled by its `signal` or by the consumer leaving the stream. Like Node's own
+ * abort errors (and the official SDK's): `name` "AbortError", `code` "ABORT_ERR", and `cause` the
+ * signal's `reason`, whatever its type.
+ */
 export class AbortError extends CodexError {
   override readonly name = "AbortError";
   readonly kind = "aborted";
+  readonly code = "ABORT_ERR";
   constructor(message = "The turn was aborted.", options?: ErrorOptions) {
     super(message, options);
   }
@@ -231,6 +261,15 @@ function describeExit(exitCode: number | null, signal: string | null, stderrTail
   const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
   const tail = stderrTail.trim();
   return `codex ${how} before the turn ended${tail ? `: ${tail}` : "."}`;
+}
+
+/** The stderr line that says what codex refused: its first `error` line, else its last line. */
+function refusalLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.find((line) => /^error\b/i.test(line)) ?? lines[lines.length - 1] ?? "";
 }
 
 function lastLine(text: string): string {

@@ -81,9 +81,18 @@ export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
 export type TurnOptions = {
   /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
   cyberAccessProgram?: CyberAccessProgram;
-  /** JSON schema of the expected final response; it is validated and parsed into `output`. */
+  /**
+   * JSON schema of the expected final response, handed to codex. An invalid schema rejects before
+   * any process starts (`OutputSchemaError`); the response is parsed and validated into `output`
+   * when `output` is first read (it throws `OutputValidationError` there, the turn still resolves).
+   */
   outputSchema?: unknown;
-  /** Cancels the turn; the turn rejects with an error named `AbortError`. */
+  /**
+   * With `outputSchema`: reject the turn with `OutputValidationError` when the final response does
+   * not parse or match, instead of resolving it (default false, the official SDK's behaviour).
+   */
+  rejectInvalidOutput?: boolean;
+  /** Cancels the turn: it rejects with `AbortError` (`code` "ABORT_ERR", `cause` the signal's reason). */
   signal?: AbortSignal;
   /**
    * Deadline of the whole turn, restarts included, from its first attempt (`TurnTimeoutError`);

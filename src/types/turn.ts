@@ -1,23 +1,42 @@
 import type { ThreadEvent, Usage } from "./events.js";
 import type { ThreadItem } from "./items.js";
 
-/** A completed turn. `output` is the parsed, validated final response when a schema was given. */
+/**
+ * A completed turn: the official SDK's shape, plus `output` and `attempts`. With `outputSchema`,
+ * `output` is a lazy, non-enumerable getter: read, it parses and validates the final response
+ * (typed `T`) or throws `OutputValidationError`; the turn itself resolves either way (unless
+ * `rejectInvalidOutput` is set), as with the official SDK.
+ */
 export type Turn<T = unknown> = {
   items: ThreadItem[];
   finalResponse: string;
-  usage: Usage;
+  /** Token usage. Typed `Usage | null` as upstream; codex-actors never resolves a turn without it. */
+  usage: Usage | null;
   output?: T;
-  /** How many attempts the turn took (1 unless supervision restarted it). */
-  attempts: number;
+  /** How many attempts the turn took (1 unless supervision restarted it); always set by `run()`. */
+  attempts?: number;
 };
 
 /** Alias for `Turn`: the result of `run()`. */
 export type RunResult<T = unknown> = Turn<T>;
 
-/** The result of `runStreamed()`. */
-export type StreamedTurn = {
+/**
+ * The result of `runStreamed()`: its events and, ours, the `Turn` they add up to. `result` is
+ * optional here only so that the official shape still fits this type; `runStreamed` always sets it.
+ */
+export type StreamedTurn<T = unknown> = {
   events: AsyncGenerator<ThreadEvent>;
+  /**
+   * The turn the events add up to (items, final response, usage, attempts, lazy `output`). It
+   * settles once `events` has been read to its end, or rejects with what ended the iteration.
+   * Items are kept for it from the moment it is first read (a stream that never reads it keeps
+   * none, so memory stays flat): read it before iterating, e.g. `const { events, result } = …`.
+   */
+  result?: Promise<Turn<T>>;
 };
 
+/** What `runStreamed()` returns: a `StreamedTurn` whose `result` is always there. */
+export type StreamedTurnWithResult<T = unknown> = StreamedTurn<T> & { result: Promise<Turn<T>> };
+
 /** Alias for `StreamedTurn`: the result of `runStreamed()`. */
-export type RunStreamedResult = StreamedTurn;
+export type RunStreamedResult<T = unknown> = StreamedTurn<T>;

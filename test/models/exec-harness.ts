@@ -93,7 +93,7 @@ export async function runExecPath(path: LifecyclePath, notExecutable: string): P
       IDLE_TIMEOUT: on("codex.idle"),
       ABORT: () => {
         controller.abort(new Error("model-based abort"));
-        return on("exec.abort")();
+        return on("attempt.abort")();
       },
       EXIT_0: exit("EXIT_0"),
       CRASH: exit("CRASH"),

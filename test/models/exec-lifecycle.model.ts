@@ -18,11 +18,22 @@ export type ExecModelEvent =
   | { type: "ABORT" }
   | { type: "EXITED" };
 
-/** How far the turn got, and the error (by name) the attempt ends with once it is known. */
-type ExecModelContext = { turn: "open" | "completed" | "failed"; error: string | null };
+/**
+ * How far the turn got, the error (by name) the attempt ends with once it is known, and how many
+ * `OUTPUT` lines were printed (capped at 2: the second is `turn.started`).
+ */
+type ExecModelContext = {
+  turn: "open" | "completed" | "failed";
+  error: string | null;
+  outputs: number;
+};
 
 const exitError = ({ context }: { context: ExecModelContext }) =>
   context.turn === "failed" ? "TurnFailedError" : "CodexExitError";
+
+/** A non-zero exit before the turn started is codex refusing its configuration. */
+const crashError = ({ context }: { context: ExecModelContext }) =>
+  context.turn === "open" && context.outputs < 2 ? "CodexConfigError" : exitError({ context });
 
 /**
  * The exec machine's lifecycle without its process: the process's doings are plain events, so
@@ -31,7 +42,9 @@ const exitError = ({ context }: { context: ExecModelContext }) =>
  */
 export const execLifecycle = setup({
   types: { context: {} as ExecModelContext, events: {} as ExecModelEvent },
-  actions: { takeOutput: () => {} },
+  actions: {
+    takeOutput: assign({ outputs: ({ context }) => Math.min(context.outputs + 1, 2) }),
+  },
   guards: {
     turnOpen: ({ context }) => context.turn === "open",
     turnCompleted: ({ context }) => context.turn === "completed",
@@ -39,7 +52,7 @@ export const execLifecycle = setup({
   },
 }).createMachine({
   id: "execLifecycle",
-  context: { turn: "open", error: null },
+  context: { turn: "open", error: null, outputs: 0 },
   initial: "running",
   states: {
     running: {
@@ -56,7 +69,7 @@ export const execLifecycle = setup({
         },
         streaming: {
           on: {
-            // An action, so that `can()` (and with it the traversal) offers the self-transition.
+            // An action (counting lines), so that `can()` offers the self-transition.
             OUTPUT: { guard: "turnOpen", actions: "takeOutput" },
             TURN_COMPLETED: { guard: "turnOpen", actions: assign({ turn: "completed" }) },
             TURN_FAILED: { guard: "turnOpen", actions: assign({ turn: "failed" }) },
@@ -64,7 +77,7 @@ export const execLifecycle = setup({
               { guard: "turnCompleted", target: "#execLifecycle.completed" },
               { target: "#execLifecycle.failed", actions: assign({ error: exitError }) },
             ],
-            CRASH: { target: "#execLifecycle.failed", actions: assign({ error: exitError }) },
+            CRASH: { target: "#execLifecycle.failed", actions: assign({ error: crashError }) },
             KILLED: { target: "#execLifecycle.failed", actions: assign({ error: exitError }) },
             GARBAGE: {
               guard: "turnOpen",

@@ -21,7 +21,7 @@ export const planStepsOf = (path: LifecyclePath): PlanStep[] =>
 
 /** The context of the exec actor of the attempt in hand, once there is one. */
 function execOf(thread: Thread): ExecContext | undefined {
-  const exec = thread.actor.getSnapshot().children.exec;
+  const exec = thread.actor.getSnapshot().children.attempt;
   return (exec?.getSnapshot() as { context?: ExecContext } | undefined)?.context;
 }
 

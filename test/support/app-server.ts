@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from "execa";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { flattenConfig } from "../../src/exec/toml-config.js";
+import { flattenConfig } from "../../src/cli/toml-config.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import {
   approvalKindOf,

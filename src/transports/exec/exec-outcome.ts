@@ -1,22 +1,19 @@
 import {
+  CodexConfigError,
   CodexExitError,
   TurnFailedError,
   UntrustedDirectoryError,
   type CodexError,
-} from "../types/errors.js";
+} from "../../types/errors.js";
 
 const UNTRUSTED_DIRECTORY = "Not inside a trusted directory";
 
-const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout"]);
-
-/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline). */
-export function isStopRequest(error: CodexError | null): boolean {
-  return error !== null && STOP_KINDS.has(error.kind);
-}
-
-/** The error of a process that exited without completing its turn. */
+/**
+ * The error of a process that exited without completing its turn. A non-zero exit before
+ * `turn.started` is codex refusing its configuration (`CodexConfigError`); a signal is a crash.
+ */
 export function exitFailure(
-  context: { turnFailure: string | null; error: CodexError | null },
+  context: { turnStarted: boolean; turnFailure: string | null; error: CodexError | null },
   event: { type: string; exitCode?: number | null; signal?: string | null; stderrTail?: string },
 ): CodexError | null {
   if (event.type !== "codex.exited") return context.error;
@@ -26,6 +23,9 @@ export function exitFailure(
     return new TurnFailedError(context.turnFailure, exitCode, stderrTail);
   if (exitCode !== 0 && stderrTail.includes(UNTRUSTED_DIRECTORY)) {
     return new UntrustedDirectoryError(exitCode, stderrTail);
+  }
+  if (!context.turnStarted && exitCode !== null && exitCode !== 0 && !event.signal) {
+    return new CodexConfigError(exitCode, stderrTail);
   }
   return new CodexExitError(exitCode, event.signal ?? null, stderrTail);
 }

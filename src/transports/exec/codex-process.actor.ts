@@ -1,18 +1,30 @@
 import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
-import { JsonlParser, type ParsedChunk } from "../parser/jsonl-parser.js";
-import { CodexNotFoundError, SpawnError, type ProtocolError } from "../types/errors.js";
-import type { ThreadEvent } from "../types/events.js";
-import type { FlowControl } from "./flow-control.js";
+import type { ChildEnvSource } from "../../cli/child-env.js";
+import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
+import { CodexNotFoundError, SpawnError, type ProtocolError } from "../../types/errors.js";
+import type { ThreadEvent } from "../../types/events.js";
+import type { FlowControl } from "../../actors/flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
-import { signalGroup, signalTree, trackGroup, untrackGroup, whenGone } from "./process-group.js";
-import { StderrTail } from "./stderr-tail.js";
+import { knownDescendants, leftoversOf, lookNow } from "../../actors/descendant-watch.js";
+import {
+  killLeftovers,
+  signalTree,
+  trackGroup,
+  untrackGroup,
+  whenGone,
+} from "../../actors/process-group.js";
+import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
+import { StderrTail } from "../../actors/stderr-tail.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {
   executablePath: string;
   argv: string[];
-  env: Record<string, string>;
+  /** The env and API key, read at spawn: never copied into actor state. */
+  envSource: ChildEnvSource;
+  /** Folders to put first on the child's PATH. */
+  pathDirs: string[];
   /** Written to stdin, which is then closed. */
   prompt: string;
   /** Receives every parsed event, in order, one call per stdout chunk. */
@@ -38,11 +50,13 @@ export type CodexProcessCommand = { type: "codex.kill" };
 
 const DEFAULT_KILL_GRACE_MS = 2_000;
 const LEFTOVER_WAIT_MS = 1_000;
+/** How long, after codex's exit, its output may take to end (paused time aside). */
+const OUTPUT_DRAIN_MS = 500;
 
 /**
  * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
  * writes the prompt, parses stdout one chunk at a time, keeps a stderr tail, and reports the exit
- * once stdout is drained. Each chunk's events go straight to `deliver`; the machine gets one
+ * once what codex left is killed and its output drained (a bounded wait: a leftover may hold it). Each chunk's events go straight to `deliver`; the machine gets one
  * `codex.batch` per chunk with the events that move its lifecycle (profiling showed that routing
  * every event object through xstate doubles GC work). Stopping the actor kills the whole group.
  */
@@ -57,15 +71,18 @@ export const codexProcessLogic = fromCallback<
   };
   const parser = new JsonlParser();
   const lifecycle = new LifecycleFilter();
-  const forward = (parsed: ParsedChunk) => {
-    if (parsed.events.length === 0 && !parsed.error) return;
+  /** Hands a chunk's events on; returns the ones that move the lifecycle. */
+  const forward = (parsed: ParsedChunk): ThreadEvent[] => {
+    if (parsed.events.length === 0 && !parsed.error) return [];
     input.deliver(parsed.events);
+    const moves = lifecycle.of(parsed.events);
     send({
       type: "codex.batch",
-      lifecycle: lifecycle.of(parsed.events),
+      lifecycle: moves,
       count: parsed.events.length,
       ...(parsed.error ? { error: parsed.error } : {}),
     });
+    return moves;
   };
   const stderr = new StderrTail();
   let stopping = false;
@@ -73,10 +90,13 @@ export const codexProcessLogic = fromCallback<
   let doomed: number[] = [];
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
+  let drain: ExitDrain | undefined;
+  /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
+  let listedAtTurnEnd = false;
 
   const child = execa(input.executablePath, input.argv, {
     input: input.prompt,
-    env: input.env,
+    env: input.envSource.build(input.pathDirs),
     extendEnv: false,
     buffer: false,
     reject: false,
@@ -97,50 +117,69 @@ export const codexProcessLogic = fromCallback<
 
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   child.stdout?.on("data", (chunk: Buffer) => {
-    idleTimer?.refresh();
+    if (!exited) idleTimer?.refresh();
     if (stopping) return;
-    forward(parser.push(chunk));
+    const moves = forward(parser.push(chunk));
+    // codex is about to exit: list what it leaves running while they still trace back to it.
+    if (pid !== undefined && moves.some(isTurnEnd)) {
+      lookNow();
+      listedAtTurnEnd = true;
+    }
   });
   if (child.stdout) input.flow?.attach(child.stdout);
 
   const terminate = () => {
-    if (pid === undefined || exited || stopping) return;
+    if (pid === undefined || stopping) return;
     stopping = true;
     clearTimeout(idleTimer);
     child.stdout?.resume();
-    doomed = signalTree(pid, "SIGTERM");
+    if (exited) {
+      drain?.cut();
+      return;
+    }
+    doomed = signalTree(pid, "SIGTERM", knownDescendants(pid));
     const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     killTimer = setTimeout(() => (doomed = signalTree(pid, "SIGKILL", doomed)), graceMs);
   };
 
-  void child.then(async (result) => {
+  // The exit is seen without waiting for stdout to close: what codex left may hold it open.
+  child.once("exit", (code, signal) => {
+    if (pid === undefined) return;
     exited = true;
     clearTimeout(killTimer);
     clearTimeout(idleTimer);
-    if (pid === undefined) {
+    void settleExit(pid, code, signal);
+  });
+  void child.then((result) => {
+    if (pid === undefined)
       send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
-      return;
+  });
+
+  /** Kills what codex left, drains its output for a bounded time, then reports the exit. */
+  const settleExit = async (pid: number, code: number | null, signal: string | null) => {
+    const found = listedAtTurnEnd ? knownDescendants(pid) : leftoversOf(pid);
+    const leftovers = new Set([...doomed, ...found]);
+    let anyLeft = killLeftovers(pid, [...leftovers]);
+    drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
+    if (stopping) drain.cut();
+    if (!(await drain.ended)) {
+      // Something still holds codex's output: look in its session and group for it too.
+      const holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
+      for (const holder of holders) leftovers.add(holder);
+      anyLeft = killLeftovers(pid, holders) || anyLeft;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     }
-    // Whatever codex left behind dies now, and the attempt ends only once it is gone.
-    const leftovers = stopping ? signalTree(pid, "SIGKILL", doomed) : [];
-    if (signalGroup(pid, "SIGKILL") || leftovers.length > 0) {
-      await whenGone(leftovers, [pid], LEFTOVER_WAIT_MS);
-    }
+    if (anyLeft) await whenGone([...leftovers], [pid], LEFTOVER_WAIT_MS);
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();
       // A line cut short by a crash is the crash's doing, not a protocol error.
-      const crashed = result.exitCode !== 0 || result.signal !== undefined;
-      if (crashed) delete last.error;
+      if (code !== 0 || signal !== null) delete last.error;
       forward(last);
     }
-    send({
-      type: "codex.exited",
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
-      stderrTail: stderr.toString(),
-    });
-  });
+    send({ type: "codex.exited", exitCode: code, signal, stderrTail: stderr.toString() });
+  };
 
   receive((command) => {
     if (command.type === "codex.kill") terminate();
@@ -151,6 +190,9 @@ export const codexProcessLogic = fromCallback<
     terminate();
   };
 });
+
+const isTurnEnd = (event: ThreadEvent) =>
+  event.type === "turn.completed" || event.type === "turn.failed";
 
 function spawnFailure(executablePath: string, result: Result): CodexNotFoundError | SpawnError {
   const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");

@@ -26,6 +26,31 @@ export function buildChildEnv(options: ChildEnvOptions): Record<string, string> 
   return env;
 }
 
+/**
+ * Where a child's environment comes from (the user's env or the host's, and the API key), held
+ * out of actor state: a context, an input or an inspection event that carries this handle shows
+ * nothing of it (JSON, `util.inspect`), and the process actor asks it for the env at spawn.
+ */
+export class ChildEnvSource {
+  readonly #env?: Record<string, string>;
+  readonly #apiKey?: string;
+
+  constructor(env?: Record<string, string>, apiKey?: string) {
+    this.#env = env;
+    this.#apiKey = apiKey;
+  }
+
+  /** The child's environment, with `pathDirs` first on PATH. */
+  build(pathDirs: string[]): Record<string, string> {
+    return buildChildEnv({ env: this.#env, apiKey: this.#apiKey, pathDirs });
+  }
+
+  /** What serializing shows: that there is an environment, not what it holds. */
+  toJSON(): string {
+    return "[child environment]";
+  }
+}
+
 function prependPath(env: Record<string, string>, dirs: string[], platform: NodeJS.Platform): void {
   const keys = Object.keys(env).filter((key) =>
     platform === "win32" ? key.toLowerCase() === "path" : key === "PATH",

@@ -3,42 +3,27 @@ import {
   codexProcessLogic,
   type CodexProcessEvent,
   type CodexProcessInput,
-} from "../actors/codex-process.actor.js";
-import {
-  IdleTimeoutError,
-  type AbortError,
-  type CodexError,
-  type ShutdownError,
-  type TurnTimeoutError,
-} from "../types/errors.js";
-import { sideEffectIn } from "../actors/lifecycle-filter.js";
-import { exitFailure, isStopRequest } from "./exec-outcome.js";
+} from "./codex-process.actor.js";
+import { IdleTimeoutError, type CodexError } from "../../types/errors.js";
+import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../attempt.js";
+import { sideEffectIn } from "./lifecycle-filter.js";
+import { exitFailure } from "./exec-outcome.js";
 
-/** Asks a running turn to stop: its process group is killed, then the attempt ends with `error`. */
-export type ExecAbortEvent = {
-  type: "exec.abort";
-  error: AbortError | ShutdownError | TurnTimeoutError;
-};
-
-/** Every event the exec machine takes. */
-export type ExecMachineEvent = CodexProcessEvent | ExecAbortEvent;
+/** Every event the exec machine takes (`attempt.abort` kills the process group first). */
+export type ExecMachineEvent = CodexProcessEvent | AttemptAbortEvent;
 
 /** The exec machine's input: the process to run, including where its events go. */
 export type ExecInput = { process: CodexProcessInput };
 
 /** How an attempt ended: the machine's output once it reaches a final state. */
-export type ExecOutcome = {
-  status: "completed" | "failed" | "aborted";
-  threadId: string | null;
-  error?: CodexError;
-  /** The type of the first side-effect item (command, file change, MCP call) that started. */
-  sideEffect: string | null;
-};
+export type ExecOutcome = AttemptOutcome;
 
 /** The exec machine's context: what the attempt has learned so far. Small by design. */
 export type ExecContext = ExecInput & {
   pid: number | null;
   threadId: string | null;
+  /** Whether codex reported `turn.started`: an error exit before it is a refused configuration. */
+  turnStarted: boolean;
   turnCompleted: boolean;
   turnFailure: string | null;
   sideEffect: string | null;
@@ -67,15 +52,19 @@ export const execMachine = setup({
   actions: {
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
-      let { threadId, turnCompleted, turnFailure, sideEffect } = context;
+      let { threadId, turnStarted, turnCompleted, turnFailure, sideEffect } = context;
       for (const e of event.lifecycle) {
         if (e.type === "thread.started") threadId = e.thread_id;
-        else if (e.type === "turn.completed") turnCompleted = true;
-        else if (e.type === "turn.failed") turnFailure = e.error?.message || "The turn failed.";
-        else sideEffect ??= sideEffectIn(e);
+        else if (e.type === "turn.started") turnStarted = true;
+        else if (e.type === "turn.completed") turnStarted = turnCompleted = true;
+        else if (e.type === "turn.failed") {
+          turnStarted = true;
+          turnFailure = e.error?.message || "The turn failed.";
+        } else sideEffect ??= sideEffectIn(e);
       }
       return {
         threadId,
+        turnStarted,
         turnCompleted,
         turnFailure,
         sideEffect,
@@ -84,7 +73,7 @@ export const execMachine = setup({
       };
     }),
     recordAbort: assign({
-      error: ({ context, event }) => (event.type === "exec.abort" ? event.error : context.error),
+      error: ({ context, event }) => (event.type === "attempt.abort" ? event.error : context.error),
     }),
     recordIdle: assign({
       error: ({ context, event }) =>
@@ -110,6 +99,7 @@ export const execMachine = setup({
     ...input,
     pid: null,
     threadId: null,
+    turnStarted: false,
     turnCompleted: false,
     turnFailure: null,
     sideEffect: null,
@@ -141,7 +131,7 @@ export const execMachine = setup({
               target: "streaming",
               actions: assign({ pid: ({ event }) => event.pid }),
             },
-            "exec.abort": { target: "stopping", actions: "recordAbort" },
+            "attempt.abort": { target: "stopping", actions: "recordAbort" },
           },
         },
         streaming: {
@@ -163,7 +153,7 @@ export const execMachine = setup({
               },
               { target: "stopping", actions: "recordIdle" },
             ],
-            "exec.abort": { target: "stopping", actions: "recordAbort" },
+            "attempt.abort": { target: "stopping", actions: "recordAbort" },
           },
         },
         stopping: { entry: "killProcess" },

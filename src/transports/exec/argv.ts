@@ -1,6 +1,5 @@
-import { InvalidOptionError } from "../types/errors.js";
-import type { CodexOptions, ThreadOptions, TurnOptions } from "../types/options.js";
-import { flattenConfig, toTomlValue } from "./toml-config.js";
+import { checkThreadId } from "../../option-values.js";
+import type { ThreadOptions, TurnOptions } from "../../types/options.js";
 
 /** Everything that decides the argv of one turn. */
 export type ExecArgs = {
@@ -13,21 +12,6 @@ export type ExecArgs = {
   images: string[];
   outputSchemaPath?: string;
 };
-
-/**
- * The `--config` flags of the `Codex` options, in the official SDK's order: structured `config`,
- * raw `configOverrides`, then `baseUrl`. Throws `InvalidOptionError` for what TOML cannot say.
- */
-export function globalConfigFlags(
-  codex: Pick<CodexOptions, "baseUrl" | "config" | "configOverrides">,
-): string[] {
-  const overrides = [
-    ...(codex.config ? flattenConfig(codex.config) : []),
-    ...(codex.configOverrides ?? []),
-    ...(codex.baseUrl ? [`openai_base_url=${toTomlValue(codex.baseUrl, "openai_base_url")}`] : []),
-  ];
-  return overrides.flatMap((override) => ["--config", override]);
-}
 
 /**
  * Builds `codex exec` arguments exactly as the official SDK orders them: global config, then
@@ -66,15 +50,4 @@ export function buildExecArgv(args: ExecArgs): string[] {
 function webSearchFromFlag(enabled: boolean | undefined): string | undefined {
   if (enabled === undefined) return undefined;
   return enabled ? "live" : "disabled";
-}
-
-/** A thread id must not be read as a flag by the CLI. */
-export function checkThreadId(id: string): string {
-  if (typeof id !== "string" || id.trim().length === 0 || id.startsWith("-")) {
-    throw new InvalidOptionError(
-      "thread id",
-      `${JSON.stringify(id)} is not a thread id; pass the \`thread.id\` of an earlier turn`,
-    );
-  }
-  return id;
 }

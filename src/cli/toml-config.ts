@@ -1,5 +1,5 @@
 import { InvalidOptionError } from "../types/errors.js";
-import type { CodexConfigObject } from "../types/options.js";
+import type { CodexConfigObject, CodexOptions } from "../types/options.js";
 
 const TOML_BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
@@ -74,4 +74,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function describe(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}
+
+/**
+ * The `--config` flags of the `Codex` options, in the official SDK's order: structured `config`,
+ * raw `configOverrides`, then `baseUrl`. Throws `InvalidOptionError` for what TOML cannot say.
+ */
+export function globalConfigFlags(
+  codex: Pick<CodexOptions, "baseUrl" | "config" | "configOverrides">,
+): string[] {
+  const overrides = [
+    ...(codex.config ? flattenConfig(codex.config) : []),
+    ...(codex.configOverrides ?? []),
+    ...(codex.baseUrl ? [`openai_base_url=${toTomlValue(codex.baseUrl, "openai_base_url")}`] : []),
+  ];
+  return overrides.flatMap((override) => ["--config", override]);
 }

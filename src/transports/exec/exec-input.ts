@@ -1,6 +1,5 @@
-import { buildExecArgv } from "../exec/argv.js";
-import { buildChildEnv } from "../exec/child-env.js";
-import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import { buildExecArgv } from "./argv.js";
+import type { ThreadSettings, TurnJob } from "../../supervision/turn-job.js";
 import type { ExecInput } from "./exec.machine.js";
 
 /** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
@@ -20,11 +19,8 @@ export function execInputOf(
         images: job.images,
         outputSchemaPath: job.outputSchemaPath,
       }),
-      env: buildChildEnv({
-        env: settings.env,
-        apiKey: settings.apiKey,
-        pathDirs: job.binary.pathDirs,
-      }),
+      envSource: settings.envSource,
+      pathDirs: job.binary.pathDirs,
       prompt: job.prompt,
       flow: job.sink.flow,
       killGraceMs: settings.killGraceMs,

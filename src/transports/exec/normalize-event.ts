@@ -1,4 +1,4 @@
-import type { ThreadEvent, Usage } from "../types/events.js";
+import type { ThreadEvent, Usage } from "../../types/events.js";
 
 const USAGE_FIELDS: readonly (keyof Usage)[] = [
   "input_tokens",

@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
-import { ProtocolError } from "../types/errors.js";
-import type { ThreadEvent } from "../types/events.js";
+import { ProtocolError } from "../../types/errors.js";
+import type { ThreadEvent } from "../../types/events.js";
 import { normalizeEvent } from "./normalize-event.js";
 
 /** What one chunk of stdout parsed into: the events it completed, and the error that stopped it. */

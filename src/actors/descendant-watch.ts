@@ -1,0 +1,65 @@
+import { descendantsIn, processRow, processTable } from "./process-tree.js";
+
+/**
+ * The descendants of each running codex process, as last seen: when codex exits, the commands it
+ * leaves behind in sessions of their own are orphaned and no longer trace back to it, so they
+ * must have been seen while it ran. One read of the process table serves every watched process:
+ * every `SCAN_INTERVAL_MS` while any runs, and when a caller asks (at `turn.completed`).
+ */
+const SCAN_INTERVAL_MS = 1_000;
+
+/** Per watched codex pid: descendant pid → its start time (to tell a reused pid apart). */
+const watched = new Map<number, Map<number, string>>();
+let timer: NodeJS.Timeout | undefined;
+
+/** Starts watching the descendants of the codex process `root`. */
+export function watchDescendants(root: number): void {
+  watched.set(root, new Map());
+  timer ??= setInterval(lookNow, SCAN_INTERVAL_MS).unref();
+}
+
+/** Lists the descendants of every watched process now; forgets those that have ended. */
+export function lookNow(): void {
+  if (watched.size === 0) return;
+  const table = processTable();
+  const running = new Map(table.filter((row) => !row.zombie).map((row) => [row.pid, row.start]));
+  for (const [root, known] of watched) {
+    for (const [pid, start] of known) if (running.get(pid) !== start) known.delete(pid);
+    for (const row of descendantsIn(table, root)) if (!row.zombie) known.set(row.pid, row.start);
+  }
+}
+
+/**
+ * What the codex process `root` left running as it exited, from one read of the process table:
+ * the members of its process group and of its session (it leads both), and the descendants seen
+ * while it ran that still run (orphaned commands in sessions of their own).
+ */
+export function leftoversOf(root: number): number[] {
+  const known = watched.get(root) ?? new Map<number, string>();
+  return processTable()
+    .filter(
+      (row) =>
+        !row.zombie &&
+        row.pid !== root &&
+        (row.pgrp === root || row.session === root || known.get(row.pid) === row.start),
+    )
+    .map((row) => row.pid);
+}
+
+/** The descendants of `root` seen so far that still run. */
+export function knownDescendants(root: number): number[] {
+  return [...(watched.get(root) ?? [])]
+    .filter(([pid, start]) => {
+      const row = processRow(pid);
+      return row !== null && !row.zombie && row.start === start;
+    })
+    .map(([pid]) => pid);
+}
+
+/** Stops watching `root`. */
+export function unwatchDescendants(root: number): void {
+  watched.delete(root);
+  if (watched.size > 0) return;
+  clearInterval(timer);
+  timer = undefined;
+}
