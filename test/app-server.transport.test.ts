@@ -1,12 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ThreadEvent } from "../src/index.js";
-import { hang, message, reply, shellCommand } from "../src/model-stand-in/index.js";
+import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { AbortError } from "../src/types/errors.js";
 import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
 import { collect } from "./support/collect.js";
-import { isAlive } from "./support/processes.js";
+import { eventually, isAlive, processesMatching } from "./support/processes.js";
 import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
 
 const touching = (file: string) => [reply(shellCommand(`touch ${file}`)), reply(message("done"))];
@@ -49,7 +48,8 @@ describe("the app-server transport through the public API", () => {
     const codex = rig.makeCodex({ transport: "app-server" });
     const thread = rig.startThread(codex);
     const { events } = await thread.runStreamed("one");
-    const seen = (await collect(events)) as ThreadEvent[];
+    const { seen, error } = await collect(events);
+    expect(error).toBeUndefined();
     const types = seen.map((event) => event.type).filter((type) => !type.startsWith("item.delta"));
     expect(types[0]).toBe("thread.started");
     expect(types).toContain("turn.started");
@@ -88,11 +88,7 @@ describe("the app-server transport through the public API", () => {
       throw new Error("policy engine down");
     });
     const { events } = await thread.runStreamed("make it");
-    const seen = (await collect(events)) as Array<{
-      type: string;
-      decision?: string;
-      reason?: string;
-    }>;
+    const { seen } = await collect(events);
     expect(existsSync(file)).toBe(false);
     expect(seen).toContainEqual(
       expect.objectContaining({
@@ -103,24 +99,29 @@ describe("the app-server transport through the public API", () => {
     );
   });
 
-  it("an abort mid-turn interrupts it: AbortError, and the server stays up for the next turn", async () => {
-    const rig = await realCodex([hang(), reply(message("after"))]);
+  it("an abort mid-command interrupts the turn: AbortError, the command is gone, the server serves the next turn", async () => {
+    const rig = await realCodex([reply(shellCommand("sleep 31.5")), reply(message("after"))]);
     const codex = rig.makeCodex({ transport: "app-server" });
     const thread = rig.startThread(codex);
     const controller = new AbortController();
     const { events } = await thread.runStreamed("wait", { signal: controller.signal });
-    const seen: string[] = [];
     const reading = (async () => {
       for await (const event of events) {
-        seen.push(event.type);
-        if (event.type === "turn.started") controller.abort(new Error("enough"));
+        if (event.type === "item.started" && event.item.type === "command_execution")
+          controller.abort(new Error("enough"));
       }
     })();
     await expect(reading).rejects.toBeInstanceOf(AbortError);
+    await eventually(
+      () => processesMatching("sleep 31.5").length === 0,
+      "the command to end",
+      5_000,
+    );
     const pid = codex.getSnapshot().server?.pid;
     expect(pid).toEqual(expect.any(Number));
     expect(isAlive(pid!)).toBe(true);
     expect((await thread.run("again")).finalResponse).toBe("after");
+    expect(codex.getSnapshot().server?.pid).toBe(pid);
   });
 
   it("shutdown() ends the server: no process of it remains", async () => {
@@ -132,5 +133,27 @@ describe("the app-server transport through the public API", () => {
     await codex.shutdown();
     expect(isAlive(pid!)).toBe(false);
     expect(codex.getSnapshot().server?.state).toBe("stopped");
+  });
+
+  it("shutdown() with three threads mid-command leaves no server and no command", async () => {
+    const command = "sleep 308.5";
+    const rig = await realCodex();
+    for (let i = 0; i < 3; i++) rig.standIn.enqueue(reply(shellCommand(command)));
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const turns = [0, 1, 2].map(() =>
+      rig
+        .startThread(codex)
+        .run("run it")
+        .catch((error: unknown) => error),
+    );
+    await eventually(() => processesMatching(command).length === 3, "three commands", 15_000);
+    const pid = codex.getSnapshot().server!.pid!;
+
+    await codex.shutdown({ timeoutMs: 100 });
+
+    expect(isAlive(pid)).toBe(false);
+    expect(processesMatching(command)).toEqual([]);
+    for (const outcome of await Promise.all(turns))
+      expect(outcome).toMatchObject({ name: "ShutdownError" });
   });
 });

@@ -206,6 +206,7 @@ export const createCodexMachine = (transport: Transport) =>
         },
       },
       stopped: {
+        entry: "stopService",
         on: {
           "slot.request": {
             actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },

@@ -50,6 +50,11 @@ export class AppServerLink {
     return this.#holders > 0;
   }
 
+  /** How many turns use the server now. */
+  get holders(): number {
+    return this.#holders;
+  }
+
   /** Listens to changes of `held`; returns the function that stops listening. */
   onHeldChange(listener: (held: boolean) => void): () => void {
     this.#onHeld.add(listener);

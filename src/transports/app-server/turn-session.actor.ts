@@ -12,6 +12,7 @@ import {
   recordApprovalDecision,
 } from "./map-approval.js";
 import { mapNotification } from "./map-notification.js";
+import { killServerCommands } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
 import type { RpcNotification, RpcServerRequest } from "./rpc-connection.js";
@@ -125,6 +126,11 @@ export const turnSessionLogic = fromCallback<
       },
     );
   };
+  // An interrupted turn's commands outlive it; they are ended when no other turn shares the
+  // server (whose other turns' commands cannot be told apart from this one's).
+  const endCommands = () => {
+    if (session && input.link.holders === 1) killServerCommands(session.pid);
+  };
   const interrupt = () => {
     interruptWanted = true;
     if (!session || state.threadId === null || turnId === null) return;
@@ -168,6 +174,7 @@ export const turnSessionLogic = fromCallback<
     active = false;
     clearTimeout(idleTimer);
     for (const stop of stops) stop();
+    if (interruptWanted) endCommands();
     release();
   };
 });
