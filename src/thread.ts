@@ -4,6 +4,7 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
 import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
+import { TurnControl } from "./turn/turn-control.js";
 import { TurnEvents } from "./turn/turn-events.js";
 import type { ThreadEvent } from "./types/events.js";
 import type { Input, ThreadOptions, TurnOptions } from "./types/options.js";
@@ -43,12 +44,15 @@ export class Thread {
     turnOptions: TurnOptions = {},
   ): Promise<StreamedTurnWithResult<T>> {
     const collector = this.collector<T>(turnOptions, false);
+    const control = new TurnControl(this.runtime.options.transport ?? "exec");
     return {
-      events: this.events(input, turnOptions, collector),
+      events: this.events(input, turnOptions, collector, control),
       get result() {
         collector.collectItems();
         return collector.result;
       },
+      steer: (more) => control.steer(more),
+      interrupt: () => control.interrupt(),
     };
   }
 
@@ -75,6 +79,7 @@ export class Thread {
     input: Input,
     turn: TurnOptions,
     collector: TurnObserver,
+    control?: TurnControl,
   ): AsyncGenerator<ThreadEvent, TurnResult> {
     return new TurnEvents(
       {
@@ -84,6 +89,7 @@ export class Thread {
         turn,
         onThreadId: (id) => (this._id = id),
         stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
+        control,
       },
       collector,
     );

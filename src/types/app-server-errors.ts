@@ -90,3 +90,12 @@ export class UnsupportedError extends CodexError {
     );
   }
 }
+
+/** `steer()` found no running turn: it had not started, or it has ended. */
+export class TurnNotRunningError extends CodexError {
+  override readonly name = "TurnNotRunningError";
+  readonly kind = "turn_not_running";
+  constructor(what: string) {
+    super(`The turn ${what}; steer a turn while it runs (after its \`turn.started\` event).`);
+  }
+}

@@ -25,7 +25,8 @@ export type CodexErrorKind =
   | "app_server_error"
   | "app_server_overloaded"
   | "turn_interrupted"
-  | "unsupported";
+  | "unsupported"
+  | "turn_not_running";
 
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {

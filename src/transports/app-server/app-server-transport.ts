@@ -28,6 +28,7 @@ export const appServerTransport = defineTransport<typeof appServerTurnMachine>({
         approvals: own.approvals,
         deliver: job.sink.deliver,
         idleTimeoutMs: job.options.idleTimeoutMs,
+        control: job.sink.control,
       },
       interruptGraceMs: settings.killGraceMs,
     };

@@ -2,7 +2,9 @@ import { fromCallback } from "xstate";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
-import type { ThreadOptions } from "../../types/options.js";
+import { normalizeInput } from "../../cli/input.js";
+import type { TurnControl } from "../../turn/turn-control.js";
+import type { Input, ThreadOptions } from "../../types/options.js";
 import { sideEffectIn } from "../exec/lifecycle-filter.js";
 import { decideApproval, type ApprovalSettings } from "./approval-decision.js";
 import {
@@ -15,7 +17,7 @@ import { mapNotification } from "./map-notification.js";
 import { killServerCommands } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
-import type { RpcNotification, RpcServerRequest } from "./rpc-connection.js";
+import type { RpcConnection, RpcNotification, RpcServerRequest } from "./rpc-connection.js";
 import type { AppServerLink, ServerSession } from "./server-link.js";
 import { threadParamsOf, turnInputOf } from "./thread-params.js";
 import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
@@ -34,6 +36,8 @@ export type TurnSessionInput = {
   deliver: (events: ThreadEvent[]) => void;
   /** Report `session.idle` when the server says nothing of this turn this long. */
   idleTimeoutMs?: number;
+  /** The turn's handle, lent a way to steer this attempt while it runs. */
+  control?: TurnControl;
 };
 
 /** What the session reports to its turn machine. */
@@ -162,6 +166,7 @@ export const turnSessionLogic = fromCallback<
         : { outputSchema: input.outputSchema as JsonValue }),
     });
     turnId = turn.id;
+    input.control?.lendSteer((more) => steer(connection, thread.id, turn.id, more));
     if (interruptWanted) interrupt();
   };
   run().catch((error: CodexError) => send({ type: "session.failed", error }));
@@ -172,9 +177,25 @@ export const turnSessionLogic = fromCallback<
 
   return () => {
     active = false;
+    input.control?.lendSteer(null);
     clearTimeout(idleTimer);
     for (const stop of stops) stop();
     if (interruptWanted) endCommands();
     release();
   };
 });
+
+/** Adds input to the running turn `turnId` (refused by the server if another turn runs now). */
+async function steer(
+  connection: RpcConnection,
+  threadId: string,
+  turnId: string,
+  more: Input,
+): Promise<void> {
+  const { prompt, images } = normalizeInput(more);
+  await call(connection, "turn/steer", {
+    threadId,
+    input: turnInputOf(prompt, images),
+    expectedTurnId: turnId,
+  });
+}
