@@ -52,12 +52,15 @@ export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions =
 }
 
 /** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
-export function checkTurnOptions(options: TurnOptions): void {
+export function checkTurnOptions(options: TurnOptions, transport = "exec"): void {
   checkObject("turnOptions", options, true);
   checkAbortSignal("signal", options.signal);
   checkDuration("timeoutMs", options.timeoutMs, 1);
   checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
   checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
+  checkBoolean("deltas", options.deltas);
+  if (options.deltas && transport !== "app-server")
+    throw new UnsupportedError("deltas", "app-server");
   if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
     throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
 }

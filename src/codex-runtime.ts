@@ -11,6 +11,7 @@ import {
 import type { AppServerThreadSettings } from "./transports/app-server/app-server-transport.js";
 import { AppServerLink } from "./transports/app-server/server-link.js";
 import type { ServerProcessInput } from "./transports/app-server/server-process.actor.js";
+import { UnsupportedError } from "./types/app-server-errors.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 /**
@@ -32,6 +33,12 @@ export class CodexRuntime {
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
     this.link = options.transport === "app-server" ? new AppServerLink() : null;
+  }
+
+  /** The app-server link, for `feature`; throws `UnsupportedError` on the exec transport. */
+  serverLink(feature: string): AppServerLink {
+    if (!this.link) throw new UnsupportedError(feature, "app-server");
+    return this.link;
   }
 
   /** The input of the app-server actor, on that transport. */

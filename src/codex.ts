@@ -9,6 +9,13 @@ import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
 import { appServerCodexMachine } from "./transports/app-server/app-server-transport.js";
 import { codexMachine } from "./transports/exec/exec-transport.js";
+import {
+  listModels,
+  listThreads,
+  readAccount,
+  type ListThreadsOptions,
+} from "./transports/app-server/thread-admin.js";
+import type { AccountInfo, ModelInfo, ThreadList, TransportName } from "./types/app-server.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
@@ -23,12 +30,12 @@ const collectedThreads = new FinalizationRegistry<{ root: CodexActorRef; key: st
  * `codex` CLI. Underneath it is the root supervisor actor of every thread and turn it runs.
  * Invalid options throw `InvalidOptionError` here.
  */
-export class Codex {
+export class Codex<X extends TransportName = "exec"> {
   /** The root supervisor actor (xstate): its children are the thread actors. */
   readonly actor: CodexActorRef;
   private readonly runtime: CodexRuntime;
 
-  constructor(options: CodexOptions = {}) {
+  constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
     const machine = options.transport === "app-server" ? appServerCodexMachine : codexMachine;
@@ -43,13 +50,13 @@ export class Codex {
   }
 
   /** Starts a new conversation with the agent. */
-  startThread(options: ThreadOptions = {}): Thread {
+  startThread(options: ThreadOptions = {}): Thread<X> {
     checkThreadOptions(options, this.runtime.options);
     return this.thread(options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
-  resumeThread(id: string, options: ThreadOptions = {}): Thread {
+  resumeThread(id: string, options: ThreadOptions = {}): Thread<X> {
     checkThreadId(id);
     checkThreadOptions(options, this.runtime.options);
     return this.thread(options, id);
@@ -79,12 +86,28 @@ export class Codex {
     await this.runtime.link?.whenNoProcess();
   }
 
-  private thread(options: ThreadOptions, threadId: string | null): Thread {
+  /** A page of the threads in the sessions store (app-server transport). */
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadList> {
+    return listThreads(this.runtime.serverLink("listThreads()"), options);
+  }
+
+  /** The models the app-server offers (app-server transport). */
+  async models(): Promise<ModelInfo[]> {
+    return listModels(this.runtime.serverLink("models()"));
+  }
+
+  /** How the app-server is signed in (app-server transport). */
+  async account(): Promise<AccountInfo> {
+    return readAccount(this.runtime.serverLink("account()"));
+  }
+
+  private thread(options: ThreadOptions, threadId: string | null): Thread<X> {
     const key = `thread-${++nextThreadKey}`;
     const settings = this.runtime.threadSettings(options);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
     const actor = this.actor.getSnapshot().children[key] as ThreadActorRef;
-    const thread = new Thread(this.runtime, actor, options, threadId);
+    const resume = (id: string, more: ThreadOptions) => this.resumeThread(id, more);
+    const thread = new Thread<X>(this.runtime, actor, options, threadId, resume);
     collectedThreads.register(thread, { root: this.actor, key });
     return thread;
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
+import { message, reply, shellCommand, streamedReply } from "../src/model-stand-in/index.js";
+import { UnsupportedError } from "../src/types/app-server-errors.js";
 import { AbortError } from "../src/types/errors.js";
 import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
 import { collect } from "./support/collect.js";
@@ -50,7 +51,8 @@ describe("the app-server transport through the public API", () => {
     const { events } = await thread.runStreamed("one");
     const { seen, error } = await collect(events);
     expect(error).toBeUndefined();
-    const types = seen.map((event) => event.type).filter((type) => !type.startsWith("item.delta"));
+    const types = seen.map((event) => event.type);
+    expect(types).not.toContain("item.delta"); // only with { deltas: true }
     expect(types[0]).toBe("thread.started");
     expect(types).toContain("turn.started");
     expect(types.at(-1)).toBe("turn.completed");
@@ -58,6 +60,21 @@ describe("the app-server transport through the public API", () => {
     const second = await thread.run("two");
     expect(second.finalResponse).toBe("second");
     expect(thread.id).toBe((seen[0] as { thread_id: string }).thread_id);
+  });
+
+  it("{ deltas: true } streams item.delta events that concatenate to the final text; exec refuses it", async () => {
+    const rig = await realCodex([streamedReply(message("The answer is 42."))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const turn = await rig.startThread(codex).runStreamed("question", { deltas: true });
+    let text = "";
+    for await (const event of turn.events) {
+      if (event.type === "item.delta" && event.kind === "agent_message") text += event.delta;
+    }
+    expect(text).toBe("The answer is 42.");
+    expect((await turn.result).finalResponse).toBe("The answer is 42.");
+    await expect(
+      rig.startThread().runStreamed("question", { deltas: true }),
+    ).rejects.toBeInstanceOf(UnsupportedError);
   });
 
   it("onApproval accept: the command ran; decline: it did not, and both turns completed", async () => {

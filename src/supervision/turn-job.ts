@@ -31,7 +31,10 @@ export type TurnJob = {
   prompt: string;
   images: string[];
   outputSchemaPath?: string;
-  options: Pick<TurnOptions, "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema">;
+  options: Pick<
+    TurnOptions,
+    "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema" | "deltas"
+  >;
   sink: TurnSink;
 };
 

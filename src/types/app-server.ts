@@ -1,3 +1,5 @@
+import type { ThreadEvent } from "./events.js";
+
 /**
  * What only the app-server transport reports, as events beside the exec path's `ThreadEvent`s
  * (old consumers ignore them): live text deltas, approvals, the turn's diff and plan, and the
@@ -99,3 +101,38 @@ export type ApprovalHandler = (
 
 /** Which transport runs a `Codex`'s turns: `codex exec` per attempt, or one `codex app-server`. */
 export type TransportName = "exec" | "app-server";
+
+/** The events a turn streams on transport `X`: the exec path's, plus the app-server's own there. */
+export type EventOf<X extends TransportName> = X extends "app-server"
+  ? ThreadEvent | AppServerEvent
+  : ThreadEvent;
+
+/** A thread of the sessions store, as `listThreads` lists it. */
+export type ThreadSummary = {
+  id: string;
+  /** Set by `thread.setName`; null until then. */
+  name: string | null;
+  /** The start of the thread's first prompt. */
+  preview: string;
+  cwd: string;
+  model: string | null;
+  /** Unix time, in seconds. */
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A page of threads; pass `nextCursor` back as `cursor` for the next one (null: no more). */
+export type ThreadList = { threads: ThreadSummary[]; nextCursor: string | null };
+
+/** A model the server offers. */
+export type ModelInfo = {
+  id: string;
+  model: string;
+  displayName: string;
+  description: string;
+  hidden: boolean;
+  isDefault: boolean;
+};
+
+/** How the server is signed in: `apiKey`, `chatgpt`, … or null when it is not. */
+export type AccountInfo = { type: string | null; requiresOpenaiAuth: boolean };

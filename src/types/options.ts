@@ -115,6 +115,11 @@ export type TurnOptions = {
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;
+  /**
+   * Stream `item.delta` events (agent text, reasoning, command output) as they are generated
+   * (app-server transport; default false, so the stream matches the exec transport's).
+   */
+  deltas?: boolean;
 };
 
 /** One piece of input. */

@@ -29,6 +29,7 @@ export const appServerTransport = defineTransport<typeof appServerTurnMachine>({
         deliver: job.sink.deliver,
         idleTimeoutMs: job.options.idleTimeoutMs,
         control: job.sink.control,
+        deltas: job.options.deltas === true,
       },
       interruptGraceMs: settings.killGraceMs,
     };

@@ -19,6 +19,7 @@ export class AppServerLink {
   #holders = 0;
   #onHeld = new Set<(held: boolean) => void>();
   #process: Promise<void> = Promise.resolve();
+  #closed: CodexError | null = null;
 
   /** Called by the server actor: how to ask it for a server. */
   bind(demand: () => void): void {
@@ -27,6 +28,7 @@ export class AppServerLink {
 
   /** The running server, started on demand; rejects if it could not be started. */
   acquire(): Promise<ServerSession> {
+    if (this.#closed) return Promise.reject(this.#closed);
     if (this.#session) return Promise.resolve(this.#session);
     return new Promise<ServerSession>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
@@ -71,6 +73,12 @@ export class AppServerLink {
   detach(error: CodexError): void {
     this.#session = null;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  /** No server will start any more (the `Codex` shut down): every acquire rejects with `error`. */
+  close(error: CodexError): void {
+    this.#closed = error;
+    this.detach(error);
   }
 
   /** Whether a turn waits for a server. */

@@ -1,4 +1,5 @@
 import { assign, setup } from "xstate";
+import { ShutdownError } from "../../types/errors.js";
 import {
   serverProcessLogic,
   type ServerProcessEvent,
@@ -66,6 +67,10 @@ export const serverMachine = setup({
         ready: {},
       },
     },
-    stopped: { type: "final" },
+    stopped: {
+      type: "final",
+      entry: ({ context }) =>
+        context.input.link.close(new ShutdownError("The Codex shut down; its app-server is gone.")),
+    },
   },
 });

@@ -36,6 +36,8 @@ export type TurnSessionInput = {
   deliver: (events: ThreadEvent[]) => void;
   /** Report `session.idle` when the server says nothing of this turn this long. */
   idleTimeoutMs?: number;
+  /** Whether the consumer asked for `item.delta` events. */
+  deltas?: boolean;
   /** The turn's handle, lent a way to steer this attempt while it runs. */
   control?: TurnControl;
 };
@@ -82,7 +84,8 @@ export const turnSessionLogic = fromCallback<
       ? undefined
       : setTimeout(() => send({ type: "session.idle", idleTimeoutMs }), idleTimeoutMs);
 
-  const deliver = (events: MappedEvent[]) => {
+  const deliver = (mapped: MappedEvent[]) => {
+    const events = input.deltas ? mapped : mapped.filter((event) => event.type !== "item.delta");
     if (events.length === 0) return;
     input.deliver(events as ThreadEvent[]);
     for (const event of events as ThreadEvent[]) {
