@@ -29,6 +29,7 @@ export function checkCodexOptions(options: CodexOptions): void {
       throw invalid("escalation", "both maxFailures and withinMs", escalation);
   }
   checkDuration("killGraceMs", killGraceMs, 0);
+  checkDuration("serverStartTimeoutMs", options.serverStartTimeoutMs, 1);
   if (options.stalledStreamWarningMs !== false)
     checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
   checkSupervision("supervision", options.supervision);

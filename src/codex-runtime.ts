@@ -1,7 +1,7 @@
 import { globalConfigFlags } from "./cli/toml-config.js";
 import { ChildEnvSource } from "./cli/child-env.js";
 import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
-import { resolvePolicy } from "./supervision/policy.js";
+import { DEFAULT_POLICY, resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
 import {
@@ -10,7 +10,7 @@ import {
 } from "./transports/app-server/approval-decision.js";
 import type { AppServerThreadSettings } from "./transports/app-server/app-server-transport.js";
 import { AppServerLink } from "./transports/app-server/server-link.js";
-import type { ServerProcessInput } from "./transports/app-server/server-process.actor.js";
+import type { ServerInput } from "./transports/app-server/server.machine.js";
 import { UnsupportedError } from "./types/app-server-errors.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
@@ -41,15 +41,22 @@ export class CodexRuntime {
     return this.link;
   }
 
-  /** The input of the app-server actor, on that transport. */
-  serverInput(): ServerProcessInput | undefined {
+  /**
+   * The input of the app-server actor, on that transport. Its restart intensity is the Codex's
+   * policy's (the defaults under `supervision: false`: a server is never respawned unbounded).
+   */
+  serverInput(): ServerInput | undefined {
     if (!this.link) return undefined;
+    const { maxRestarts, withinMs } =
+      resolvePolicy(this.options.supervision, undefined) || DEFAULT_POLICY;
     return {
       link: this.link,
       binary: () => this.binary(),
       globalFlags: this.globalFlags,
       envSource: this.envSource,
       killGraceMs: this.options.killGraceMs,
+      startTimeoutMs: this.options.serverStartTimeoutMs,
+      intensity: { maxRestarts, withinMs },
     };
   }
 

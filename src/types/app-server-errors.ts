@@ -99,3 +99,44 @@ export class TurnNotRunningError extends CodexError {
     super(`The turn ${what}; steer a turn while it runs (after its \`turn.started\` event).`);
   }
 }
+
+/** `codex app-server` did not answer `initialize` in time; it was killed. */
+export class AppServerStartTimeoutError extends CodexError {
+  override readonly name = "AppServerStartTimeoutError";
+  readonly kind = "app_server_start_timeout";
+  /** A server that hung once may start the next time (a loaded machine): restarted by default. */
+  readonly retryable = true;
+  constructor(
+    /** How long it had (`serverStartTimeoutMs`). */
+    readonly timeoutMs: number,
+    /** The end of its stderr, where it says why, if it did. */
+    readonly stderrTail: string,
+  ) {
+    super(
+      `codex app-server did not answer \`initialize\` within ${timeoutMs} ms, so it was killed` +
+        `${stderrTail ? ` (stderr: ${stderrTail})` : ""}. On a slow machine raise ` +
+        `\`serverStartTimeoutMs\`; otherwise run \`codex app-server\` by hand to see where it stops.`,
+    );
+  }
+}
+
+/** The app-server keeps dying: it is not started again until its restart period has passed. */
+export class AppServerCrashLoopError extends CodexError {
+  override readonly name = "AppServerCrashLoopError";
+  readonly kind = "app_server_crash_loop";
+  constructor(
+    /** How many times it ended within `withinMs`. */
+    readonly exits: number,
+    readonly withinMs: number,
+    /** Why it ended the last time. */
+    readonly lastExit: string,
+    /** When a turn may start a server again. */
+    readonly retryAt: Date,
+  ) {
+    super(
+      `codex app-server ended ${exits} times within ${withinMs} ms (last: ${lastExit}); it is ` +
+        `not started again before ${retryAt.toISOString()}. Run \`codex app-server\` by hand to ` +
+        `see why it fails, or allow more with \`supervision.maxRestarts\`/\`withinMs\`.`,
+    );
+  }
+}

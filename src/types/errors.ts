@@ -24,6 +24,8 @@ export type CodexErrorKind =
   | "app_server_closed"
   | "app_server_error"
   | "app_server_overloaded"
+  | "app_server_start_timeout"
+  | "app_server_crash_loop"
   | "turn_interrupted"
   | "unsupported"
   | "turn_not_running";

@@ -51,6 +51,11 @@ export type CodexOptions = {
   onApproval?: ApprovalHandler;
   /** How long `onApproval` may take before the request is declined (default 300 000 ms). */
   approvalTimeoutMs?: number;
+  /**
+   * How long a starting `codex app-server` may take to answer `initialize` before it is killed
+   * and the turns waiting for it fail with `AppServerStartTimeoutError` (default 20 000 ms).
+   */
+  serverStartTimeoutMs?: number;
 };
 
 /** How commands may ask for approval. */

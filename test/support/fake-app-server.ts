@@ -1,9 +1,13 @@
 import { execa, type ResultPromise } from "execa";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Codex } from "../../src/index.js";
 import { RpcConnection } from "../../src/transports/app-server/rpc-connection.js";
+import type { CodexOptions } from "../../src/types/options.js";
 import { killGroup } from "./app-server.js";
 import { hermeticEnv } from "./hermetic-env.js";
-import { atTeardown } from "./rig-registry.js";
+import { atTeardown, tempDir, tracked } from "./rig-registry.js";
 
 /** The scripted fake app-server. */
 export const FAKE_APP_SERVER = fileURLToPath(
@@ -34,4 +38,43 @@ export function fakeAppServer(scenario: FakeStep[]): {
     server,
     connection: new RpcConnection({ input: server.stdout!, output: server.stdin! }),
   };
+}
+
+/** A `Codex` on the app-server transport whose server is the fake, and the pids it started. */
+export type FakeServerRig = { codex: Codex<"app-server">; serverPids: () => number[] };
+
+/**
+ * A `Codex` (`transport: "app-server"`) running the fake app-server as its binary: `scenario`
+ * for every start, or `{ runs }` for one list of steps per start. Shut down after the test.
+ */
+export function fakeServerCodex(
+  scenario: FakeStep[] | { runs: FakeStep[][] },
+  options: Omit<CodexOptions, "transport"> = {},
+): FakeServerRig {
+  const dir = tempDir("fake-app-server");
+  const record = path.join(dir, "starts.jsonl");
+  const codex = tracked(
+    new Codex({
+      transport: "app-server",
+      codexPathOverride: FAKE_APP_SERVER,
+      env: hermeticEnv({
+        FAKE_APP_SERVER_SCENARIO: JSON.stringify(scenario),
+        FAKE_APP_SERVER_STATE: path.join(dir, "state"),
+        FAKE_APP_SERVER_RECORD: record,
+      }),
+      ...options,
+    }),
+  );
+  const serverPids = () => {
+    try {
+      return readFileSync(record, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { pid: number }).pid);
+    } catch {
+      return [];
+    }
+  };
+  return { codex, serverPids };
 }

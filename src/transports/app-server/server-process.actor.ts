@@ -4,7 +4,7 @@ import { signalTree, trackGroup, untrackGroup } from "../../actors/process-group
 import { StderrTail } from "../../actors/stderr-tail.js";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import type { CodexBinary } from "../../cli/codex-binary.js";
-import { AppServerClosedError } from "../../types/app-server-errors.js";
+import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { SpawnError, type CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
 import { RpcConnection } from "./rpc-connection.js";
@@ -19,6 +19,8 @@ export type ServerProcessInput = {
   globalFlags: readonly string[];
   envSource: ChildEnvSource;
   killGraceMs?: number;
+  /** How long the server may take to answer `initialize` (default 20 000 ms). */
+  startTimeoutMs?: number;
 };
 
 /** What the server process actor reports to the server machine. */
@@ -28,6 +30,8 @@ export type ServerProcessEvent =
   | { type: "server.exited"; error: CodexError };
 
 const DEFAULT_KILL_GRACE_MS = 2_000;
+/** codex 0.169 answers in well under a second; 20 s leaves room for a loaded machine. */
+export const DEFAULT_SERVER_START_TIMEOUT_MS = 20_000;
 const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" };
 
 /**
@@ -35,7 +39,9 @@ const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" 
  * shell; the key only in its env), the JSON-RPC handshake made, then its session attached to the
  * link for turns to use. It keeps the host alive only while a turn holds the link. When it exits
  * (or cannot start) the link is detached with a typed error, so no request and no waiting turn
- * hangs; stopping the actor ends the whole group (SIGTERM, then SIGKILL after the grace).
+ * hangs. A server that does not answer `initialize` within `startTimeoutMs`, or whose stdout
+ * stops being JSON-RPC, is ended and reported with that error. Stopping the actor ends the whole
+ * group (SIGTERM, then SIGKILL after the grace).
  */
 export const serverProcessLogic = fromCallback<
   { type: "server.stop" },
@@ -71,7 +77,24 @@ export const serverProcessLogic = fromCallback<
   );
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;
+  /** Why we end the server ourselves (no handshake, garbage), reported when it has exited. */
+  let failure: CodexError | undefined;
   const connection = new RpcConnection({ input: child.stdout!, output: child.stdin! });
+  const end = () => {
+    if (pid === undefined || exited) return;
+    signalTree(pid, "SIGTERM");
+    killTimer ??= setTimeout(
+      () => signalTree(pid, "SIGKILL"),
+      input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    );
+  };
+  const fail = (error: CodexError) => {
+    if (exited || failure) return;
+    failure = error;
+    link.detach(error);
+    connection.close(error.message);
+    end();
+  };
 
   const setHeld = (held: boolean) => {
     for (const handle of [child, child.stdout, child.stderr, child.stdin] as const) {
@@ -86,14 +109,25 @@ export const serverProcessLogic = fromCallback<
   if (pid !== undefined) {
     trackGroup(pid);
     sendBack({ type: "server.spawned", pid });
+    const startTimeoutMs = input.startTimeoutMs ?? DEFAULT_SERVER_START_TIMEOUT_MS;
+    const startTimer = setTimeout(
+      () => fail(new AppServerStartTimeoutError(startTimeoutMs, stderr.toString().trim())),
+      startTimeoutMs,
+    );
+    startTimer.unref();
+    // A line that is not JSON-RPC closes the connection, but the process may run on.
+    void connection.closed.then((error) => {
+      if (error.kind !== "app_server_closed") fail(error);
+    });
     initialize(connection, CLIENT_INFO).then(
       () => {
-        if (exited) return;
+        clearTimeout(startTimer);
+        if (exited || failure) return;
         link.attach({ connection, pid });
         setHeld(link.held);
         sendBack({ type: "server.ready" });
       },
-      () => undefined, // The exit (or the closed connection) says why.
+      () => clearTimeout(startTimer), // The exit (or the closed connection) says why.
     );
   }
 
@@ -104,9 +138,11 @@ export const serverProcessLogic = fromCallback<
     if (pid !== undefined) untrackGroup(pid);
     const reason = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
     const tail = stderr.toString().trim();
-    const error = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
-    connection.close(error.reason);
-    link.detach(error);
+    const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
+    connection.close(closed.reason);
+    // After a failure, turns that came meanwhile wait for the next server.
+    if (!failure) link.detach(closed);
+    const error = failure ?? closed;
     sendBack({ type: "server.exited", error });
   });
   void child.then((result) => {
@@ -121,10 +157,6 @@ export const serverProcessLogic = fromCallback<
     stopListening();
     if (pid === undefined || exited) return;
     connection.close("the server is shutting down");
-    signalTree(pid, "SIGTERM");
-    killTimer = setTimeout(
-      () => signalTree(pid, "SIGKILL"),
-      input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    );
+    end();
   };
 });

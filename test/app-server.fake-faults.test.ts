@@ -1,0 +1,178 @@
+import { describe, expect, it } from "@jest/globals";
+import type { ApprovalDecision } from "../src/index.js";
+import {
+  AppServerClosedError,
+  AppServerCrashLoopError,
+  AppServerStartTimeoutError,
+} from "../src/types/app-server-errors.js";
+import { AbortError, ProtocolError, RestartLimitError } from "../src/types/errors.js";
+import { fakeServerCodex } from "./support/fake-app-server.js";
+import {
+  approvalAsked,
+  threadAnswered,
+  turnAnswered,
+  turnRequested,
+  turnStarted,
+  wholeTurn,
+} from "./support/fake-turn-steps.js";
+import { eventually, isAlive } from "./support/processes.js";
+
+// Faults of the app-server that the real binary cannot make on demand, on scripts/fake-app-server
+// run as the binary of a real `Codex({ transport: "app-server" })`.
+
+const quickRestarts = { backoff: { initialMs: 10, jitter: false } };
+const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted];
+const allGone = (pids: number[]) => pids.every((pid) => !isAlive(pid));
+
+describe("the app-server transport on a faulty server", () => {
+  it("a crash during a pending approval: the approval is dropped, the turn restarts and succeeds; the late answer is ignored", async () => {
+    const rig = fakeServerCodex(
+      { runs: [[...running, approvalAsked(0), { signal: "SIGKILL" }], wholeTurn("recovered")] },
+      { supervision: quickRestarts },
+    );
+    let answerLate: ((decision: ApprovalDecision) => void) | undefined;
+    const thread = rig.codex.startThread({
+      onApproval: () => new Promise<ApprovalDecision>((answer) => (answerLate = answer)),
+    });
+    const { events, result } = await thread.runStreamed("go");
+    const types: string[] = [];
+    for await (const event of events) types.push(event.type);
+
+    expect((await result).finalResponse).toBe("recovered");
+    expect((await result).attempts).toBe(2);
+    expect(types.slice(0, 4)).toEqual([
+      "thread.started",
+      "turn.started",
+      "approval.requested",
+      "turn.restarted",
+    ]);
+    answerLate!("accept"); // To a server that is gone: ignored, nothing throws.
+    expect(types).not.toContain("approval.resolved");
+    expect(rig.serverPids()).toHaveLength(2);
+    expect(isAlive(rig.serverPids()[0]!)).toBe(false);
+  });
+
+  it("a crash during a pending approval under supervision: false fails the turn with AppServerClosedError", async () => {
+    const rig = fakeServerCodex([...running, approvalAsked(0), { signal: "SIGKILL" }], {
+      supervision: false,
+    });
+    const never = new Promise<ApprovalDecision>(() => undefined);
+    const thread = rig.codex.startThread({ onApproval: () => never });
+    await expect(thread.run("go")).rejects.toBeInstanceOf(AppServerClosedError);
+  });
+
+  it("-32001 on turn/start: retried after a backoff on the same server, and the turn succeeds", async () => {
+    const rig = fakeServerCodex(
+      [
+        ...threadAnswered,
+        ...turnRequested,
+        { respondError: { code: -32001, message: "Server overloaded; retry later." } },
+        ...wholeTurn("after the overload"),
+      ],
+      { supervision: quickRestarts },
+    );
+    const { events, result } = await rig.codex.startThread().runStreamed("go");
+    const restarts: unknown[] = [];
+    for await (const event of events) if (event.type === "turn.restarted") restarts.push(event);
+
+    expect((await result).finalResponse).toBe("after the overload");
+    expect((await result).attempts).toBe(2);
+    expect(restarts).toEqual([
+      {
+        type: "turn.restarted",
+        attempt: 2,
+        delayMs: 10,
+        error: expect.objectContaining({ kind: "app_server_overloaded" }),
+      },
+    ]);
+    expect(rig.codex.getSnapshot().server).toMatchObject({ state: "running.ready", restarts: 0 });
+  });
+
+  it("a server that never answers initialize: the turn fails with AppServerStartTimeoutError and the server is killed", async () => {
+    const rig = fakeServerCodex([{ ignoreInitialize: true }, { hang: true }], {
+      supervision: false,
+      serverStartTimeoutMs: 500,
+      killGraceMs: 200,
+    });
+    const error = await rig.codex
+      .startThread()
+      .run("go")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppServerStartTimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 500, retryable: true });
+    expect((error as Error).message).toMatch(/serverStartTimeoutMs/);
+    await eventually(() => allGone(rig.serverPids()), "the hung server to be killed", 5_000);
+    await eventually(
+      () => rig.codex.getSnapshot().server!.state === "idle",
+      "the server actor to be idle",
+      5_000,
+    );
+  });
+
+  it("a server that ignores turn/interrupt: the aborted attempt still ends after killGraceMs", async () => {
+    const rig = fakeServerCodex([...running, { expect: "turn/interrupt" }, { hang: true }], {
+      supervision: false,
+      killGraceMs: 300,
+    });
+    const controller = new AbortController();
+    const { events, result } = await rig.codex
+      .startThread()
+      .runStreamed("go", { signal: controller.signal });
+    result.catch(() => undefined);
+    const reading = (async () => {
+      for await (const event of events) if (event.type === "turn.started") controller.abort();
+    })();
+    await expect(reading).rejects.toBeInstanceOf(AbortError);
+    await expect(result).rejects.toBeInstanceOf(AbortError);
+    expect(rig.codex.getSnapshot().threads[0]).toMatchObject({ state: "idle" });
+  });
+
+  it("garbage on stdout: the turn fails with ProtocolError, the server is killed, and the next turn gets a new one", async () => {
+    const rig = fakeServerCodex(
+      {
+        runs: [
+          [...running, { line: "thread 'main' panicked\n" }, { hang: true }],
+          wholeTurn("fine"),
+        ],
+      },
+      { supervision: false },
+    );
+    const thread = rig.codex.startThread();
+    await expect(thread.run("first")).rejects.toBeInstanceOf(ProtocolError);
+    const [first] = rig.serverPids();
+    await eventually(() => !isAlive(first!), "the garbled server to be killed", 5_000);
+
+    expect((await thread.run("second")).finalResponse).toBe("fine");
+    expect(rig.serverPids()).toHaveLength(2);
+    expect(rig.codex.getSnapshot().server).toMatchObject({ restarts: 1 });
+  });
+
+  it("a request in flight when the server dies (listThreads) rejects with AppServerClosedError", async () => {
+    const rig = fakeServerCodex([{ expect: "thread/list" }, { signal: "SIGKILL" }]);
+    const error = await rig.codex.listThreads().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppServerClosedError);
+    expect(error).toMatchObject({ method: "thread/list" });
+  });
+
+  it("a server that crash-loops at start is suspended after maxRestarts; turns then fail with AppServerCrashLoopError", async () => {
+    const rig = fakeServerCodex([{ exit: 3 }], {
+      supervision: { ...quickRestarts, maxRestarts: 2, withinMs: 60_000 },
+    });
+    const thread = rig.codex.startThread();
+    const first = await thread.run("go").catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(RestartLimitError);
+    expect((first as RestartLimitError).failures.map((f) => f.name)).toEqual([
+      "AppServerClosedError",
+      "AppServerClosedError",
+      "AppServerClosedError",
+    ]);
+    expect(rig.codex.getSnapshot().server).toMatchObject({ state: "suspended", restarts: 2 });
+
+    const second = await thread.run("again").catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(AppServerCrashLoopError);
+    expect(second).toMatchObject({ exits: 3, withinMs: 60_000 });
+    expect((second as Error).message).toMatch(/exited with code 3/);
+    expect(rig.serverPids()).toHaveLength(3);
+    expect(allGone(rig.serverPids())).toBe(true);
+  });
+});
