@@ -13,10 +13,13 @@ import {
 } from "./models/path-coverage.js";
 import { threadDone, threadLifecycle, threadModel } from "./models/thread-lifecycle.model.js";
 import { runThreadPath } from "./models/thread-harness.js";
+import { turnDone, turnLifecycle, turnModel } from "./models/turn-lifecycle.model.js";
+import { runTurnPath } from "./models/turn-harness.js";
 
-// Model-based tests: abstract lifecycles of the exec and thread machines (no invoke, no timers,
-// so `createTestModel` can walk them), paths covering every state and transition of each, and
-// every path run against the real actors over mock-codex.
+// Model-based tests: abstract lifecycles of the exec and thread machines and of the app-server's
+// turn and server machines (no invoke, no timers, so `createTestModel` can walk them), paths
+// covering every state and transition of each, and every path run against the real actors over
+// mock-codex (exec) or the fake app-server (app-server).
 
 const named = (paths: LifecyclePath[]) =>
   paths.map(
@@ -68,6 +71,24 @@ describe("the thread machine against its model", () => {
   it("ran paths covering every state and every transition of the model", () => {
     const coverage = coverageOf(threadModel, threadLifecycle, passed);
     console.log(coverageTable("thread lifecycle", coverage));
+    for (const part of [coverage.states, coverage.transitions, coverage.edges]) {
+      expect([...part.all].filter((x) => !part.covered.has(x))).toEqual([]);
+    }
+  });
+});
+
+describe("the app-server turn machine against its model", () => {
+  const paths = coveringPaths(turnModel, turnDone);
+  const passed: LifecyclePath[] = [];
+
+  it.each(named(paths))("%s", async (_, p) => {
+    await runTurnPath(p);
+    passed.push(p);
+  });
+
+  it("ran paths covering every state and every transition of the model", () => {
+    const coverage = coverageOf(turnModel, turnLifecycle, passed);
+    console.log(coverageTable("app-server turn lifecycle", coverage));
     for (const part of [coverage.states, coverage.transitions, coverage.edges]) {
       expect([...part.all].filter((x) => !part.covered.has(x))).toEqual([]);
     }
