@@ -15,6 +15,8 @@ import { threadDone, threadLifecycle, threadModel } from "./models/thread-lifecy
 import { runThreadPath } from "./models/thread-harness.js";
 import { turnDone, turnLifecycle, turnModel } from "./models/turn-lifecycle.model.js";
 import { runTurnPath } from "./models/turn-harness.js";
+import { serverDone, serverLifecycle, serverModel } from "./models/server-lifecycle.model.js";
+import { runServerPath } from "./models/server-harness.js";
 
 // Model-based tests: abstract lifecycles of the exec and thread machines and of the app-server's
 // turn and server machines (no invoke, no timers, so `createTestModel` can walk them), paths
@@ -89,6 +91,24 @@ describe("the app-server turn machine against its model", () => {
   it("ran paths covering every state and every transition of the model", () => {
     const coverage = coverageOf(turnModel, turnLifecycle, passed);
     console.log(coverageTable("app-server turn lifecycle", coverage));
+    for (const part of [coverage.states, coverage.transitions, coverage.edges]) {
+      expect([...part.all].filter((x) => !part.covered.has(x))).toEqual([]);
+    }
+  });
+});
+
+describe("the app-server server machine against its model", () => {
+  const paths = coveringPaths(serverModel, serverDone);
+  const passed: LifecyclePath[] = [];
+
+  it.each(named(paths))("%s", async (_, p) => {
+    await runServerPath(p);
+    passed.push(p);
+  });
+
+  it("ran paths covering every state and every transition of the model", () => {
+    const coverage = coverageOf(serverModel, serverLifecycle, passed);
+    console.log(coverageTable("app-server server lifecycle", coverage));
     for (const part of [coverage.states, coverage.transitions, coverage.edges]) {
       expect([...part.all].filter((x) => !part.covered.has(x))).toEqual([]);
     }
