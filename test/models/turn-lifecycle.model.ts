@@ -71,6 +71,7 @@ export const turnLifecycle = setup({
             CONNECTED: "starting",
             SERVER_FAILED: failWith("AppServerClosedError"),
             ABORT: failWith("AbortError"),
+            IDLE_TIMEOUT: failWith("IdleTimeoutError"),
           },
         },
         starting: {
@@ -168,7 +169,7 @@ const STEPS: Record<string, FakeStep[]> = {
 /**
  * Translates a path into what the fake app-server does: each event the server causes becomes its
  * steps; a stop (abort, idle) waits for the interrupt it sends. While `starting`, the turn is
- * answered but never started, so only a stop moves it on; an abort while `connecting` needs a
+ * answered but never started, so only a stop moves it on; a stop while `connecting` needs a
  * handshake that never ends.
  */
 export function turnScenarioOf(events: EventObject[], states: AnyMachineSnapshot[]): TurnScenario {
@@ -177,7 +178,10 @@ export function turnScenarioOf(events: EventObject[], states: AnyMachineSnapshot
   events.forEach((event, i) => {
     const from = states[i]!;
     if (event.type === "APPROVAL_ASKED") steps.push(approvalAsked(approvals++));
-    else if (event.type === "ABORT" && from.matches({ running: "connecting" }))
+    else if (
+      ["ABORT", "IDLE_TIMEOUT"].includes(event.type) &&
+      from.matches({ running: "connecting" })
+    )
       steps.push({ ignoreInitialize: true }, { hang: true });
     else if (
       ["ABORT", "IDLE_TIMEOUT"].includes(event.type) &&

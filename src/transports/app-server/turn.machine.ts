@@ -98,6 +98,8 @@ export const appServerTurnMachine = setup({
               actions: assign({ pid: ({ event }) => event.pid }),
             },
             "attempt.abort": { target: "#appServerTurn.ending", actions: "recordAbort" },
+            // Silence counts from the attempt's start, as on exec: a server too slow to start too.
+            "session.idle": { target: "#appServerTurn.ending", actions: "recordIdle" },
           },
         },
         starting: {
