@@ -46,16 +46,20 @@ export function listThreads(link: AppServerLink, options: ListThreadsOptions): P
   });
 }
 
-/** Forks thread `threadId` (its whole history); returns the new thread's id. */
+/**
+ * Forks thread `threadId` (its whole history) under `options`, answered by an `onApproval`
+ * handler or not; returns the new thread's id.
+ */
 export function forkThread(
   link: AppServerLink,
   threadId: string,
   options: ThreadOptions,
+  answered: boolean,
 ): Promise<string> {
   return onServer(link, async (connection) => {
     const { thread } = await call(connection, "thread/fork", {
       threadId,
-      ...(threadParamsOf(options) as Omit<ParamsOf<"thread/fork">, "threadId">),
+      ...(threadParamsOf(options, answered) as Omit<ParamsOf<"thread/fork">, "threadId">),
     });
     return thread.id;
   });

@@ -154,7 +154,7 @@ export const turnSessionLogic = fromCallback<
     stops.push(connection.onNotification(onNotification));
     stops.push(connection.onServerRequest(onServerRequest));
     void connection.closed.then((error) => send({ type: "session.failed", error }));
-    const params = threadParamsOf(input.thread);
+    const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const { thread } =
       input.threadId === null
         ? await call(connection, "thread/start", params)
