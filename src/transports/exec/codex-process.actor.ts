@@ -1,8 +1,9 @@
-import { execa, type Result } from "execa";
+import { execa } from "execa";
 import { fromCallback } from "xstate";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
-import { CodexNotFoundError, SpawnError, type ProtocolError } from "../../types/errors.js";
+import { spawnFailure } from "../../cli/spawn-failure.js";
+import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { FlowControl } from "../../actors/flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
@@ -193,10 +194,3 @@ export const codexProcessLogic = fromCallback<
 
 const isTurnEnd = (event: ThreadEvent) =>
   event.type === "turn.completed" || event.type === "turn.failed";
-
-function spawnFailure(executablePath: string, result: Result): CodexNotFoundError | SpawnError {
-  const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");
-  return (cause as NodeJS.ErrnoException).code === "ENOENT"
-    ? new CodexNotFoundError(executablePath, { cause })
-    : new SpawnError(executablePath, { cause });
-}
