@@ -154,8 +154,29 @@ describe("the app-server transport on a faulty server", () => {
     expect(error).toMatchObject({ method: "thread/list" });
   });
 
-  it("a server that crash-loops at start is suspended after maxRestarts; turns then fail with AppServerCrashLoopError", async () => {
-    const rig = fakeServerCodex([{ exit: 3 }], {
+  it("a server that exits at start refuses its configuration: CodexConfigError, not restarted; the fourth start is refused", async () => {
+    const rig = fakeServerCodex([{ ignoreInitialize: true }, { exit: 3 }], {
+      supervision: { ...quickRestarts, restart: "permanent", maxRestarts: 2, withinMs: 60_000 },
+    });
+    const thread = rig.codex.startThread();
+    for (let turn = 1; turn <= 3; turn++) {
+      await expect(thread.run(`turn ${turn}`)).rejects.toMatchObject({
+        name: "CodexConfigError",
+        exitCode: 3,
+      });
+    }
+    expect(rig.codex.getSnapshot().server).toMatchObject({ state: "suspended", restarts: 2 });
+
+    const refused = await thread.run("turn 4").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppServerCrashLoopError);
+    expect(refused).toMatchObject({ exits: 3, withinMs: 60_000 });
+    expect((refused as Error).message).toMatch(/last: it refused its configuration, exit code 3\)/);
+    expect(rig.serverPids()).toHaveLength(3);
+    expect(allGone(rig.serverPids())).toBe(true);
+  });
+
+  it("a server killed at every start: the turn gives up (RestartLimitError), the server is suspended, the next turn fails with AppServerCrashLoopError", async () => {
+    const rig = fakeServerCodex([{ signal: "SIGKILL" }], {
       supervision: { ...quickRestarts, maxRestarts: 2, withinMs: 60_000 },
     });
     const thread = rig.codex.startThread();
@@ -168,11 +189,7 @@ describe("the app-server transport on a faulty server", () => {
     ]);
     expect(rig.codex.getSnapshot().server).toMatchObject({ state: "suspended", restarts: 2 });
 
-    const second = await thread.run("again").catch((e: unknown) => e);
-    expect(second).toBeInstanceOf(AppServerCrashLoopError);
-    expect(second).toMatchObject({ exits: 3, withinMs: 60_000 });
-    expect((second as Error).message).toMatch(/exited with code 3/);
+    await expect(thread.run("again")).rejects.toBeInstanceOf(AppServerCrashLoopError);
     expect(rig.serverPids()).toHaveLength(3);
-    expect(allGone(rig.serverPids())).toBe(true);
   });
 });

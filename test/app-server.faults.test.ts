@@ -54,6 +54,43 @@ describe("the app-server transport under faults", () => {
   });
 });
 
+describe("the real app-server refusing its configuration at start", () => {
+  it.each<{ label: string; config: Record<string, string>; line: RegExp }>([
+    {
+      label: "a retired approval policy",
+      config: { approval_policy: "untrusted" },
+      line: /approval_policy = "untrusted" is no longer supported/,
+    },
+    {
+      label: "a provider that does not exist",
+      config: { model_provider: "nope" },
+      line: /Model provider `nope` not found/,
+    },
+  ])(
+    "$label: CodexConfigError with the binary's line, one server, even under restart: permanent",
+    async ({ config, line }) => {
+      const rig = await realCodex([reply(message("never"))]);
+      const codex = rig.makeCodex({
+        transport: "app-server",
+        config,
+        supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },
+      });
+      const error = await rig
+        .startThread(codex)
+        .run("hi")
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: "CodexConfigError",
+        kind: "configuration",
+        refusal: expect.stringMatching(line),
+        notRetried: expect.stringContaining("configuration"),
+      });
+      expect(codex.getSnapshot().server).toMatchObject({ state: "idle", restarts: 0 });
+      expect(rig.standIn.requests).toHaveLength(0);
+    },
+  );
+});
+
 describe("options of the app-server transport", () => {
   it("refuses onApproval on the exec transport (UnsupportedError naming app-server)", () => {
     const onApproval = () => "accept" as const;

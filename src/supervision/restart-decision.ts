@@ -24,6 +24,7 @@ const NEVER_RESTARTED = new Set([
   "shutdown",
   "turn_timeout",
   "escalated",
+  "app_server_crash_loop",
   "restart_limit",
 ]);
 

@@ -114,7 +114,7 @@ export function planServerPath(events: EventObject[], states: AnyMachineSnapshot
       case "GARBAGE":
         return void runs.at(-1)!.push({ line: "garbage\n" }, { hang: true });
       case "START_FAILED":
-        return start([{ exit: 1 }], "AppServerClosedError");
+        return start([{ ignoreInitialize: true }, { exit: 1 }], "CodexConfigError");
       case "HANDSHAKE_TIMEOUT":
         return start(HUNG, "AppServerStartTimeoutError");
       case "STOP":

@@ -69,7 +69,7 @@ export const turnLifecycle = setup({
         connecting: {
           on: {
             CONNECTED: "starting",
-            SERVER_FAILED: failWith("AppServerClosedError"),
+            SERVER_FAILED: failWith("CodexConfigError"),
             ABORT: failWith("AbortError"),
             IDLE_TIMEOUT: failWith("IdleTimeoutError"),
           },
@@ -153,7 +153,7 @@ export type TurnScenario = { steps: FakeStep[]; idleTimeoutMs?: number; killGrac
 
 const STEPS: Record<string, FakeStep[]> = {
   CONNECTED: [...threadAnswered, ...turnRequested],
-  SERVER_FAILED: [{ exit: 1 }],
+  SERVER_FAILED: [{ ignoreInitialize: true }, { exit: 1 }],
   STARTED: [turnAnswered, turnStarted],
   REFUSED: [{ respondError: { code: -32600, message: "turn/start refused by the fake" } }],
   APPROVAL_ANSWERED: [{ expectAnswer: true }],

@@ -1,12 +1,13 @@
 import { execa } from "execa";
 import { fromCallback } from "xstate";
 import { signalTree, trackGroup, untrackGroup } from "../../actors/process-group.js";
+import { drainAfterExit } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import type { CodexBinary } from "../../cli/codex-binary.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { spawnFailure } from "../../cli/spawn-failure.js";
-import type { CodexError } from "../../types/errors.js";
+import { CodexConfigError, type CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
 import { RpcConnection } from "./rpc-connection.js";
 import type { AppServerLink } from "./server-link.js";
@@ -33,6 +34,8 @@ export type ServerProcessEvent =
 const DEFAULT_KILL_GRACE_MS = 2_000;
 /** codex 0.169 answers in well under a second; 20 s leaves room for a loaded machine. */
 export const DEFAULT_SERVER_START_TIMEOUT_MS = 20_000;
+/** How long, after an exit before the handshake, its stderr may take to end. */
+const STDERR_DRAIN_MS = 500;
 const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" };
 
 /**
@@ -77,6 +80,8 @@ export const serverProcessLogic = fromCallback<
     }),
   );
   let exited = false;
+  let ready = false;
+  let stopped = false;
   let killTimer: NodeJS.Timeout | undefined;
   /** Why we end the server ourselves (no handshake, garbage), reported when it has exited. */
   let failure: CodexError | undefined;
@@ -124,6 +129,7 @@ export const serverProcessLogic = fromCallback<
       () => {
         clearTimeout(startTimer);
         if (exited || failure) return;
+        ready = true;
         link.attach({ connection, pid });
         setHeld(link.held);
         sendBack({ type: "server.ready" });
@@ -132,19 +138,27 @@ export const serverProcessLogic = fromCallback<
     );
   }
 
+  const report = (code: number | null, signal: NodeJS.Signals | null, refused: boolean) => {
+    const reason = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
+    const tail = stderr.toString().trim();
+    const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
+    connection.close(closed.reason);
+    const error = failure ?? (refused ? new CodexConfigError(code, tail) : closed);
+    // After our own failure (no handshake, garbage) the turns waiting then were told; those
+    // that came since wait for the next server.
+    if (!failure) link.detach(error);
+    if (!stopped) sendBack({ type: "server.exited", error });
+  };
   child.once("exit", (code, signal) => {
     exited = true;
     clearTimeout(killTimer);
     stopListening();
     if (pid !== undefined) untrackGroup(pid);
-    const reason = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
-    const tail = stderr.toString().trim();
-    const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
-    connection.close(closed.reason);
-    // After a failure, turns that came meanwhile wait for the next server.
-    if (!failure) link.detach(closed);
-    const error = failure ?? closed;
-    sendBack({ type: "server.exited", error });
+    // An error exit before the handshake is the binary refusing its configuration, as on exec;
+    // the line saying so may still be in the pipe.
+    const refused = !ready && !failure && !signal && code !== 0;
+    const drained = refused ? drainAfterExit([child.stderr], STDERR_DRAIN_MS).ended : undefined;
+    void Promise.resolve(drained).then(() => report(code, signal, refused));
   });
   void child.then((result) => {
     if (pid !== undefined) return;
@@ -154,6 +168,7 @@ export const serverProcessLogic = fromCallback<
   });
 
   return () => {
+    stopped = true;
     stopListening();
     if (pid === undefined || exited) return;
     connection.close("the server is shutting down");

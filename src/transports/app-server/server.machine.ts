@@ -1,6 +1,6 @@
 import { assign, enqueueActions, setup } from "xstate";
-import { AppServerCrashLoopError } from "../../types/app-server-errors.js";
-import { ShutdownError } from "../../types/errors.js";
+import { AppServerClosedError, AppServerCrashLoopError } from "../../types/app-server-errors.js";
+import { CodexConfigError, ShutdownError, type CodexError } from "../../types/errors.js";
 import {
   serverProcessLogic,
   type ServerProcessEvent,
@@ -28,6 +28,14 @@ export type ServerContext = {
   lastExit: string | null;
   /** When the servers ended, within the intensity's period. */
   exitTimes: number[];
+};
+
+/** Why a server ended, in a few words (for `AppServerCrashLoopError`). */
+const exitReason = (error: CodexError) => {
+  if (error instanceof AppServerClosedError) return error.reason;
+  if (error instanceof CodexConfigError)
+    return `it refused its configuration, exit code ${error.exitCode}${error.refusal ? `: ${error.refusal}` : ""}`;
+  return error.message;
 };
 
 /** The exit times within the period, counting one now. */
@@ -71,7 +79,7 @@ export const serverMachine = setup({
     refuse: ({ context }) => context.input.link.detach(crashLoopError(context)),
     recordExit: assign({
       pid: null,
-      lastExit: ({ event }) => (event.type === "server.exited" ? event.error.message : null),
+      lastExit: ({ event }) => (event.type === "server.exited" ? exitReason(event.error) : null),
       exitTimes: ({ context }) => exitTimesWithNow(context),
     }),
   },
