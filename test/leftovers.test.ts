@@ -94,7 +94,9 @@ describe("a codex that exits leaving a process that holds its stdout", () => {
   });
 
   it("timeoutMs still ends the turn when its consumer holds stdout paused while a daemon floods it", async () => {
-    const flood = `yes '{"type":"daemon.tick"}'`;
+    // Orphaned at once (a subshell backgrounds it and exits), so that no listing of codex's
+    // descendants finds it, even on a loaded machine where codex takes a second to exit.
+    const flood = `(yes '{"type":"daemon.tick"}' &)`;
     rig = mockCodex(
       [...started, { spawn: ["sh", "-c", flood], own: "session", holdStdout: true }, { exit: 0 }],
       unsupervised,

@@ -1,8 +1,7 @@
-import { execa, type Result } from "execa";
 import { fromCallback } from "xstate";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
-import { CodexNotFoundError, SpawnError, type ProtocolError } from "../../types/errors.js";
+import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { FlowControl } from "../../actors/flow-control.js";
 import { LifecycleFilter } from "./lifecycle-filter.js";
@@ -16,6 +15,7 @@ import {
 } from "../../actors/process-group.js";
 import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
+import { spawnCodex } from "./spawn-codex.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {
@@ -117,16 +117,11 @@ export const codexProcessLogic = fromCallback<
   /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
   let listedAtTurnEnd = false;
 
-  const child = execa(input.executablePath, input.argv, {
-    input: input.prompt,
-    env: input.envSource.build(input.pathDirs),
-    extendEnv: false,
-    buffer: false,
-    reject: false,
-    detached: process.platform !== "win32",
-    cleanup: false,
-    windowsHide: true,
-  });
+  const child = spawnCodex(input, (error) => send({ type: "codex.spawnFailed", error }));
+  if (child instanceof Error) {
+    send({ type: "codex.spawnFailed", error: child });
+    return () => void (active = false);
+  }
   const pid = child.pid;
   if (pid !== undefined) {
     trackGroup(pid);
@@ -173,10 +168,6 @@ export const codexProcessLogic = fromCallback<
     clearTimeout(idleTimer);
     void settleExit(pid, code, signal);
   });
-  void child.then((result) => {
-    if (pid === undefined)
-      send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
-  });
 
   /** Kills what codex left, drains its output for a bounded time, then reports the exit. */
   const settleExit = async (pid: number, code: number | null, signal: string | null) => {
@@ -219,10 +210,3 @@ const NO_EVENTS: readonly ThreadEvent[] = Object.freeze([]);
 
 const isTurnEnd = (event: ThreadEvent) =>
   event.type === "turn.completed" || event.type === "turn.failed";
-
-function spawnFailure(executablePath: string, result: Result): CodexNotFoundError | SpawnError {
-  const cause = result.cause ?? new Error(result.originalMessage ?? "spawn failed");
-  return (cause as NodeJS.ErrnoException).code === "ENOENT"
-    ? new CodexNotFoundError(executablePath, { cause })
-    : new SpawnError(executablePath, { cause });
-}
