@@ -176,15 +176,20 @@ export const codexProcessLogic = fromCallback<
     let anyLeft = killLeftovers(pid, [...leftovers]);
     drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
     if (stopping) drain.cut();
+    let holders: number[] | undefined;
     if (!(await drain.ended)) {
       // Something still holds codex's output: look in its session and group for it too.
-      const holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
+      holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
       for (const holder of holders) leftovers.add(holder);
       anyLeft = killLeftovers(pid, holders) || anyLeft;
       child.stdout?.destroy();
       child.stderr?.destroy();
     }
-    if (anyLeft) await whenGone([...leftovers], [pid], LEFTOVER_WAIT_MS);
+    // Listed as the turn ended, what codex's group and tree hold is known (and was just killed
+    // with the group): wait for those pids, one file each, not a whole process-table read (codex
+    // leaves a zombie `git` in its group, so the group itself never looks empty here).
+    const groups = listedAtTurnEnd && holders === undefined ? [] : [pid];
+    if (anyLeft) await whenGone([...leftovers], groups, LEFTOVER_WAIT_MS);
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();
