@@ -116,6 +116,7 @@ describe("the published package", () => {
         again: "Fixed again.",
         output: { answer: 42 },
         badSchema: "OutputSchemaError",
+        usersXstate: true,
       });
       expect(standIn.requests).toHaveLength(4);
     } finally {
