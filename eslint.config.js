@@ -3,7 +3,16 @@ import tseslint from "typescript-eslint";
 
 /** Lints the sources, tests, benchmarks and scripts with the recommended rules. */
 export default tseslint.config(
-  { ignores: ["dist/", "build/", "node_modules/", "coverage/", ".scratch/"] },
+  {
+    ignores: [
+      "dist/",
+      "build/",
+      "node_modules/",
+      "coverage/",
+      ".scratch/",
+      "src/transports/app-server/protocol/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { pruneDeclarations } from "./prune-declarations.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -31,6 +32,7 @@ for (const dir of ["dist", "build"]) rmSync(path.join(ROOT, dir), { recursive: t
 
 // Declarations of the public API only (what `src/index.ts` reaches), no maps.
 execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+pruneDeclarations(path.join(ROOT, "dist"), "index.d.ts");
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
 // own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by

@@ -9,6 +9,9 @@ import {
   invalid,
 } from "./option-values.js";
 import type { SupervisionPolicy } from "./supervision/policy.js";
+import { UnsupportedError } from "./types/app-server-errors.js";
+import type { ApprovalHandler } from "./types/app-server.js";
+import { InvalidOptionError } from "./types/errors.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./types/options.js";
 
 /* The door: options are checked where they are given, before anything is queued, written or run. */
@@ -29,21 +32,35 @@ export function checkCodexOptions(options: CodexOptions): void {
   if (options.stalledStreamWarningMs !== false)
     checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
   checkSupervision("supervision", options.supervision);
+  checkOneOf("transport", options.transport, ["exec", "app-server"]);
+  checkApprovals(options, options.transport ?? "exec");
 }
 
-/** Rejects a thread's options that are not what they say (its restart policy, for now). */
-export function checkThreadOptions(options: ThreadOptions): void {
+/**
+ * Rejects a thread's options that are not what they say: its restart policy, and approvals that
+ * its `Codex` cannot ask (`codex`: the `Codex`'s own options).
+ */
+export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions = {}): void {
   checkObject("options", options, true);
   checkSupervision("supervision", options.supervision);
+  checkApprovals(options, codex.transport ?? "exec");
+  if ((options.onApproval ?? codex.onApproval) && options.approvalPolicy === "never")
+    throw new InvalidOptionError(
+      "onApproval",
+      'a handler with approvalPolicy "never" would never be asked; drop one of them',
+    );
 }
 
 /** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
-export function checkTurnOptions(options: TurnOptions): void {
+export function checkTurnOptions(options: TurnOptions, transport = "exec"): void {
   checkObject("turnOptions", options, true);
   checkAbortSignal("signal", options.signal);
   checkDuration("timeoutMs", options.timeoutMs, 1);
   checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
   checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
+  checkBoolean("deltas", options.deltas);
+  if (options.deltas && transport !== "app-server")
+    throw new UnsupportedError("deltas", "app-server");
   if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
     throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
 }
@@ -52,6 +69,17 @@ export function checkTurnOptions(options: TurnOptions): void {
 export function checkShutdownOptions(options: { timeoutMs?: number }): void {
   checkObject("shutdown options", options, true);
   checkDuration("timeoutMs", options.timeoutMs, 0);
+}
+
+function checkApprovals(
+  options: { onApproval?: ApprovalHandler; approvalTimeoutMs?: number },
+  transport: string,
+): void {
+  if (options.onApproval !== undefined && typeof options.onApproval !== "function")
+    throw invalid("onApproval", "a function", options.onApproval);
+  checkDuration("approvalTimeoutMs", options.approvalTimeoutMs, 1);
+  if (options.onApproval && transport !== "app-server")
+    throw new UnsupportedError("onApproval", "app-server");
 }
 
 function checkSupervision(option: string, policy: SupervisionPolicy | false | undefined): void {

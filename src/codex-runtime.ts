@@ -4,6 +4,14 @@ import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
+import {
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  type ApprovalSettings,
+} from "./transports/app-server/approval-decision.js";
+import type { AppServerThreadSettings } from "./transports/app-server/app-server-transport.js";
+import { AppServerLink } from "./transports/app-server/server-link.js";
+import type { ServerProcessInput } from "./transports/app-server/server-process.actor.js";
+import { UnsupportedError } from "./types/app-server-errors.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 /**
@@ -16,12 +24,33 @@ export class CodexRuntime {
   private located?: CodexBinary;
   /** How long a turn waits behind a stream nobody reads before it warns (`false`: never). */
   readonly stalledStreamWarningMs: number | false;
+  /** Where turns meet the app-server, on that transport. */
+  readonly link: AppServerLink | null;
 
-  constructor(private readonly options: CodexOptions) {
+  constructor(readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);
     this.envSource = new ChildEnvSource(options.env, options.apiKey);
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
+    this.link = options.transport === "app-server" ? new AppServerLink() : null;
+  }
+
+  /** The app-server link, for `feature`; throws `UnsupportedError` on the exec transport. */
+  serverLink(feature: string): AppServerLink {
+    if (!this.link) throw new UnsupportedError(feature, "app-server");
+    return this.link;
+  }
+
+  /** The input of the app-server actor, on that transport. */
+  serverInput(): ServerProcessInput | undefined {
+    if (!this.link) return undefined;
+    return {
+      link: this.link,
+      binary: () => this.binary(),
+      globalFlags: this.globalFlags,
+      envSource: this.envSource,
+      killGraceMs: this.options.killGraceMs,
+    };
   }
 
   /** The binary every turn runs; throws `CodexNotFoundError` when there is none. */
@@ -38,6 +67,16 @@ export class CodexRuntime {
       thread,
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,
+      ...(this.link ? { transportSettings: this.appServerSettings(thread, this.link) } : {}),
     };
+  }
+
+  private appServerSettings(thread: ThreadOptions, link: AppServerLink): AppServerThreadSettings {
+    const approvals: ApprovalSettings = {
+      handler: thread.onApproval ?? this.options.onApproval,
+      timeoutMs:
+        thread.approvalTimeoutMs ?? this.options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+    };
+    return { link, approvals };
   }
 }

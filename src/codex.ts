@@ -7,7 +7,15 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
 import { whenDrained } from "./supervision/drain.js";
 import { Thread } from "./thread.js";
+import { appServerCodexMachine } from "./transports/app-server/app-server-transport.js";
 import { codexMachine } from "./transports/exec/exec-transport.js";
+import {
+  listModels,
+  listThreads,
+  readAccount,
+  type ListThreadsOptions,
+} from "./transports/app-server/thread-admin.js";
+import type { AccountInfo, ModelInfo, ThreadList, TransportName } from "./types/app-server.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
@@ -22,33 +30,35 @@ const collectedThreads = new FinalizationRegistry<{ root: CodexActorRef; key: st
  * `codex` CLI. Underneath it is the root supervisor actor of every thread and turn it runs.
  * Invalid options throw `InvalidOptionError` here.
  */
-export class Codex {
+export class Codex<X extends TransportName = "exec"> {
   /** The root supervisor actor (xstate): its children are the thread actors. */
   readonly actor: CodexActorRef;
   private readonly runtime: CodexRuntime;
 
-  constructor(options: CodexOptions = {}) {
+  constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
-    this.actor = createActor(codexMachine, {
+    const machine = options.transport === "app-server" ? appServerCodexMachine : codexMachine;
+    this.actor = createActor(machine, {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
         escalation: options.escalation,
+        service: this.runtime.serverInput(),
       },
       inspect: options.inspect,
     }).start();
   }
 
   /** Starts a new conversation with the agent. */
-  startThread(options: ThreadOptions = {}): Thread {
-    checkThreadOptions(options);
+  startThread(options: ThreadOptions = {}): Thread<X> {
+    checkThreadOptions(options, this.runtime.options);
     return this.thread(options, null);
   }
 
   /** Resumes a conversation by the id of an earlier thread (kept in `$CODEX_HOME/sessions`). */
-  resumeThread(id: string, options: ThreadOptions = {}): Thread {
+  resumeThread(id: string, options: ThreadOptions = {}): Thread<X> {
     checkThreadId(id);
-    checkThreadOptions(options);
+    checkThreadOptions(options, this.runtime.options);
     return this.thread(options, id);
   }
 
@@ -73,14 +83,31 @@ export class Codex {
     this.actor.send({ type: "codex.shutdown", timeoutMs });
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
+    await this.runtime.link?.whenNoProcess();
   }
 
-  private thread(options: ThreadOptions, threadId: string | null): Thread {
+  /** A page of the threads in the sessions store (app-server transport). */
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadList> {
+    return listThreads(this.runtime.serverLink("listThreads()"), options);
+  }
+
+  /** The models the app-server offers (app-server transport). */
+  async models(): Promise<ModelInfo[]> {
+    return listModels(this.runtime.serverLink("models()"));
+  }
+
+  /** How the app-server is signed in (app-server transport). */
+  async account(): Promise<AccountInfo> {
+    return readAccount(this.runtime.serverLink("account()"));
+  }
+
+  private thread(options: ThreadOptions, threadId: string | null): Thread<X> {
     const key = `thread-${++nextThreadKey}`;
     const settings = this.runtime.threadSettings(options);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
     const actor = this.actor.getSnapshot().children[key] as ThreadActorRef;
-    const thread = new Thread(this.runtime, actor, options, threadId);
+    const resume = (id: string, more: ThreadOptions) => this.resumeThread(id, more);
+    const thread = new Thread<X>(this.runtime, actor, options, threadId, resume);
     collectedThreads.register(thread, { root: this.actor, key });
     return thread;
   }

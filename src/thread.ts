@@ -4,6 +4,10 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
 import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
+import { TurnControl } from "./turn/turn-control.js";
+import { forkThread, setArchived, setThreadName } from "./transports/app-server/thread-admin.js";
+import type { EventOf, TransportName } from "./types/app-server.js";
+import { InvalidOptionError } from "./types/errors.js";
 import { TurnEvents } from "./turn/turn-events.js";
 import type { ThreadEvent } from "./types/events.js";
 import type { Input, ThreadOptions, TurnOptions } from "./types/options.js";
@@ -13,7 +17,7 @@ import type { StreamedTurnWithResult, Turn } from "./types/turn.js";
  * A conversation with the agent: consecutive turns that continue one codex thread. Turns asked
  * for while one runs wait in the thread's mailbox and run one at a time, in call order.
  */
-export class Thread {
+export class Thread<X extends TransportName = "exec"> {
   private _id: string | null;
 
   /** @internal Threads are made by `Codex.startThread` and `Codex.resumeThread`. */
@@ -23,8 +27,56 @@ export class Thread {
     readonly actor: ThreadActorRef,
     private readonly options: ThreadOptions,
     id: string | null,
+    private readonly resume: (id: string, options: ThreadOptions) => Thread<X>,
   ) {
     this._id = id;
+  }
+
+  /**
+   * A new thread with this one's history (app-server transport), under `options` (by default
+   * this thread's). Throws `InvalidOptionError` before the thread's first turn has reported its id.
+   */
+  async fork(options: ThreadOptions = this.options): Promise<Thread<X>> {
+    const link = this.runtime.serverLink("thread.fork()");
+    return this.resume(await forkThread(link, this.startedId("fork()"), options), options);
+  }
+
+  /** Archives the thread: `listThreads()` shows it only with `archived: true` (app-server). */
+  async archive(): Promise<void> {
+    await setArchived(
+      this.runtime.serverLink("thread.archive()"),
+      this.startedId("archive()"),
+      true,
+    );
+  }
+
+  /** Restores an archived thread (app-server transport). */
+  async unarchive(): Promise<void> {
+    const link = this.runtime.serverLink("thread.unarchive()");
+    await setArchived(link, this.startedId("unarchive()"), false);
+  }
+
+  /** Names the thread, as `listThreads()` then shows it (app-server transport). */
+  async setName(name: string): Promise<void> {
+    if (typeof name !== "string" || name.trim() === "")
+      throw new InvalidOptionError(
+        "name",
+        `expected a non-empty string, got ${JSON.stringify(name)}`,
+      );
+    await setThreadName(
+      this.runtime.serverLink("thread.setName()"),
+      this.startedId("setName()"),
+      name,
+    );
+  }
+
+  private startedId(what: string): string {
+    if (this._id === null)
+      throw new InvalidOptionError(
+        "thread",
+        `${what} needs the thread's id, which its first turn reports; run a turn first`,
+      );
+    return this._id;
   }
 
   /** The thread's id: null until the first turn reports `thread.started`. */
@@ -41,14 +93,18 @@ export class Thread {
   async runStreamed<T = unknown>(
     input: Input,
     turnOptions: TurnOptions = {},
-  ): Promise<StreamedTurnWithResult<T>> {
+  ): Promise<StreamedTurnWithResult<T, EventOf<X>>> {
     const collector = this.collector<T>(turnOptions, false);
+    const control = new TurnControl(this.runtime.options.transport ?? "exec");
     return {
-      events: this.events(input, turnOptions, collector),
+      // On the app-server the stream also carries its own events (typed by `X`).
+      events: this.events(input, turnOptions, collector, control) as AsyncGenerator<EventOf<X>>,
       get result() {
         collector.collectItems();
         return collector.result;
       },
+      steer: (more) => control.steer(more),
+      interrupt: () => control.interrupt(),
     };
   }
 
@@ -65,7 +121,7 @@ export class Thread {
   }
 
   private collector<T>(turnOptions: TurnOptions, keepItems = true): TurnCollector<T> {
-    checkTurnOptions(turnOptions);
+    checkTurnOptions(turnOptions, this.runtime.options.transport);
     const { outputSchema, rejectInvalidOutput } = turnOptions;
     const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
     return new TurnCollector<T>(validator, rejectInvalidOutput === true, keepItems);
@@ -75,6 +131,7 @@ export class Thread {
     input: Input,
     turn: TurnOptions,
     collector: TurnObserver,
+    control?: TurnControl,
   ): AsyncGenerator<ThreadEvent, TurnResult> {
     return new TurnEvents(
       {
@@ -84,6 +141,7 @@ export class Thread {
         turn,
         onThreadId: (id) => (this._id = id),
         stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
+        control,
       },
       collector,
     );

@@ -94,11 +94,17 @@ describe("a codex that exits leaving a process that holds its stdout", () => {
   });
 
   it("timeoutMs still ends the turn when its consumer holds stdout paused while a daemon floods it", async () => {
-    // Orphaned at once (a subshell backgrounds it and exits), so that no listing of codex's
-    // descendants finds it, even on a loaded machine where codex takes a second to exit.
-    const flood = `(yes '{"type":"daemon.tick"}' &)`;
+    // Double-forked into a session of its own, it is no descendant of codex by the time codex
+    // exits, so only timeoutMs can end the drain that the paused consumer extends.
+    const flood = `setsid yes '{"type":"daemon.tick"}' & exit 0`;
     rig = mockCodex(
-      [...started, { spawn: ["sh", "-c", flood], own: "session", holdStdout: true }, { exit: 0 }],
+      [
+        ...started,
+        // More than the consumer's queue holds: stdout is paused before codex exits.
+        { flood: { count: 5_000, bytes: 200 } },
+        { spawn: ["sh", "-c", flood], own: "session", holdStdout: true },
+        { exit: 0 },
+      ],
       unsupervised,
     );
     const { events } = await rig.codex.startThread().runStreamed("hi", { timeoutMs: 1_500 });

@@ -1,24 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { hang, httpError, message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { eventually, isAlive, pidRecorder, processesMatching } from "./support/processes.js";
-import { realCodex, type RealCodexRig } from "./support/real-codex.js";
-import { atTeardown } from "./support/rig-registry.js";
+import { startHost } from "./support/host.js";
+import { realCodex } from "./support/real-codex.js";
 
-const HOST = fileURLToPath(new URL("./fixtures/host.mjs", import.meta.url));
 const fast = { backoff: { initialMs: 10, jitter: false } };
-
-/** Runs the host program in the rig's environment; it is killed after the test if still alive. */
-function startHost(rig: RealCodexRig, mode: "one-turn" | "long-command") {
-  const host = spawn(process.execPath, [HOST, rig.standIn.url, rig.workdir, mode], {
-    env: rig.env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  atTeardown("the host process", () => host.kill("SIGKILL"));
-  return host;
-}
 
 describe("supervision on the real codex binary", () => {
   it("does not restart a turn.failed by default: codex already retried it (one process)", async () => {
@@ -122,5 +109,41 @@ describe("the host process", () => {
     const code = await new Promise<number | null>((resolve) => host.on("exit", resolve));
     expect(code).toBe(0);
     expect(JSON.parse(output)).toEqual({ finalResponse: "bye" });
+  });
+
+  it("on the app-server transport, runs one turn without shutdown(), exits by itself, and leaves no server", async () => {
+    const rig = await realCodex([reply(message("bye"))]);
+    const host = startHost(rig, "one-turn", "app-server");
+    let output = "";
+    host.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => host.on("exit", resolve));
+    expect(code).toBe(0);
+    const { finalResponse, serverPid } = JSON.parse(output) as {
+      finalResponse: string;
+      serverPid: number;
+    };
+    expect(finalResponse).toBe("bye");
+    expect(serverPid).toEqual(expect.any(Number));
+    await eventually(() => !isAlive(serverPid), "the server to end", 10_000);
+  });
+
+  it("on the app-server transport, a host killed with SIGKILL takes the server and its command with it", async () => {
+    const command = "sleep 307.5";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const host = startHost(rig, "long-command", "app-server");
+    const lines = createInterface({ input: host.stdout! });
+    let serverPid = 0;
+    for await (const line of lines) {
+      serverPid = (JSON.parse(line) as { codexPid: number }).codexPid;
+      break;
+    }
+    await eventually(() => processesMatching(command).length === 1, "the command", 10_000);
+
+    host.kill("SIGKILL");
+    await eventually(
+      () => !isAlive(serverPid) && processesMatching(command).length === 0,
+      "the server and its command to die",
+      10_000,
+    );
   });
 });

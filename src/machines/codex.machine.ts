@@ -1,4 +1,12 @@
-import { assign, enqueueActions, setup, spawnChild, stopChild, type ActorRefFrom } from "xstate";
+import {
+  assign,
+  enqueueActions,
+  fromCallback,
+  setup,
+  spawnChild,
+  stopChild,
+  type ActorRefFrom,
+} from "xstate";
 import type { ThreadSettings } from "../supervision/turn-job.js";
 import { isStopRequest, type Transport } from "../transports/attempt.js";
 import {
@@ -11,6 +19,8 @@ import { EscalatedError, ShutdownError, type CodexError } from "../types/errors.
 /** The root's settings: concurrency bound and circuit breaker. */
 export type CodexRootInput = {
   maxConcurrentTurns: number;
+  /** The input of the transport's service actor (the app-server's), when it has one. */
+  service?: unknown;
   escalation?: { maxFailures: number; withinMs: number };
 };
 
@@ -44,7 +54,7 @@ export const createCodexMachine = (transport: Transport) =>
       context: {} as CodexContext,
       events: {} as CodexMachineEvent,
     },
-    actors: { thread: createThreadMachine(transport) },
+    actors: { thread: createThreadMachine(transport), service: transport.service ?? noService },
     delays: { shutdownGrace: ({ context }) => context.shutdownTimeoutMs },
     actions: {
       spawnThread: spawnChild("thread", {
@@ -105,6 +115,11 @@ export const createCodexMachine = (transport: Transport) =>
           );
         },
       }),
+      // The transport's service (the app-server) ends once every thread has.
+      stopService: enqueueActions(({ enqueue, self }) => {
+        if (self.getSnapshot().children.service)
+          enqueue.sendTo("service", { type: "service.stop" });
+      }),
       broadcast: ({ self }, params: { type: "thread.shutdown" | "thread.kill" }) => {
         for (const child of Object.values(self.getSnapshot().children)) {
           (child as ThreadActorRef).send({ type: params.type });
@@ -125,6 +140,15 @@ export const createCodexMachine = (transport: Transport) =>
       failureTimes: [],
       shutdownTimeoutMs: 0,
     }),
+    ...(transport.service
+      ? {
+          invoke: {
+            id: "service",
+            src: "service",
+            input: ({ context }: { context: CodexContext }) => context.service,
+          },
+        }
+      : {}),
     initial: "running",
     on: {
       "codex.spawnThread": { actions: "spawnThread" },
@@ -182,6 +206,7 @@ export const createCodexMachine = (transport: Transport) =>
         },
       },
       stopped: {
+        entry: "stopService",
         on: {
           "slot.request": {
             actions: { type: "denyRequest", params: () => ({ error: new ShutdownError() }) },
@@ -199,3 +224,6 @@ function escalatedError(context: CodexContext): EscalatedError {
   const { maxFailures = 0, withinMs = 0 } = context.escalation ?? {};
   return new EscalatedError(maxFailures, withinMs);
 }
+
+/** Stands in for the service of a transport that has none (it is never invoked). */
+const noService = fromCallback(() => undefined);

@@ -16,7 +16,14 @@ export type StandInUsage = {
 
 /** A scripted answer to one model request. */
 export type StandInReply =
-  | { kind: "items"; items: OutputItem[]; usage?: Partial<StandInUsage>; delayMs?: number }
+  | {
+      kind: "items";
+      items: OutputItem[];
+      usage?: Partial<StandInUsage>;
+      delayMs?: number;
+      /** Streams messages and reasoning summaries word by word before each item is done. */
+      deltas?: boolean;
+    }
   | { kind: "http-error"; status: number; message: string }
   | { kind: "response-failed"; code: string; message: string }
   | { kind: "hang" };
@@ -49,6 +56,19 @@ export function shellCommand(cmd: string): OutputItem {
   };
 }
 
+/**
+ * A shell command the agent asks to run outside the sandbox: under the `on-request` approval
+ * policy, codex asks the user before it runs.
+ */
+export function escalatedCommand(cmd: string, justification = "It needs to write."): OutputItem {
+  return {
+    type: "function_call",
+    call_id: id("call"),
+    name: "exec_command",
+    arguments: JSON.stringify({ cmd, sandbox_permissions: "require_escalated", justification }),
+  };
+}
+
 /** A patch that adds `path` with `content` (codex emits a `file_change` item and writes it). */
 export function addFile(path: string, content: string): OutputItem {
   const lines = content.split("\n").map((line) => `+${line}`);
@@ -59,6 +79,11 @@ export function addFile(path: string, content: string): OutputItem {
 /** A reply streaming `items`, then `response.completed`. */
 export function reply(...items: OutputItem[]): StandInReply {
   return { kind: "items", items };
+}
+
+/** A reply streaming `items`, messages and reasoning summaries in several text deltas each. */
+export function streamedReply(...items: OutputItem[]): StandInReply {
+  return { kind: "items", items, deltas: true };
 }
 
 /** A reply that fails with an HTTP status (500, 401, 429, ...). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { deltaEvents } from "./deltas.js";
 import type { StandInReply, StandInUsage } from "./replies.js";
 
 /** One request the stand-in received, kept for assertions. */
@@ -103,7 +104,10 @@ export class ModelStandIn {
         if (next.delayMs) await new Promise((r) => setTimeout(r, next.delayMs));
         startStream(res);
         frame(res, { type: "response.created", response: { id: "resp_1" } });
-        for (const item of next.items) frame(res, { type: "response.output_item.done", item });
+        next.items.forEach((item, index) => {
+          if (next.deltas) deltaEvents(item, index).forEach((event) => frame(res, event));
+          frame(res, { type: "response.output_item.done", item });
+        });
         frame(res, { type: "response.completed", response: completed(next.usage) });
         res.end();
     }

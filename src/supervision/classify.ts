@@ -19,8 +19,9 @@ export type ClassifyOptions = { restartServiceFailures?: boolean };
 
 /**
  * The default classification of transient failures: what the binary cannot recover from by
- * itself. The process died after the turn had started (a signal, or a non-zero exit), no line
- * came for `idleTimeoutMs`, or a spawn failed for lack of resources. A `turn.failed` is codex's
+ * itself. The process died after the turn had started (a signal, or a non-zero exit; on the
+ * app-server, its connection closed or it said it was overloaded), no line came for
+ * `idleTimeoutMs`, or a spawn failed for lack of resources. A `turn.failed` is codex's
  * verdict after its own retries of the request and the stream, so it is not transient unless
  * `restartServiceFailures` asks for rate limits, overload, 5xx and dropped streams to be restarted.
  */
@@ -28,6 +29,8 @@ export function isTransientByDefault(error: CodexError, options: ClassifyOptions
   switch (error.kind) {
     case "exit":
     case "idle_timeout":
+    case "app_server_closed":
+    case "app_server_overloaded":
       return true;
     case "turn_failed":
       return options.restartServiceFailures === true && isServiceFailure(error);

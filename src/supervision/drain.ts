@@ -10,7 +10,8 @@ function isDrained(thread: ThreadActorRef): boolean {
 
 /** Resolves once every thread of the root is idle with an empty mailbox. */
 export function whenDrained(root: CodexActorRef): Promise<void> {
-  const threads = Object.values(root.getSnapshot().children) as ThreadActorRef[];
+  const { service: _service, ...children } = root.getSnapshot().children;
+  const threads = Object.values(children) as ThreadActorRef[];
   return new Promise((resolve) => {
     const subscriptions = threads.map((thread) => thread.subscribe(() => check()));
     const check = () => {

@@ -14,8 +14,16 @@ export type ThreadTreeSnapshot = {
   turn?: { state: string; pid: number | null; attempt: number };
 };
 
+/** A plain JSON view of the transport's service (the app-server), when it has one. */
+export type ServiceTreeSnapshot = { state: string; pid: number | null; restarts: number };
+
 /** A plain JSON view of the whole actor tree. */
-export type CodexTreeSnapshot = { state: string; threads: ThreadTreeSnapshot[] };
+export type CodexTreeSnapshot = {
+  state: string;
+  threads: ThreadTreeSnapshot[];
+  /** The app-server actor, on that transport. */
+  server?: ServiceTreeSnapshot;
+};
 
 /** Dotted state path: `{ busy: "attempting" }` → `"busy.attempting"`. */
 export function stateName(value: StateValue): string {
@@ -30,8 +38,14 @@ export function stateName(value: StateValue): string {
 /** Reads the tree under a Codex root into plain JSON. */
 export function snapshotTree(root: CodexActorRef): CodexTreeSnapshot {
   const snapshot = root.getSnapshot();
-  const threads = Object.values(snapshot.children) as ThreadActorRef[];
-  return { state: stateName(snapshot.value), threads: threads.map(threadSnapshot) };
+  const { service, ...children } = snapshot.children as Record<string, AnyActorRef | undefined>;
+  const threads = Object.values(children) as ThreadActorRef[];
+  const tree: CodexTreeSnapshot = {
+    state: stateName(snapshot.value),
+    threads: threads.map(threadSnapshot),
+  };
+  if (service) tree.server = serviceSnapshot(service);
+  return tree;
 }
 
 function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
@@ -54,4 +68,13 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
         }
       : {}),
   };
+}
+
+function serviceSnapshot(service: AnyActorRef): ServiceTreeSnapshot {
+  const snapshot = service.getSnapshot() as {
+    value: StateValue;
+    context: { pid: number | null; restarts: number };
+  };
+  const { pid, restarts } = snapshot.context;
+  return { state: stateName(snapshot.value), pid, restarts };
 }

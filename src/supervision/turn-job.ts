@@ -4,6 +4,7 @@ import type { CodexBinary } from "../cli/codex-binary.js";
 import type { CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { ThreadOptions, TurnOptions } from "../types/options.js";
+import type { TurnControl } from "../turn/turn-control.js";
 import type { ResolvedPolicy } from "./policy.js";
 
 /** How a turn ended, as its thread reports it to the caller. */
@@ -19,6 +20,8 @@ export type TurnSink = {
   settle: (result: TurnResult) => void;
   /** How long delivered events have waited for the consumer to read them (0 while it keeps up). */
   unreadForMs: () => number;
+  /** The turn's steer/interrupt handle, when the caller has one (`runStreamed`). */
+  control?: TurnControl;
 };
 
 /** One turn waiting in, or taken from, a thread's mailbox. */
@@ -28,7 +31,10 @@ export type TurnJob = {
   prompt: string;
   images: string[];
   outputSchemaPath?: string;
-  options: Pick<TurnOptions, "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs">;
+  options: Pick<
+    TurnOptions,
+    "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema" | "deltas"
+  >;
   sink: TurnSink;
 };
 
@@ -40,4 +46,6 @@ export type ThreadSettings = {
   thread: ThreadOptions;
   policy: ResolvedPolicy | false;
   killGraceMs?: number;
+  /** What the transport needs beyond these, in its own shape (read only by the transport). */
+  transportSettings?: unknown;
 };

@@ -1,5 +1,6 @@
 import type { AnyActorLogic, InputFrom, OutputFrom } from "xstate";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import type { TurnInterruptedError } from "../types/app-server-errors.js";
 import type { AbortError, CodexError, ShutdownError, TurnTimeoutError } from "../types/errors.js";
 
 /* The seam between supervision and transports: what a thread actor knows of one attempt. */
@@ -7,7 +8,7 @@ import type { AbortError, CodexError, ShutdownError, TurnTimeoutError } from "..
 /** Asks a running attempt to stop (its processes killed, or its turn interrupted); it then ends with `error`. */
 export type AttemptAbortEvent = {
   type: "attempt.abort";
-  error: AbortError | ShutdownError | TurnTimeoutError;
+  error: AbortError | ShutdownError | TurnTimeoutError | TurnInterruptedError;
 };
 
 /** How an attempt ended: the output of its actor once it reaches a final state. */
@@ -34,6 +35,8 @@ export type Transport = {
   attempt: AnyActorLogic;
   /** The attempt actor's input for the next attempt of `job`: a new thread, or a resume of `threadId`. */
   attemptInput: (settings: ThreadSettings, job: TurnJob, threadId: string | null) => unknown;
+  /** An actor the root runs beside its threads for the transport (the app-server), if any. */
+  service?: AnyActorLogic;
 };
 
 /** Checks at compile time that `attempt` outputs an `AttemptOutcome` and takes what `attemptInput` makes. */
@@ -45,13 +48,14 @@ export function defineTransport<TLogic extends AnyActorLogic>(transport: {
     job: TurnJob,
     threadId: string | null,
   ) => InputFrom<TLogic>;
+  service?: AnyActorLogic;
 }): Transport {
   return transport;
 }
 
-const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout"]);
+const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout", "turn_interrupted"]);
 
-/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline). */
+/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline, interrupt). */
 export function isStopRequest(error: CodexError | null): boolean {
   return error !== null && STOP_KINDS.has(error.kind);
 }

@@ -4,11 +4,12 @@ import type { CodexBinary } from "../cli/codex-binary.js";
 import { normalizeInput } from "../cli/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
 import type { TurnResult } from "../supervision/turn-job.js";
-import { AbortError } from "../types/errors.js";
+import { AbortError, type CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
 import { EventQueue } from "./event-queue.js";
 import { watchStalledStream } from "./stalled-stream.js";
+import type { TurnControl } from "./turn-control.js";
 
 /** One turn to hand to a thread actor. */
 export type TurnRequest = {
@@ -20,6 +21,8 @@ export type TurnRequest = {
   onThreadId: (id: string) => void;
   /** Warn after this long waiting behind a stream nobody reads (`false`: never). */
   stalledStreamWarningMs: number | false;
+  /** The handle `runStreamed()` returns for steering and interrupting the turn. */
+  control?: TurnControl;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -49,6 +52,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
     if (outputSchema !== undefined)
       schemaFile = await writeOutputSchemaFile(outputSchema as object);
     if (abortedEarly) throw abortErrorOf(signal!);
+    if (request.control?.interruptRequested) throw request.control.interruptRequested;
   } catch (error) {
     signal?.removeEventListener("abort", onSignal);
     await schemaFile?.remove();
@@ -62,6 +66,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
     const settle = (outcome: TurnResult) => {
       result = outcome;
       stopWatching?.();
+      request.control?.ended();
       queue.end();
       resolve(outcome);
     };
@@ -70,6 +75,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       deliver: (events: ThreadEvent[]) => queue.push(events),
       settle,
       unreadForMs: () => queue.unreadForMs(),
+      control: request.control,
     };
     request.thread.send({
       type: "thread.enqueue",
@@ -87,9 +93,10 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const { stalledStreamWarningMs } = request;
   if (!result && stalledStreamWarningMs !== false)
     stopWatching = watchStalledStream(request.thread, id, stalledStreamWarningMs);
-  const cancel = (error: AbortError) => {
+  const cancel = (error: CodexError) => {
     if (!result) request.thread.send({ type: "thread.cancel", jobId: id, error });
   };
+  request.control?.started(cancel);
   onAbort = () => cancel(abortErrorOf(signal!));
   return {
     queue,

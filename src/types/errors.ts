@@ -20,7 +20,13 @@ export type CodexErrorKind =
   | "turn_timeout"
   | "restart_limit"
   | "escalated"
-  | "shutdown";
+  | "shutdown"
+  | "app_server_closed"
+  | "app_server_error"
+  | "app_server_overloaded"
+  | "turn_interrupted"
+  | "unsupported"
+  | "turn_not_running";
 
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {

@@ -4,3 +4,5 @@ export * from "./items.js";
 export * from "./options.js";
 export * from "./turn.js";
 export * from "./errors.js";
+export * from "./app-server.js";
+export * from "./app-server-errors.js";

@@ -1,3 +1,4 @@
+import type { ApprovalHandler, TransportName } from "./app-server.js";
 import type { InspectionEvent, Observer } from "xstate";
 import type { SupervisionPolicy } from "../supervision/policy.js";
 
@@ -41,6 +42,15 @@ export type CodexOptions = {
    * other forever (default 10 000 ms; `false` turns the warning off).
    */
   stalledStreamWarningMs?: number | false;
+  /**
+   * How turns run: `"exec"` (default; one `codex exec` process per attempt, as the official SDK)
+   * or `"app-server"` (one supervised `codex app-server` per `Codex`: approvals from code).
+   */
+  transport?: TransportName;
+  /** Answers the agent's approval requests for every thread (app-server transport only). */
+  onApproval?: ApprovalHandler;
+  /** How long `onApproval` may take before the request is declined (default 300 000 ms). */
+  approvalTimeoutMs?: number;
 };
 
 /** How commands may ask for approval. */
@@ -72,6 +82,10 @@ export type ThreadOptions = {
   additionalDirectories?: string[];
   /** This thread's restart policy, over the Codex's; `false` turns supervision off. */
   supervision?: SupervisionPolicy | false;
+  /** Answers this thread's approval requests, over the Codex's (app-server transport only). */
+  onApproval?: ApprovalHandler;
+  /** How long this thread's `onApproval` may take, over the Codex's. */
+  approvalTimeoutMs?: number;
 };
 
 /** Experimental Cyber program selection for a turn. */
@@ -101,6 +115,11 @@ export type TurnOptions = {
   timeoutMs?: number;
   /** Kills an attempt after this long without a line on stdout (a transient failure). */
   idleTimeoutMs?: number;
+  /**
+   * Stream `item.delta` events (agent text, reasoning, command output) as they are generated
+   * (app-server transport; default false, so the stream matches the exec transport's).
+   */
+  deltas?: boolean;
 };
 
 /** One piece of input. */

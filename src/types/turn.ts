@@ -1,5 +1,6 @@
 import type { ThreadEvent, Usage } from "./events.js";
 import type { ThreadItem } from "./items.js";
+import type { Input } from "./options.js";
 
 /**
  * A completed turn: the official SDK's shape, plus `output` and `attempts`. With `outputSchema`,
@@ -24,8 +25,12 @@ export type RunResult<T = unknown> = Turn<T>;
  * The result of `runStreamed()`: its events and, ours, the `Turn` they add up to. `result` is
  * optional here only so that the official shape still fits this type; `runStreamed` always sets it.
  */
-export type StreamedTurn<T = unknown> = {
-  events: AsyncGenerator<ThreadEvent>;
+export type StreamedTurn<T = unknown, E = ThreadEvent> = {
+  /**
+   * The turn's events. On `new Codex({ transport: "app-server" })` they are typed
+   * `ThreadEvent | AppServerEvent` (`item.delta`, `approval.requested`, …).
+   */
+  events: AsyncGenerator<E>;
   /**
    * The turn the events add up to (items, final response, usage, attempts, lazy `output`). It
    * settles once `events` has been read to its end, or rejects with what ended the iteration.
@@ -36,7 +41,20 @@ export type StreamedTurn<T = unknown> = {
 };
 
 /** What `runStreamed()` returns: a `StreamedTurn` whose `result` is always there. */
-export type StreamedTurnWithResult<T = unknown> = StreamedTurn<T> & { result: Promise<Turn<T>> };
+export type StreamedTurnWithResult<T = unknown, E = ThreadEvent> = StreamedTurn<T, E> & {
+  result: Promise<Turn<T>>;
+  /**
+   * Adds input to the running turn; the model sees it in its next request (app-server transport;
+   * on exec it throws `UnsupportedError`). Waits while the turn is being started; rejects with
+   * `TurnNotRunningError` once it has ended.
+   */
+  steer: (input: Input) => Promise<void>;
+  /**
+   * Stops the turn on either transport (exec: its process; app-server: `turn/interrupt`). Its
+   * events end with `TurnInterruptedError`; it is not restarted. Resolves once it has settled.
+   */
+  interrupt: () => Promise<void>;
+};
 
 /** Alias for `StreamedTurn`: the result of `runStreamed()`. */
 export type RunStreamedResult<T = unknown> = StreamedTurn<T>;

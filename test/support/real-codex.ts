@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Codex, type Thread } from "../../src/index.js";
+import { Codex, type Thread, type TransportName } from "../../src/index.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
 import { hermeticEnv } from "./hermetic-env.js";
@@ -21,9 +21,11 @@ export type RealCodexRig = {
   /** The environment, built from scratch, that the binary runs in. */
   env: Record<string, string>;
   /** Another `Codex` on the same stand-in and CODEX_HOME, with extra options. */
-  makeCodex: (options?: CodexOptions) => Codex;
+  makeCodex: <X extends TransportName = "exec">(
+    options?: CodexOptions & { transport?: X },
+  ) => Codex<X>;
   /** A new thread of `codex` (default: the rig's) in the working folder, sandbox off, no git check. */
-  startThread: (codex?: Codex) => Thread;
+  startThread: <X extends TransportName = "exec">(codex?: Codex<X>) => Thread<X>;
   /** Tears the rig down now (shutdowns, stand-in, folders); after each test it happens anyway. */
   close: () => Promise<void>;
 };
@@ -50,8 +52,18 @@ export async function realCodex(
   const env = hermeticEnv({ HOME: home, CODEX_HOME: codexHome });
   // No login shell: codex would otherwise run one to snapshot the shell set-up (/etc/profile, ~).
   const config = { ...standInConfig(standIn.url), allow_login_shell: false };
-  const makeCodex = (extra: CodexOptions = {}) => {
-    const codex = new Codex({ apiKey: "test-key", config, env, ...options, ...extra });
+  const makeCodex = <X extends TransportName = "exec">(
+    extra: CodexOptions & { transport?: X } = {},
+  ) => {
+    const codex = new Codex<X>({
+      apiKey: "test-key",
+      config,
+      env,
+      ...options,
+      ...extra,
+    } as CodexOptions & {
+      transport?: X;
+    });
     shutdowns.push(atTeardown("a real-codex Codex", () => codex.shutdown({ timeoutMs: 0 })));
     return codex;
   };
@@ -59,7 +71,7 @@ export async function realCodex(
   return {
     standIn,
     codex,
-    startThread: (on = codex) =>
+    startThread: <X extends TransportName = "exec">(on: Codex<X> = codex as unknown as Codex<X>) =>
       on.startThread({
         model: MODEL,
         skipGitRepoCheck: true,

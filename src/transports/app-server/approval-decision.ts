@@ -1,0 +1,57 @@
+import type {
+  ApprovalDecision,
+  ApprovalHandler,
+  ApprovalRequestedEvent,
+} from "../../types/app-server.js";
+
+/** How a thread answers approvals: its handler (if any) and how long the handler may take. */
+export type ApprovalSettings = { handler?: ApprovalHandler; timeoutMs: number };
+
+/** The answer to one approval, and why when it is not the handler's own. */
+export type ApprovalAnswer = { decision: ApprovalDecision; reason?: string };
+
+const DECISIONS = new Set<string>(["accept", "acceptForSession", "decline", "cancel"]);
+
+/** Five minutes: a person at a chat button has time; a stuck handler does not hang the turn. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Asks the handler; never rejects and never waits past the timeout. No handler, a handler that
+ * throws, answers something else than a decision, or takes longer than `timeoutMs`: `decline`,
+ * with the reason (which the stream's `approval.resolved` event carries).
+ */
+export async function decideApproval(
+  settings: ApprovalSettings,
+  request: ApprovalRequestedEvent,
+): Promise<ApprovalAnswer> {
+  const { handler, timeoutMs } = settings;
+  if (!handler) return { decision: "decline", reason: "no onApproval handler is set" };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ApprovalAnswer>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          decision: "decline",
+          reason: `onApproval did not answer within ${timeoutMs} ms (approvalTimeoutMs)`,
+        }),
+      timeoutMs,
+    );
+  });
+  const asked = Promise.resolve()
+    .then(() => handler(request))
+    .then(
+      (decision): ApprovalAnswer =>
+        DECISIONS.has(decision as string)
+          ? { decision }
+          : { decision: "decline", reason: `onApproval answered ${JSON.stringify(decision)}` },
+      (error: unknown): ApprovalAnswer => ({
+        decision: "decline",
+        reason: `onApproval threw: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    );
+  try {
+    return await Promise.race([asked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

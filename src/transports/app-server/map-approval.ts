@@ -1,0 +1,77 @@
+import type { ApprovalDecision, ApprovalKind } from "../../types/app-server.js";
+import type { v2 } from "./protocol/index.js";
+import type { RpcServerRequest } from "./rpc-connection.js";
+import { draft, idForStarted, type MapStep, type TurnMapState } from "./turn-map-state.js";
+
+const APPROVAL_KINDS: Record<string, ApprovalKind> = {
+  "item/commandExecution/requestApproval": "command",
+  "item/fileChange/requestApproval": "file_change",
+  "item/permissions/requestApproval": "permissions",
+};
+
+/** The kind of approval a server request asks for, or null if it asks for something else. */
+export function approvalKindOf(method: string): ApprovalKind | null {
+  return APPROVAL_KINDS[method] ?? null;
+}
+
+type ApprovalParams = Partial<
+  v2.CommandExecutionRequestApprovalParams &
+    v2.FileChangeRequestApprovalParams &
+    v2.PermissionsRequestApprovalParams
+>;
+
+/**
+ * Maps a server request to `approval.requested` (nothing for a request that is not an approval),
+ * remembering it until the server confirms it resolved. Pure: returns the next state.
+ */
+export function mapApprovalRequest(state: TurnMapState, request: RpcServerRequest): MapStep {
+  const kind = approvalKindOf(request.method);
+  if (!kind) return { state, events: [] };
+  const next = draft(state);
+  const params = (request.params ?? {}) as ApprovalParams;
+  const itemId = idForStarted(next, params.itemId ?? "");
+  next.approvals[String(request.id)] = { kind, itemId, decision: null };
+  return {
+    state: next,
+    events: [
+      {
+        type: "approval.requested",
+        request_id: request.id,
+        kind,
+        item_id: itemId,
+        ...(params.command && { command: params.command }),
+        ...(params.cwd && { cwd: params.cwd }),
+        ...(params.reason && { reason: params.reason }),
+      },
+    ],
+  };
+}
+
+/** Records the answer given to an approval (and why, if not the handler's own), for its event. */
+export function recordApprovalDecision(
+  state: TurnMapState,
+  requestId: string | number,
+  decision: ApprovalDecision,
+  reason?: string,
+): TurnMapState {
+  const pending = state.approvals[String(requestId)];
+  if (!pending) return state;
+  const next = draft(state);
+  next.approvals[String(requestId)] = { ...pending, decision, ...(reason && { reason }) };
+  return next;
+}
+
+/**
+ * The answer to send for `decision`: `{decision}` for commands and file changes; for
+ * permissions, the requested profile granted for the turn (or session), or nothing granted.
+ */
+export function approvalResponse(request: RpcServerRequest, decision: ApprovalDecision): unknown {
+  if (approvalKindOf(request.method) !== "permissions") return { decision };
+  const requested = (request.params as Partial<v2.PermissionsRequestApprovalParams>).permissions;
+  const granted = decision === "accept" || decision === "acceptForSession";
+  const permissions: v2.GrantedPermissionProfile = {};
+  if (granted && requested?.network) permissions.network = requested.network;
+  if (granted && requested?.fileSystem) permissions.fileSystem = requested.fileSystem;
+  const scope: v2.PermissionGrantScope = decision === "acceptForSession" ? "session" : "turn";
+  return { permissions, scope } satisfies v2.PermissionsRequestApprovalResponse;
+}

@@ -1,0 +1,204 @@
+import { fromCallback } from "xstate";
+import type { ApprovalRequestedEvent } from "../../types/app-server.js";
+import type { CodexError } from "../../types/errors.js";
+import type { ThreadEvent } from "../../types/events.js";
+import { normalizeInput } from "../../cli/input.js";
+import type { TurnControl } from "../../turn/turn-control.js";
+import type { Input, ThreadOptions } from "../../types/options.js";
+import { sideEffectIn } from "../exec/lifecycle-filter.js";
+import { decideApproval, type ApprovalSettings } from "./approval-decision.js";
+import {
+  approvalKindOf,
+  approvalResponse,
+  mapApprovalRequest,
+  recordApprovalDecision,
+} from "./map-approval.js";
+import { mapNotification } from "./map-notification.js";
+import { killServerCommands } from "./server-commands.js";
+import { call } from "./methods.js";
+import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
+import type { RpcConnection, RpcNotification, RpcServerRequest } from "./rpc-connection.js";
+import type { AppServerLink, ServerSession } from "./server-link.js";
+import { threadParamsOf, turnInputOf } from "./thread-params.js";
+import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
+
+/** What one attempt of a turn on the app-server needs. */
+export type TurnSessionInput = {
+  link: AppServerLink;
+  thread: ThreadOptions;
+  /** The thread to resume, or null to start one. */
+  threadId: string | null;
+  prompt: string;
+  images: string[];
+  outputSchema?: unknown;
+  approvals: ApprovalSettings;
+  /** Receives the turn's events, in order. */
+  deliver: (events: ThreadEvent[]) => void;
+  /** Report `session.idle` when the server says nothing of this turn this long. */
+  idleTimeoutMs?: number;
+  /** Whether the consumer asked for `item.delta` events. */
+  deltas?: boolean;
+  /** The turn's handle, lent a way to steer this attempt while it runs. */
+  control?: TurnControl;
+};
+
+/** What the session reports to its turn machine. */
+export type TurnSessionEvent =
+  | { type: "session.connected"; pid: number }
+  | { type: "session.thread"; threadId: string }
+  | { type: "session.started" }
+  | { type: "session.sideEffect"; itemType: string }
+  | { type: "session.approval"; pending: number }
+  | { type: "session.ended"; outcome: TurnOutcome; message: string | null }
+  | { type: "session.failed"; error: CodexError }
+  | { type: "session.idle"; idleTimeoutMs: number };
+
+/**
+ * One attempt's conversation with the app-server, as an actor: takes the server (started on
+ * demand), starts or resumes the thread, starts the turn, maps its notifications to events for
+ * the consumer (and the few that move the lifecycle for the machine), answers its approvals with
+ * the thread's handler, and interrupts the turn on `session.interrupt`. A closed connection or a
+ * refused request ends it with `session.failed`; nothing waits forever.
+ */
+export const turnSessionLogic = fromCallback<
+  { type: "session.interrupt" },
+  TurnSessionInput,
+  TurnSessionEvent
+>(({ input, sendBack, receive }) => {
+  let active = true;
+  const send = (event: TurnSessionEvent) => {
+    if (active) sendBack(event);
+  };
+  const release = input.link.hold();
+  let state = initialTurnMapState(null);
+  let session: ServerSession | undefined;
+  let turnId: string | null = null;
+  let interruptWanted = false;
+  let sideEffectSeen = false;
+  let pendingApprovals = 0;
+  const stops: Array<() => void> = [];
+
+  const { idleTimeoutMs } = input;
+  const idleTimer =
+    idleTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => send({ type: "session.idle", idleTimeoutMs }), idleTimeoutMs);
+
+  const deliver = (mapped: MappedEvent[]) => {
+    const events = input.deltas ? mapped : mapped.filter((event) => event.type !== "item.delta");
+    if (events.length === 0) return;
+    input.deliver(events as ThreadEvent[]);
+    for (const event of events as ThreadEvent[]) {
+      if (event.type === "turn.started") send({ type: "session.started" });
+      const itemType = sideEffectSeen ? null : sideEffectIn(event);
+      if (itemType) {
+        sideEffectSeen = true;
+        send({ type: "session.sideEffect", itemType });
+      }
+    }
+  };
+  const ofThisTurn = (params: unknown) => {
+    const ids = params as { threadId?: string; turnId?: string } | undefined;
+    return ids?.threadId === state.threadId && (!ids?.turnId || !turnId || ids.turnId === turnId);
+  };
+  const onNotification = (notification: RpcNotification) => {
+    if (state.threadId === null || !ofThisTurn(notification.params)) return;
+    idleTimer?.refresh();
+    const step = mapNotification(state, notification);
+    state = step.state;
+    deliver(step.events);
+    if (step.outcome)
+      send({ type: "session.ended", outcome: step.outcome, message: state.lastError });
+  };
+  const onServerRequest = (request: RpcServerRequest) => {
+    if (state.threadId === null || !ofThisTurn(request.params) || !session) return;
+    const { connection } = session;
+    if (!approvalKindOf(request.method)) {
+      connection.respondError(request.id, {
+        code: -32601,
+        message: `not handled: ${request.method}`,
+      });
+      return;
+    }
+    idleTimer?.refresh();
+    const step = mapApprovalRequest(state, request);
+    state = step.state;
+    deliver(step.events);
+    send({ type: "session.approval", pending: ++pendingApprovals });
+    void decideApproval(input.approvals, step.events[0] as ApprovalRequestedEvent).then(
+      ({ decision, reason }) => {
+        state = recordApprovalDecision(state, request.id, decision, reason);
+        connection.respond(request.id, approvalResponse(request, decision));
+        send({ type: "session.approval", pending: --pendingApprovals });
+      },
+    );
+  };
+  // An interrupted turn's commands outlive it; they are ended when no other turn shares the
+  // server (whose other turns' commands cannot be told apart from this one's).
+  const endCommands = () => {
+    if (session && input.link.holders === 1) killServerCommands(session.pid);
+  };
+  const interrupt = () => {
+    interruptWanted = true;
+    if (!session || state.threadId === null || turnId === null) return;
+    call(session.connection, "turn/interrupt", { threadId: state.threadId, turnId }).catch(
+      () => undefined, // The turn may have ended meanwhile; its end is reported as it comes.
+    );
+  };
+
+  const run = async () => {
+    session = await input.link.acquire();
+    if (!active) return;
+    send({ type: "session.connected", pid: session.pid });
+    const { connection } = session;
+    stops.push(connection.onNotification(onNotification));
+    stops.push(connection.onServerRequest(onServerRequest));
+    void connection.closed.then((error) => send({ type: "session.failed", error }));
+    const params = threadParamsOf(input.thread);
+    const { thread } =
+      input.threadId === null
+        ? await call(connection, "thread/start", params)
+        : await call(connection, "thread/resume", { ...params, threadId: input.threadId });
+    state = initialTurnMapState(thread.id);
+    send({ type: "session.thread", threadId: thread.id });
+    const { turn } = await call(connection, "turn/start", {
+      threadId: thread.id,
+      input: turnInputOf(input.prompt, input.images),
+      ...(input.outputSchema === undefined
+        ? {}
+        : { outputSchema: input.outputSchema as JsonValue }),
+    });
+    turnId = turn.id;
+    input.control?.lendSteer((more) => steer(connection, thread.id, turn.id, more));
+    if (interruptWanted) interrupt();
+  };
+  run().catch((error: CodexError) => send({ type: "session.failed", error }));
+
+  receive((command) => {
+    if (command.type === "session.interrupt") interrupt();
+  });
+
+  return () => {
+    active = false;
+    input.control?.lendSteer(null);
+    clearTimeout(idleTimer);
+    for (const stop of stops) stop();
+    if (interruptWanted) endCommands();
+    release();
+  };
+});
+
+/** Adds input to the running turn `turnId` (refused by the server if another turn runs now). */
+async function steer(
+  connection: RpcConnection,
+  threadId: string,
+  turnId: string,
+  more: Input,
+): Promise<void> {
+  const { prompt, images } = normalizeInput(more);
+  await call(connection, "turn/steer", {
+    threadId,
+    input: turnInputOf(prompt, images),
+    expectedTurnId: turnId,
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Failures of the JSON-RPC connection to `codex app-server`, in the style of `errors.ts`: a stable
+ * `name` and `kind`, a message saying what happened and what to do, and the details to act on.
+ */
+import { CodexError } from "./errors.js";
+
+/** JSON-RPC error code the app-server answers when it is overloaded: retry later. */
+export const OVERLOADED_CODE = -32001;
+
+/** The connection to the app-server closed (the process ended or its stdio broke). */
+export class AppServerClosedError extends CodexError {
+  override readonly name = "AppServerClosedError";
+  readonly kind = "app_server_closed";
+  /** A closed server is restarted by supervision; the call can be made again on the new one. */
+  readonly retryable = true;
+  constructor(
+    /** Why the connection closed, e.g. `the server's stdout ended`. */
+    readonly reason: string,
+    /** The request that was in flight, when the error answers one. */
+    readonly method?: string,
+    options?: ErrorOptions,
+  ) {
+    const what = method ? `\`${method}\` got no answer: ` : "";
+    super(
+      `${what}the connection to codex app-server closed (${reason}). ` +
+        `The server is restarted under the supervision policy; make the call again.`,
+      options,
+    );
+  }
+}
+
+/** The app-server answered a request with a JSON-RPC error. */
+export class AppServerRequestError extends CodexError {
+  override readonly name: string = "AppServerRequestError";
+  readonly kind: "app_server_error" | "app_server_overloaded" = "app_server_error";
+  /** Whether the same request may succeed later unchanged. */
+  readonly retryable: boolean = false;
+  constructor(
+    readonly method: string,
+    /** The JSON-RPC error code. */
+    readonly code: number,
+    /** The server's own message. */
+    readonly serverMessage: string,
+    /** The error's `data`, as sent. */
+    readonly data?: unknown,
+    message = `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}`,
+  ) {
+    super(message);
+  }
+}
+
+/** The app-server is overloaded (`-32001`): the request was not run; retry it with backoff. */
+export class AppServerOverloadedError extends AppServerRequestError {
+  override readonly name = "AppServerOverloadedError";
+  override readonly kind = "app_server_overloaded";
+  override readonly retryable = true;
+  constructor(method: string, serverMessage: string, data?: unknown) {
+    super(
+      method,
+      OVERLOADED_CODE,
+      serverMessage,
+      data,
+      `codex app-server is overloaded and did not run \`${method}\` (${serverMessage}); ` +
+        `retry it after a backoff.`,
+    );
+  }
+}
+
+/** The turn was interrupted on the app-server without a stop from this side (an approval answered `cancel`). */
+export class TurnInterruptedError extends CodexError {
+  override readonly name = "TurnInterruptedError";
+  readonly kind = "turn_interrupted";
+  constructor(readonly detail = "an approval was answered `cancel`") {
+    super(`The turn was interrupted (${detail}); it is not restarted. Run a new turn to go on.`);
+  }
+}
+
+/** What was asked needs the other transport (approvals, steer, thread listing: `app-server`). */
+export class UnsupportedError extends CodexError {
+  override readonly name = "UnsupportedError";
+  readonly kind = "unsupported";
+  constructor(
+    /** What was asked, e.g. `onApproval`. */
+    readonly feature: string,
+    /** The transport that can do it. */
+    readonly transport: "exec" | "app-server",
+  ) {
+    super(
+      `${feature} needs the ${transport} transport; create the Codex with \`transport: "${transport}"\`.`,
+    );
+  }
+}
+
+/** `steer()` found no running turn: it had not started, or it has ended. */
+export class TurnNotRunningError extends CodexError {
+  override readonly name = "TurnNotRunningError";
+  readonly kind = "turn_not_running";
+  constructor(what: string) {
+    super(`The turn ${what}; steer a turn while it runs (after its \`turn.started\` event).`);
+  }
+}

@@ -1,0 +1,138 @@
+import type { ThreadEvent } from "./events.js";
+
+/**
+ * What only the app-server transport reports, as events beside the exec path's `ThreadEvent`s
+ * (old consumers ignore them): live text deltas, approvals, the turn's diff and plan, and the
+ * server's notifications this version does not know, passed through untouched.
+ */
+
+/** Which text a delta extends; one kind's deltas of one item concatenate to its final text. */
+export type ItemDeltaKind =
+  /** The `text` of an `agent_message` item. */
+  | "agent_message"
+  /** The `text` of a `reasoning` item (summary parts are joined by a newline). */
+  | "reasoning_summary"
+  /** The model's raw reasoning, which no exec item carries. */
+  | "reasoning_content"
+  /** The `aggregated_output` of a `command_execution` item. */
+  | "command_output";
+
+/** A piece of an item's text as it streams; `item_id` is the id its item events carry. */
+export type ItemDeltaEvent = {
+  type: "item.delta";
+  item_id: string;
+  kind: ItemDeltaKind;
+  delta: string;
+};
+
+/** What an approval is asked for. */
+export type ApprovalKind = "command" | "file_change" | "permissions";
+
+/** An answer to an approval; `cancel` declines and interrupts the turn. */
+export type ApprovalDecision = "accept" | "acceptForSession" | "decline" | "cancel";
+
+/** The agent asks to run a command, change files or widen its permissions, and waits. */
+export type ApprovalRequestedEvent = {
+  type: "approval.requested";
+  /** The server's id of the request, unique within its connection. */
+  request_id: string | number;
+  kind: ApprovalKind;
+  /** The item the approval is for (a `command_execution` or `file_change`). */
+  item_id: string;
+  /** The command line, for `command`. */
+  command?: string;
+  /** The working directory, when the server names one. */
+  cwd?: string;
+  /** Why the agent asks, when it says. */
+  reason?: string;
+};
+
+/** An approval was settled: `decision` is the answer given, or null if the server withdrew it. */
+export type ApprovalResolvedEvent = {
+  type: "approval.resolved";
+  request_id: string | number;
+  kind: ApprovalKind;
+  item_id: string;
+  decision: ApprovalDecision | null;
+  /** Why this decision, when it was not the handler's own (it threw, timed out, was absent). */
+  reason?: string;
+};
+
+/** The turn's aggregated unified diff changed. */
+export type TurnDiffEvent = {
+  type: "turn.diff";
+  diff: string;
+};
+
+/** The status of a step of the agent's plan. */
+export type TurnPlanStepStatus = "pending" | "in_progress" | "completed";
+
+/** The agent's plan changed (the exec path reports it as a `todo_list` item, which comes too). */
+export type TurnPlanEvent = {
+  type: "turn.plan";
+  explanation: string | null;
+  steps: Array<{ step: string; status: TurnPlanStepStatus }>;
+};
+
+/** A server notification this version of codex-actors does not know, untouched. */
+export type AppServerNotificationEvent = {
+  type: "app_server.notification";
+  method: string;
+  params: unknown;
+};
+
+/** Every event only the app-server transport reports, discriminated by `type`. */
+export type AppServerEvent =
+  | ItemDeltaEvent
+  | ApprovalRequestedEvent
+  | ApprovalResolvedEvent
+  | TurnDiffEvent
+  | TurnPlanEvent
+  | AppServerNotificationEvent;
+
+/**
+ * Answers an approval, from code: a policy engine, a chat button. Throwing, answering late
+ * (`approvalTimeoutMs`) or answering something else than a decision declines, and the stream's
+ * `approval.resolved` event says why.
+ */
+export type ApprovalHandler = (
+  request: ApprovalRequestedEvent,
+) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** Which transport runs a `Codex`'s turns: `codex exec` per attempt, or one `codex app-server`. */
+export type TransportName = "exec" | "app-server";
+
+/** The events a turn streams on transport `X`: the exec path's, plus the app-server's own there. */
+export type EventOf<X extends TransportName> = X extends "app-server"
+  ? ThreadEvent | AppServerEvent
+  : ThreadEvent;
+
+/** A thread of the sessions store, as `listThreads` lists it. */
+export type ThreadSummary = {
+  id: string;
+  /** Set by `thread.setName`; null until then. */
+  name: string | null;
+  /** The start of the thread's first prompt. */
+  preview: string;
+  cwd: string;
+  model: string | null;
+  /** Unix time, in seconds. */
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A page of threads; pass `nextCursor` back as `cursor` for the next one (null: no more). */
+export type ThreadList = { threads: ThreadSummary[]; nextCursor: string | null };
+
+/** A model the server offers. */
+export type ModelInfo = {
+  id: string;
+  model: string;
+  displayName: string;
+  description: string;
+  hidden: boolean;
+  isDefault: boolean;
+};
+
+/** How the server is signed in: `apiKey`, `chatgpt`, … or null when it is not. */
+export type AccountInfo = { type: string | null; requiresOpenaiAuth: boolean };

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "@jest/globals";
+import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
+import {
+  TurnInterruptedError,
+  TurnNotRunningError,
+  UnsupportedError,
+} from "../src/types/app-server-errors.js";
+import { eventually, processesMatching } from "./support/processes.js";
+import { realCodex } from "./support/real-codex.js";
+
+const STEER = "Also update CHANGELOG.md";
+
+/** Every text the model request carries, flattened. */
+const textOf = (body: unknown) => JSON.stringify(body);
+
+describe("talking to a running turn", () => {
+  it("steer(): the model's next request carries the steered input", async () => {
+    const rig = await realCodex([reply(shellCommand("sleep 1.5")), reply(message("steered"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const turn = await rig.startThread(codex).runStreamed("fix the test");
+    let steered: Promise<void> | undefined;
+    for await (const event of turn.events) {
+      if (event.type === "item.started" && event.item.type === "command_execution")
+        steered = turn.steer(STEER);
+    }
+    await steered;
+    expect((await turn.result).finalResponse).toBe("steered");
+    expect(rig.standIn.requests).toHaveLength(2);
+    expect(textOf(rig.standIn.requests[0]!.body)).not.toContain(STEER);
+    expect(textOf(rig.standIn.requests[1]!.body)).toContain(STEER);
+    await expect(turn.steer("too late")).rejects.toBeInstanceOf(TurnNotRunningError);
+  });
+
+  it("interrupt() on the app-server: the turn ends interrupted, its command is gone, no restart", async () => {
+    const command = "sleep 309.5";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const codex = rig.makeCodex({ transport: "app-server", supervision: { restart: "permanent" } });
+    const turn = await rig.startThread(codex).runStreamed("run it");
+    let interrupted: Promise<void> | undefined;
+    const reading = (async () => {
+      for await (const event of turn.events) {
+        if (event.type === "item.started" && event.item.type === "command_execution")
+          interrupted = turn.interrupt();
+      }
+    })();
+    await expect(reading).rejects.toBeInstanceOf(TurnInterruptedError);
+    await interrupted;
+    await eventually(() => processesMatching(command).length === 0, "the command to end", 5_000);
+    expect(rig.standIn.requests).toHaveLength(1);
+  });
+
+  it("interrupt() on exec ends the attempt: TurnInterruptedError, no codex left; steer() is unsupported", async () => {
+    const command = "sleep 310.5";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const turn = await rig.startThread().runStreamed("run it");
+    await expect(turn.steer(STEER)).rejects.toBeInstanceOf(UnsupportedError);
+    const reading = (async () => {
+      for await (const event of turn.events) {
+        if (event.type === "item.started" && event.item.type === "command_execution")
+          void turn.interrupt();
+      }
+    })();
+    await expect(reading).rejects.toBeInstanceOf(TurnInterruptedError);
+    expect(processesMatching(command)).toEqual([]);
+  });
+});

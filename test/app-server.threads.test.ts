@@ -1,0 +1,78 @@
+import { describe, expect, it } from "@jest/globals";
+import { Codex } from "../src/index.js";
+import { message, reply } from "../src/model-stand-in/index.js";
+import { UnsupportedError } from "../src/types/app-server-errors.js";
+import { InvalidOptionError, ShutdownError } from "../src/types/errors.js";
+import { realCodex } from "./support/real-codex.js";
+import { tracked } from "./support/rig-registry.js";
+
+describe("thread management on the app-server", () => {
+  it("setName, listThreads, fork and archive round-trip through the sessions store", async () => {
+    const rig = await realCodex([reply(message("one")), reply(message("forked"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const thread = rig.startThread(codex);
+    await thread.run("first question");
+    await thread.setName("build fixer");
+
+    const listed = await codex.listThreads({ cwd: rig.workdir });
+    expect(listed.threads).toContainEqual(
+      expect.objectContaining({ id: thread.id, name: "build fixer", cwd: rig.workdir }),
+    );
+
+    const branch = await thread.fork();
+    expect(branch.id).toEqual(expect.any(String));
+    expect(branch.id).not.toBe(thread.id);
+    expect((await branch.run("and then?")).finalResponse).toBe("forked");
+    // The fork carries the original's history to the model.
+    expect(JSON.stringify(rig.standIn.requests[1]!.body)).toContain("first question");
+
+    await thread.archive();
+    const active = await codex.listThreads({ cwd: rig.workdir });
+    expect(active.threads.map((t) => t.id)).not.toContain(thread.id);
+    expect(active.threads.map((t) => t.id)).toContain(branch.id);
+    const archived = await codex.listThreads({ cwd: rig.workdir, archived: true });
+    expect(archived.threads.map((t) => t.id)).toContain(thread.id);
+    await thread.unarchive();
+    const back = await codex.listThreads({ cwd: rig.workdir });
+    expect(back.threads.map((t) => t.id)).toContain(thread.id);
+  });
+
+  it("resumes, on the app-server, a thread started on the exec transport (same sessions store)", async () => {
+    const rig = await realCodex([reply(message("from exec")), reply(message("from app-server"))]);
+    const first = rig.startThread();
+    await first.run("remember the number 42");
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const resumed = codex.resumeThread(first.id!, {
+      model: "gpt-5.5",
+      workingDirectory: rig.workdir,
+    });
+    expect((await resumed.run("which number?")).finalResponse).toBe("from app-server");
+    expect(resumed.id).toBe(first.id);
+    expect(JSON.stringify(rig.standIn.requests[1]!.body)).toContain("remember the number 42");
+  });
+
+  it("lists the models, and says how the server is signed in", async () => {
+    const rig = await realCodex();
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const models = await codex.models();
+    expect(models.length).toBeGreaterThan(0);
+    expect(models[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), displayName: expect.any(String) }),
+    );
+    const account = await codex.account();
+    // The stand-in is a custom model provider: no OpenAI sign-in is needed, none is there.
+    expect(account).toEqual({ type: null, requiresOpenaiAuth: false });
+  });
+
+  it("on exec, management rejects with UnsupportedError; before the first turn, with InvalidOptionError", async () => {
+    const codex = tracked(new Codex());
+    await expect(codex.listThreads()).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(codex.models()).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(codex.startThread().archive()).rejects.toBeInstanceOf(UnsupportedError);
+    const onServer = tracked(new Codex({ transport: "app-server" }));
+    await expect(onServer.startThread().fork()).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(onServer.startThread().setName("")).rejects.toBeInstanceOf(InvalidOptionError);
+    await onServer.shutdown();
+    await expect(onServer.listThreads()).rejects.toBeInstanceOf(ShutdownError);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Compiled by `npm run typecheck`, never run: a `Codex` on the exec transport streams exactly the
+ * official `ThreadEvent`s (code typed against them keeps compiling), one on the app-server also
+ * its own events, narrowed by `type`.
+ */
+import { Codex, type ThreadEvent } from "../../src/index.js";
+
+/** Code written for the official SDK: a handler typed with `ThreadEvent`. */
+function handle(event: ThreadEvent): string {
+  return event.type;
+}
+
+export async function execStreamsThreadEvents(): Promise<void> {
+  const { events } = await new Codex().startThread().runStreamed("hi");
+  for await (const event of events) handle(event);
+}
+
+export async function appServerStreamsItsOwnEventsToo(): Promise<string> {
+  const codex = new Codex({ transport: "app-server" });
+  const { events, steer } = await codex.startThread().runStreamed("hi", { deltas: true });
+  await steer("more");
+  let text = "";
+  for await (const event of events) {
+    if (event.type === "item.delta") text += event.delta;
+    else if (event.type === "approval.requested") text += event.kind;
+  }
+  return text;
+}
