@@ -10,12 +10,21 @@ import { Thread } from "./thread.js";
 import { appServerCodexMachine } from "./transports/app-server/app-server-transport.js";
 import { codexMachine } from "./transports/exec/exec-transport.js";
 import {
+  listMcpServers,
   listModels,
   listThreads,
   readAccount,
+  readRateLimits,
   type ListThreadsOptions,
 } from "./transports/app-server/thread-admin.js";
-import type { AccountInfo, ModelInfo, ThreadList, TransportName } from "./types/app-server.js";
+import type {
+  AccountInfo,
+  McpServerInfo,
+  ModelInfo,
+  RateLimits,
+  ThreadList,
+  TransportName,
+} from "./types/app-server.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
@@ -99,6 +108,16 @@ export class Codex<X extends TransportName = "exec"> {
   /** How the app-server is signed in (app-server transport). */
   async account(): Promise<AccountInfo> {
     return readAccount(this.runtime.serverLink("account()"));
+  }
+
+  /** The account's rate limits (app-server transport; needs a ChatGPT sign-in). */
+  async rateLimits(): Promise<RateLimits> {
+    return readRateLimits(this.runtime.serverLink("rateLimits()"));
+  }
+
+  /** The MCP servers codex is configured with, and their status (app-server transport). */
+  async mcpServers(): Promise<McpServerInfo[]> {
+    return listMcpServers(this.runtime.serverLink("mcpServers()"));
   }
 
   private thread(options: ThreadOptions, threadId: string | null): Thread<X> {

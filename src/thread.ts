@@ -38,7 +38,9 @@ export class Thread<X extends TransportName = "exec"> {
    */
   async fork(options: ThreadOptions = this.options): Promise<Thread<X>> {
     const link = this.runtime.serverLink("thread.fork()");
-    return this.resume(await forkThread(link, this.startedId("fork()"), options), options);
+    const answered = (options.onApproval ?? this.runtime.options.onApproval) !== undefined;
+    const id = await forkThread(link, this.startedId("fork()"), options, answered);
+    return this.resume(id, options);
   }
 
   /** Archives the thread: `listThreads()` shows it only with `archived: true` (app-server). */

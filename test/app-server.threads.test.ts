@@ -3,6 +3,7 @@ import { Codex } from "../src/index.js";
 import { message, reply } from "../src/model-stand-in/index.js";
 import { UnsupportedError } from "../src/types/app-server-errors.js";
 import { InvalidOptionError, ShutdownError } from "../src/types/errors.js";
+import { fileURLToPath } from "node:url";
 import { realCodex } from "./support/real-codex.js";
 import { tracked } from "./support/rig-registry.js";
 
@@ -62,6 +63,31 @@ describe("thread management on the app-server", () => {
     const account = await codex.account();
     // The stand-in is a custom model provider: no OpenAI sign-in is needed, none is there.
     expect(account).toEqual({ type: null, requiresOpenaiAuth: false });
+  });
+
+  it("lists the configured MCP servers with their tools; rate limits need a ChatGPT sign-in", async () => {
+    const rig = await realCodex();
+    const echo = fileURLToPath(new URL("./fixtures/mcp-echo.mjs", import.meta.url));
+    const codex = rig.makeCodex({
+      transport: "app-server",
+      configOverrides: [
+        `mcp_servers.echo.command=${JSON.stringify(process.execPath)}`,
+        `mcp_servers.echo.args=[${JSON.stringify(echo)}]`,
+      ],
+    });
+    // codex starts its MCP servers in the background: ask until the tools are listed.
+    let servers = await codex.mcpServers();
+    for (let tries = 0; tries < 100 && servers[0]?.tools.length !== 1; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      servers = await codex.mcpServers();
+    }
+    expect(servers).toEqual([
+      expect.objectContaining({ name: "echo", tools: ["echo"], error: null }),
+    ]);
+    await expect(codex.rateLimits()).rejects.toMatchObject({
+      name: "AppServerRequestError",
+      serverMessage: expect.stringContaining("authentication required"),
+    });
   });
 
   it("on exec, management rejects with UnsupportedError; before the first turn, with InvalidOptionError", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { InspectionEvent } from "xstate";
+import type { TransportName } from "../src/index.js";
 import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { realCodex, type RealCodexRig } from "./support/real-codex.js";
 
@@ -21,32 +22,36 @@ function serialize(value: unknown): string {
   });
 }
 
-describe("secrets stay out of actor state", () => {
-  it("no inspection event and no snapshot carries the API key or an env secret, over a real turn", async () => {
-    const payloads: string[] = [];
-    rig = await realCodex([reply(shellCommand("echo hi")), reply(message("done"))]);
-    const codex = rig.makeCodex({
-      apiKey: API_KEY,
-      env: { ...rig.env, SECRET_TOKEN: SECRET },
-      inspect: (event: InspectionEvent) => payloads.push(serialize(event)),
-    });
-    const thread = rig.startThread(codex);
-    const look = () => {
-      for (const snapshot of [thread.actor.getSnapshot(), codex.actor.getSnapshot()])
-        payloads.push(serialize(snapshot));
-      payloads.push(serialize(codex.getSnapshot()));
-    };
-    const { events } = await thread.runStreamed("run it");
-    for await (const event of events) {
-      expect(event.type).not.toBe("turn.failed");
+describe.each<TransportName>(["exec", "app-server"])(
+  "secrets stay out of actor state (%s)",
+  (transport) => {
+    it("no inspection event and no snapshot carries the API key or an env secret, over a real turn", async () => {
+      const payloads: string[] = [];
+      rig = await realCodex([reply(shellCommand("echo hi")), reply(message("done"))]);
+      const codex = rig.makeCodex({
+        transport,
+        apiKey: API_KEY,
+        env: { ...rig.env, SECRET_TOKEN: SECRET },
+        inspect: (event: InspectionEvent) => payloads.push(serialize(event)),
+      });
+      const thread = rig.startThread(codex);
+      const look = () => {
+        for (const snapshot of [thread.actor.getSnapshot(), codex.actor.getSnapshot()])
+          payloads.push(serialize(snapshot));
+        payloads.push(serialize(codex.getSnapshot()));
+      };
+      const { events } = await thread.runStreamed("run it");
+      for await (const event of events) {
+        expect(event.type).not.toBe("turn.failed");
+        look();
+      }
       look();
-    }
-    look();
 
-    expect(payloads.length).toBeGreaterThan(20);
-    const leaks = payloads.filter((text) => text.includes(API_KEY) || text.includes(SECRET));
-    expect(leaks.map((text) => text.slice(0, 120))).toEqual([]);
-    // The secrets did reach codex: the turn ran with them.
-    expect(rig.standIn.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
-  });
-});
+      expect(payloads.length).toBeGreaterThan(20);
+      const leaks = payloads.filter((text) => text.includes(API_KEY) || text.includes(SECRET));
+      expect(leaks.map((text) => text.slice(0, 120))).toEqual([]);
+      // The secrets did reach codex: the turn ran with them.
+      expect(rig.standIn.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    });
+  },
+);

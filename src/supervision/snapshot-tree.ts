@@ -11,7 +11,13 @@ export type ThreadTreeSnapshot = {
   state: string;
   queued: number;
   restarts: number;
-  turn?: { state: string; pid: number | null; attempt: number };
+  turn?: {
+    state: string;
+    pid: number | null;
+    attempt: number;
+    /** Approvals waiting for `onApproval` (app-server): a count, as the requests may name secrets. */
+    pendingApprovals?: number;
+  };
 };
 
 /** A plain JSON view of the transport's service (the app-server), when it has one. */
@@ -64,6 +70,9 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
             state: attempt ? stateName(attempt.value) : stateName(snapshot.value),
             pid: attempt?.context.pid ?? null,
             attempt: context.attempt,
+            ...(attempt?.context.pendingApprovals === undefined
+              ? {}
+              : { pendingApprovals: attempt.context.pendingApprovals }),
           },
         }
       : {}),

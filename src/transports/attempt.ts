@@ -20,8 +20,15 @@ export type AttemptOutcome = {
   sideEffect: string | null;
 };
 
-/** What the snapshot tree reads of a running attempt: its actor's context has at least this. */
-export type AttemptView = { pid: number | null; threadId: string | null };
+/**
+ * What the snapshot tree reads of a running attempt: its actor's context has at least this, and
+ * `pendingApprovals` (how many approvals wait for `onApproval`) where the transport asks any.
+ */
+export type AttemptView = {
+  pid: number | null;
+  threadId: string | null;
+  pendingApprovals?: number;
+};
 
 /**
  * A way to run a turn's attempts. The thread actor invokes `attempt` with `attemptInput(…)`,

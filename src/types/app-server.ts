@@ -136,3 +136,27 @@ export type ModelInfo = {
 
 /** How the server is signed in: `apiKey`, `chatgpt`, … or null when it is not. */
 export type AccountInfo = { type: string | null; requiresOpenaiAuth: boolean };
+
+/** One rate-limit window: how much of it is used, how long it is, when it resets (Unix seconds). */
+export type RateLimitWindow = {
+  usedPercent: number;
+  windowMinutes: number | null;
+  resetsAt: number | null;
+};
+
+/** The account's rate limits, as the app-server reads them. */
+export type RateLimits = {
+  primary: RateLimitWindow | null;
+  secondary: RateLimitWindow | null;
+  /** Whether a limit is reached now. */
+  reached: boolean;
+};
+
+/** An MCP server codex is configured with: its connection status, its tools, its last error. */
+export type McpServerInfo = {
+  name: string;
+  /** `connected`, `starting`, `failed`, … (null before codex has tried it). */
+  status: string | null;
+  tools: string[];
+  error: string | null;
+};

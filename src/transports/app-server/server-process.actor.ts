@@ -5,7 +5,8 @@ import { StderrTail } from "../../actors/stderr-tail.js";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import type { CodexBinary } from "../../cli/codex-binary.js";
 import { AppServerClosedError } from "../../types/app-server-errors.js";
-import { SpawnError, type CodexError } from "../../types/errors.js";
+import { spawnFailure } from "../../cli/spawn-failure.js";
+import type { CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
 import { RpcConnection } from "./rpc-connection.js";
 import type { AppServerLink } from "./server-link.js";
@@ -111,8 +112,7 @@ export const serverProcessLogic = fromCallback<
   });
   void child.then((result) => {
     if (pid !== undefined) return;
-    const cause = result instanceof Error ? result : undefined;
-    const error = new SpawnError(binary.executablePath, { cause });
+    const error = spawnFailure(binary.executablePath, result);
     link.detach(error);
     sendBack({ type: "server.exited", error });
   });

@@ -1,4 +1,12 @@
-import type { AccountInfo, ModelInfo, ThreadList, ThreadSummary } from "../../types/app-server.js";
+import type {
+  AccountInfo,
+  McpServerInfo,
+  ModelInfo,
+  RateLimits,
+  RateLimitWindow,
+  ThreadList,
+  ThreadSummary,
+} from "../../types/app-server.js";
 import type { ThreadOptions } from "../../types/options.js";
 import { call, type ParamsOf } from "./methods.js";
 import type { v2 } from "./protocol/index.js";
@@ -46,16 +54,20 @@ export function listThreads(link: AppServerLink, options: ListThreadsOptions): P
   });
 }
 
-/** Forks thread `threadId` (its whole history); returns the new thread's id. */
+/**
+ * Forks thread `threadId` (its whole history) under `options`, answered by an `onApproval`
+ * handler or not; returns the new thread's id.
+ */
 export function forkThread(
   link: AppServerLink,
   threadId: string,
   options: ThreadOptions,
+  answered: boolean,
 ): Promise<string> {
   return onServer(link, async (connection) => {
     const { thread } = await call(connection, "thread/fork", {
       threadId,
-      ...(threadParamsOf(options) as Omit<ParamsOf<"thread/fork">, "threadId">),
+      ...(threadParamsOf(options, answered) as Omit<ParamsOf<"thread/fork">, "threadId">),
     });
     return thread.id;
   });
@@ -96,6 +108,40 @@ export function readAccount(link: AppServerLink): Promise<AccountInfo> {
     const { account, requiresOpenaiAuth } = await call(connection, "account/read", {});
     return { type: account?.type ?? null, requiresOpenaiAuth };
   });
+}
+
+/** The account's rate limits (rejects `AppServerRequestError` without a ChatGPT sign-in). */
+export function readRateLimits(link: AppServerLink): Promise<RateLimits> {
+  return onServer(link, async (connection) => {
+    const { rateLimits } = await call(connection, "account/rateLimits/read", undefined);
+    return {
+      primary: windowOf(rateLimits.primary),
+      secondary: windowOf(rateLimits.secondary),
+      reached: rateLimits.rateLimitReachedType !== null,
+    };
+  });
+}
+
+/** The MCP servers codex is configured with, and how each is doing. */
+export function listMcpServers(link: AppServerLink): Promise<McpServerInfo[]> {
+  return onServer(link, async (connection) => {
+    const { data } = await call(connection, "mcpServerStatus/list", {});
+    return data.map((server) => ({
+      name: server.name,
+      status: server.runtimeStatus,
+      tools: Object.keys(server.tools),
+      error: server.toolsError,
+    }));
+  });
+}
+
+function windowOf(window: v2.RateLimitWindow | null): RateLimitWindow | null {
+  if (!window) return null;
+  return {
+    usedPercent: window.usedPercent,
+    windowMinutes: window.windowDurationMins,
+    resetsAt: window.resetsAt,
+  };
 }
 
 function summaryOf(thread: v2.Thread): ThreadSummary {

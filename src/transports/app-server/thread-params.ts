@@ -7,9 +7,15 @@ type ThreadParams = ParamsOf<"thread/start"> & ParamsOf<"thread/resume">;
 
 /**
  * `thread/start` / `thread/resume` params for a thread's options: the same settings `codex exec`
- * gets as flags and `--config` overrides, as the app-server takes them.
+ * gets as flags and `--config` overrides, as the app-server takes them. Without `approvalPolicy`,
+ * a thread no `onApproval` handler answers for (`answered` false) is never asked, as `codex exec`
+ * runs; with a handler the server's own default (`on-request`) applies.
  */
-export function threadParamsOf(thread: ThreadOptions): Omit<ThreadParams, "threadId"> {
+export function threadParamsOf(
+  thread: ThreadOptions,
+  answered: boolean,
+): Omit<ThreadParams, "threadId"> {
+  const approvalPolicy = thread.approvalPolicy ?? (answered ? undefined : "never");
   const config: Record<string, JsonValue> = {};
   if (thread.modelReasoningEffort) config.model_reasoning_effort = thread.modelReasoningEffort;
   if (thread.networkAccessEnabled !== undefined)
@@ -28,17 +34,15 @@ export function threadParamsOf(thread: ThreadOptions): Omit<ThreadParams, "threa
     ...(thread.model ? { model: thread.model } : {}),
     ...(thread.workingDirectory ? { cwd: thread.workingDirectory } : {}),
     ...(thread.sandboxMode ? { sandbox: thread.sandboxMode } : {}),
-    ...(thread.approvalPolicy
-      ? { approvalPolicy: thread.approvalPolicy as v2.AskForApproval }
-      : {}),
+    ...(approvalPolicy ? { approvalPolicy: approvalPolicy as v2.AskForApproval } : {}),
     ...(Object.keys(config).length > 0 ? { config } : {}),
   };
 }
 
-/** `turn/start` input for a turn's prompt and images. */
+/** `turn/start` input for a turn's prompt and images: the images first, as `codex exec` sends them. */
 export function turnInputOf(prompt: string, images: string[]): v2.UserInput[] {
   return [
-    { type: "text", text: prompt, text_elements: [] },
     ...images.map((path): v2.UserInput => ({ type: "localImage", path })),
+    { type: "text", text: prompt, text_elements: [] },
   ];
 }

@@ -1,4 +1,5 @@
 import { fromCallback } from "xstate";
+import { whenGone } from "../../actors/process-group.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
@@ -21,6 +22,9 @@ import type { RpcConnection, RpcNotification, RpcServerRequest } from "./rpc-con
 import type { AppServerLink, ServerSession } from "./server-link.js";
 import { threadParamsOf, turnInputOf } from "./thread-params.js";
 import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
+
+/** How long an interrupted turn waits for the commands it killed to be gone. */
+const COMMANDS_GONE_MS = 1_000;
 
 /** What one attempt of a turn on the app-server needs. */
 export type TurnSessionInput = {
@@ -107,8 +111,15 @@ export const turnSessionLogic = fromCallback<
     const step = mapNotification(state, notification);
     state = step.state;
     deliver(step.events);
-    if (step.outcome)
-      send({ type: "session.ended", outcome: step.outcome, message: state.lastError });
+    if (!step.outcome) return;
+    const ended = {
+      type: "session.ended",
+      outcome: step.outcome,
+      message: state.lastError,
+    } as const;
+    // An interrupted turn settles once its commands are gone, as an exec attempt does.
+    if (interruptWanted) void endCommands().then(() => send(ended));
+    else send(ended);
   };
   const onServerRequest = (request: RpcServerRequest) => {
     if (state.threadId === null || !ofThisTurn(request.params) || !session) return;
@@ -135,8 +146,10 @@ export const turnSessionLogic = fromCallback<
   };
   // An interrupted turn's commands outlive it; they are ended when no other turn shares the
   // server (whose other turns' commands cannot be told apart from this one's).
-  const endCommands = () => {
-    if (session && input.link.holders === 1) killServerCommands(session.pid);
+  const endCommands = async () => {
+    if (!session || input.link.holders !== 1) return;
+    const killed = killServerCommands(session.pid);
+    await whenGone(killed, killed, COMMANDS_GONE_MS);
   };
   const interrupt = () => {
     interruptWanted = true;
@@ -154,7 +167,7 @@ export const turnSessionLogic = fromCallback<
     stops.push(connection.onNotification(onNotification));
     stops.push(connection.onServerRequest(onServerRequest));
     void connection.closed.then((error) => send({ type: "session.failed", error }));
-    const params = threadParamsOf(input.thread);
+    const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const { thread } =
       input.threadId === null
         ? await call(connection, "thread/start", params)
@@ -183,7 +196,7 @@ export const turnSessionLogic = fromCallback<
     input.control?.lendSteer(null);
     clearTimeout(idleTimer);
     for (const stop of stops) stop();
-    if (interruptWanted) endCommands();
+    if (interruptWanted) void endCommands();
     release();
   };
 });

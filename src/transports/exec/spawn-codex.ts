@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { CodexNotFoundError, SpawnError } from "../../types/errors.js";
+import type { CodexNotFoundError, SpawnError } from "../../types/errors.js";
 import type { ChildEnvSource } from "../../cli/child-env.js";
+import { spawnFailure } from "../../cli/spawn-failure.js";
 
 /** What it takes to start codex: the binary, its argv, its env, and the prompt for its stdin. */
 export type CodexSpawnSpec = {
@@ -30,22 +31,16 @@ export function spawnCodex(
       windowsHide: true,
     });
   } catch (cause) {
-    return spawnFailure(spec.executablePath, cause as Error);
+    return spawnFailure(spec.executablePath, { cause });
   }
   // No pid: the spawn failed, and Node says why in an `error` event. With a pid, an `error`
   // (a kill that found no process) changes nothing.
   const started = child.pid !== undefined;
   child.on("error", (cause) => {
-    if (!started) onFailure(spawnFailure(spec.executablePath, cause));
+    if (!started) onFailure(spawnFailure(spec.executablePath, { cause }));
   });
   // codex may exit before it reads the prompt: a broken pipe is no failure of ours.
   child.stdin?.on("error", () => undefined);
   child.stdin?.end(spec.prompt);
   return child;
-}
-
-function spawnFailure(executablePath: string, cause: Error): CodexNotFoundError | SpawnError {
-  return (cause as NodeJS.ErrnoException).code === "ENOENT"
-    ? new CodexNotFoundError(executablePath, { cause })
-    : new SpawnError(executablePath, { cause });
 }
