@@ -1,9 +1,9 @@
 import { descendantsIn, processRow, processTable } from "./process-tree.js";
 
 /**
- * The descendants of each running codex process, as last seen: when codex exits, the commands it
- * leaves behind in sessions of their own are orphaned and no longer trace back to it, so they
- * must have been seen while it ran. One read of the process table serves every watched process:
+ * The descendants of each running codex process (and the members of its group and session), as
+ * last seen: when codex exits, the commands it leaves behind in sessions of their own are
+ * orphaned and no longer trace back to it, so they must have been seen while it ran. One read of the process table serves every watched process:
  * every `SCAN_INTERVAL_MS` while any runs, and when a caller asks (at `turn.completed`).
  */
 const SCAN_INTERVAL_MS = 1_000;
@@ -18,7 +18,11 @@ export function watchDescendants(root: number): void {
   timer ??= setInterval(lookNow, SCAN_INTERVAL_MS).unref();
 }
 
-/** Lists the descendants of every watched process now; forgets those that have ended. */
+/**
+ * Lists the descendants of every watched process now, and the members of its process group and
+ * session (an orphaned command in codex's group no longer descends from it); forgets those that
+ * have ended.
+ */
 export function lookNow(): void {
   if (watched.size === 0) return;
   const table = processTable();
@@ -26,6 +30,10 @@ export function lookNow(): void {
   for (const [root, known] of watched) {
     for (const [pid, start] of known) if (running.get(pid) !== start) known.delete(pid);
     for (const row of descendantsIn(table, root)) if (!row.zombie) known.set(row.pid, row.start);
+    for (const row of table) {
+      if (!row.zombie && row.pid !== root && (row.pgrp === root || row.session === root))
+        known.set(row.pid, row.start);
+    }
   }
 }
 

@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync } from "node:fs";
+
+let procFound: boolean | undefined;
+/** Whether there is a /proc to read (looked up once). */
+const hasProc = () => (procFound ??= existsSync("/proc/self/stat"));
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** One `/proc/<pid>/stat` line (a few hundred bytes): read into one buffer, reused. */
+const statBuffer = Buffer.alloc(4096);
 
 /**
  * One row of the process table. `start` tells a process from a later one that reuses its pid
@@ -19,7 +28,7 @@ export type ProcessRow = {
  * empty where neither is (Windows).
  */
 export function processTable(): ProcessRow[] {
-  if (!existsSync("/proc/self/stat")) {
+  if (!hasProc()) {
     let table: string;
     try {
       table = execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" });
@@ -41,7 +50,8 @@ export function processTable(): ProcessRow[] {
   }
   const rows: ProcessRow[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    const first = entry.charCodeAt(0);
+    if (first < DIGIT_0 || first > DIGIT_9) continue;
     const row = procRow(Number(entry));
     if (row) rows.push(row);
   }
@@ -50,15 +60,22 @@ export function processTable(): ProcessRow[] {
 
 /** The row of one process, or null when it does not run (one file read where there is /proc). */
 export function processRow(pid: number): ProcessRow | null {
-  if (!existsSync("/proc/self/stat")) return processTable().find((row) => row.pid === pid) ?? null;
+  if (!hasProc()) return processTable().find((row) => row.pid === pid) ?? null;
   return procRow(pid);
 }
 
 function procRow(pid: number): ProcessRow | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fd = openSync(`/proc/${pid}/stat`, "r");
+    let length: number;
+    try {
+      length = readSync(fd, statBuffer, 0, statBuffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const stat = statBuffer.toString("latin1", 0, length);
     // After the command: state ppid pgrp session tty tpgid flags ... starttime (the 20th).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ", 20);
     return {
       pid,
       ppid: Number(fields[1]),
@@ -75,7 +92,11 @@ function procRow(pid: number): ProcessRow | null {
 /** Every descendant of `root` in `table` (children, grandchildren, ...). */
 export function descendantsIn(table: readonly ProcessRow[], root: number): ProcessRow[] {
   const children = new Map<number, ProcessRow[]>();
-  for (const row of table) children.set(row.ppid, [...(children.get(row.ppid) ?? []), row]);
+  for (const row of table) {
+    const siblings = children.get(row.ppid);
+    if (siblings) siblings.push(row);
+    else children.set(row.ppid, [row]);
+  }
   const found: ProcessRow[] = [];
   const pending = [root];
   while (pending.length > 0) {
@@ -97,9 +118,16 @@ export function descendantsOf(root: number): number[] {
 
 /**
  * Whether any of `pids`, or any member of the process groups led by `leaders`, still runs: a
- * zombie (dead, not yet reaped) counts as gone. One read of the process table.
+ * zombie (dead, not yet reaped) counts as gone. One read of the process table when there are
+ * groups to look in, else one file per pid.
  */
 export function anyRunning(pids: readonly number[], leaders: readonly number[]): boolean {
+  if (leaders.length === 0) {
+    return pids.some((pid) => {
+      const row = processRow(pid);
+      return row !== null && !row.zombie;
+    });
+  }
   const wanted = new Set(pids);
   const groups = new Set(leaders);
   return processTable().some((row) => !row.zombie && (wanted.has(row.pid) || groups.has(row.pgrp)));

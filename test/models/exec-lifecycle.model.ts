@@ -119,11 +119,14 @@ export const execDone = (snapshot: AnyMachineSnapshot): boolean => snapshot.stat
 /** The idle timeout a path with `IDLE_TIMEOUT` runs with: long enough for node to start on a loaded machine. */
 export const IDLE_TIMEOUT_MS = 3_000;
 
+/** The lines `OUTPUT` prints, in turn; the last repeats. Only the first two move the lifecycle. */
 const OUTPUTS: MockStep[] = [
   { threadStarted: true },
   { emit: { type: "turn.started" } },
   { emit: { type: "item.completed", item: { id: "m", type: "agent_message", text: "chunk" } } },
 ];
+const LIFECYCLE_OUTPUTS = 2;
+const LINE_GAP_MS = 15;
 const USAGE = { input_tokens: 10, cached_input_tokens: 0, output_tokens: 2 };
 const REJECTED = { type: "turn.failed", error: { message: "unexpected status 401 Unauthorized" } };
 
@@ -132,6 +135,11 @@ export type ExecScenario = {
   steps: MockStep[];
   /** For each path event (by index) that prints an event line: which stdout event it is. */
   lineOf: Map<number, number>;
+  /**
+   * The path events (by index) whose line moves nothing (an agent message): the exec machine
+   * takes no step for it, and counts it with the next batch.
+   */
+  quiet: Set<number>;
   spawnFails: boolean;
   idleTimeoutMs?: number;
 };
@@ -140,17 +148,21 @@ export type ExecScenario = {
 export function execScenarioOf(events: EventObject[]): ExecScenario {
   const steps: MockStep[] = [];
   const lineOf = new Map<number, number>();
+  const quiet = new Set<number>();
   let lines = 0;
   let outputs = 0;
+  // Each line its own stdout chunk (a pause after it), as when codex writes events apart.
   const line = (index: number, step: MockStep) => {
     lineOf.set(index, lines++);
-    steps.push(step);
+    steps.push(step, { delayMs: LINE_GAP_MS });
   };
   let ends = false;
   events.forEach((event, index) => {
     if (ends) return;
-    if (event.type === "OUTPUT") line(index, OUTPUTS[Math.min(outputs++, OUTPUTS.length - 1)]!);
-    else if (event.type === "TURN_COMPLETED")
+    if (event.type === "OUTPUT") {
+      if (outputs >= LIFECYCLE_OUTPUTS) quiet.add(index);
+      line(index, OUTPUTS[Math.min(outputs++, OUTPUTS.length - 1)]!);
+    } else if (event.type === "TURN_COMPLETED")
       line(index, { emit: { type: "turn.completed", usage: USAGE } });
     else if (event.type === "TURN_FAILED") line(index, { emit: REJECTED });
     else if (event.type === "EXIT_0") steps.push({ exit: 0 });
@@ -163,6 +175,7 @@ export function execScenarioOf(events: EventObject[]): ExecScenario {
   return {
     steps,
     lineOf,
+    quiet,
     spawnFails: events.some((event) => event.type === "SPAWN_FAILED"),
     ...(events.some((event) => event.type === "IDLE_TIMEOUT")
       ? { idleTimeoutMs: IDLE_TIMEOUT_MS }

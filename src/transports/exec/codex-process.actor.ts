@@ -1,8 +1,6 @@
-import { execa } from "execa";
 import { fromCallback } from "xstate";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
-import { spawnFailure } from "../../cli/spawn-failure.js";
 import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { FlowControl } from "../../actors/flow-control.js";
@@ -17,6 +15,7 @@ import {
 } from "../../actors/process-group.js";
 import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
+import { spawnCodex } from "./spawn-codex.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {
@@ -41,7 +40,15 @@ export type CodexProcessInput = {
 /** Events the process actor sends to its parent machine. */
 export type CodexProcessEvent =
   | { type: "codex.spawned"; pid: number }
-  | { type: "codex.batch"; lifecycle: ThreadEvent[]; count: number; error?: ProtocolError }
+  | {
+      /** Sent for chunks that move the lifecycle or hold a protocol error, and once at the end. */
+      type: "codex.batch";
+      /** The events among those counted that move the lifecycle (in order). */
+      lifecycle: readonly ThreadEvent[];
+      /** Events delivered since the previous batch, these included. */
+      count: number;
+      error?: ProtocolError;
+    }
   | { type: "codex.exited"; exitCode: number | null; signal: string | null; stderrTail: string }
   | { type: "codex.spawnFailed"; error: CodexNotFoundError | SpawnError }
   | { type: "codex.idle"; idleTimeoutMs: number };
@@ -57,9 +64,11 @@ const OUTPUT_DRAIN_MS = 500;
 /**
  * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
  * writes the prompt, parses stdout one chunk at a time, keeps a stderr tail, and reports the exit
- * once what codex left is killed and its output drained (a bounded wait: a leftover may hold it). Each chunk's events go straight to `deliver`; the machine gets one
- * `codex.batch` per chunk with the events that move its lifecycle (profiling showed that routing
- * every event object through xstate doubles GC work). Stopping the actor kills the whole group.
+ * once what codex left is killed and its output drained (a bounded wait: a leftover may hold it).
+ * Each chunk's events go straight to `deliver`; the machine gets a `codex.batch` only for a
+ * chunk with events that move its lifecycle (or a protocol error), and one at the end with the
+ * count of the rest: profiling showed a transition per chunk costing ~30 µs of CPU, more than
+ * parsing it. Stopping the actor kills the whole group.
  */
 export const codexProcessLogic = fromCallback<
   CodexProcessCommand,
@@ -72,18 +81,31 @@ export const codexProcessLogic = fromCallback<
   };
   const parser = new JsonlParser();
   const lifecycle = new LifecycleFilter();
-  /** Hands a chunk's events on; returns the ones that move the lifecycle. */
-  const forward = (parsed: ParsedChunk): ThreadEvent[] => {
-    if (parsed.events.length === 0 && !parsed.error) return [];
-    input.deliver(parsed.events);
-    const moves = lifecycle.of(parsed.events);
-    send({
-      type: "codex.batch",
-      lifecycle: moves,
-      count: parsed.events.length,
-      ...(parsed.error ? { error: parsed.error } : {}),
-    });
+  /** Events delivered since the last `codex.batch`: counted in the next one. */
+  let uncounted = 0;
+  /**
+   * Hands a chunk's events on; returns the ones that move the lifecycle. Only a chunk with one
+   * of those, or a protocol error, makes a `codex.batch` (a machine transition costs more than
+   * parsing a small chunk); the others are counted into the next batch.
+   */
+  const forward = ({ events, error }: ParsedChunk): readonly ThreadEvent[] => {
+    if (events.length === 0 && !error) return NO_EVENTS;
+    input.deliver(events);
+    const moves = lifecycle.of(events);
+    if (moves.length === 0 && !error) {
+      uncounted += events.length;
+      return moves;
+    }
+    const count = uncounted + events.length;
+    uncounted = 0;
+    send({ type: "codex.batch", lifecycle: moves, count, ...(error ? { error } : {}) });
     return moves;
+  };
+  /** Sends the count of events no batch has carried yet (once the output has ended). */
+  const countTheRest = () => {
+    if (uncounted === 0) return;
+    send({ type: "codex.batch", lifecycle: NO_EVENTS, count: uncounted });
+    uncounted = 0;
   };
   const stderr = new StderrTail();
   let stopping = false;
@@ -95,16 +117,11 @@ export const codexProcessLogic = fromCallback<
   /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
   let listedAtTurnEnd = false;
 
-  const child = execa(input.executablePath, input.argv, {
-    input: input.prompt,
-    env: input.envSource.build(input.pathDirs),
-    extendEnv: false,
-    buffer: false,
-    reject: false,
-    detached: process.platform !== "win32",
-    cleanup: false,
-    windowsHide: true,
-  });
+  const child = spawnCodex(input, (error) => send({ type: "codex.spawnFailed", error }));
+  if (child instanceof Error) {
+    send({ type: "codex.spawnFailed", error: child });
+    return () => void (active = false);
+  }
   const pid = child.pid;
   if (pid !== undefined) {
     trackGroup(pid);
@@ -151,10 +168,6 @@ export const codexProcessLogic = fromCallback<
     clearTimeout(idleTimer);
     void settleExit(pid, code, signal);
   });
-  void child.then((result) => {
-    if (pid === undefined)
-      send({ type: "codex.spawnFailed", error: spawnFailure(input.executablePath, result) });
-  });
 
   /** Kills what codex left, drains its output for a bounded time, then reports the exit. */
   const settleExit = async (pid: number, code: number | null, signal: string | null) => {
@@ -163,21 +176,27 @@ export const codexProcessLogic = fromCallback<
     let anyLeft = killLeftovers(pid, [...leftovers]);
     drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
     if (stopping) drain.cut();
+    let holders: number[] | undefined;
     if (!(await drain.ended)) {
       // Something still holds codex's output: look in its session and group for it too.
-      const holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
+      holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
       for (const holder of holders) leftovers.add(holder);
       anyLeft = killLeftovers(pid, holders) || anyLeft;
       child.stdout?.destroy();
       child.stderr?.destroy();
     }
-    if (anyLeft) await whenGone([...leftovers], [pid], LEFTOVER_WAIT_MS);
+    // Listed as the turn ended, what codex's group and tree hold is known (and was just killed
+    // with the group): wait for those pids, one file each, not a whole process-table read (codex
+    // leaves a zombie `git` in its group, so the group itself never looks empty here).
+    const groups = listedAtTurnEnd && holders === undefined ? [] : [pid];
+    if (anyLeft) await whenGone([...leftovers], groups, LEFTOVER_WAIT_MS);
     untrackGroup(pid);
     if (!stopping) {
       const last = parser.end();
       // A line cut short by a crash is the crash's doing, not a protocol error.
       if (code !== 0 || signal !== null) delete last.error;
       forward(last);
+      countTheRest();
     }
     send({ type: "codex.exited", exitCode: code, signal, stderrTail: stderr.toString() });
   };
@@ -191,6 +210,8 @@ export const codexProcessLogic = fromCallback<
     terminate();
   };
 });
+
+const NO_EVENTS: readonly ThreadEvent[] = Object.freeze([]);
 
 const isTurnEnd = (event: ThreadEvent) =>
   event.type === "turn.completed" || event.type === "turn.failed";

@@ -27,7 +27,10 @@ export type ExecContext = ExecInput & {
   turnCompleted: boolean;
   turnFailure: string | null;
   sideEffect: string | null;
-  /** How many events the attempt has streamed. */
+  /**
+   * How many events the attempt has streamed, as of its latest lifecycle event (chunks without
+   * one are counted into the next batch): every event once the process has exited.
+   */
   eventCount: number;
   /** The process went quiet after `turn.completed` and was stopped: the turn is done, not idle. */
   quietAfterCompletion: boolean;

@@ -1,5 +1,6 @@
 import type { ThreadEvent } from "../../types/events.js";
 
+const NONE: readonly ThreadEvent[] = Object.freeze([]);
 const SIDE_EFFECT_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call"]);
 
 /**
@@ -9,18 +10,18 @@ const SIDE_EFFECT_ITEMS = new Set(["command_execution", "file_change", "mcp_tool
 export class LifecycleFilter {
   private sideEffectSeen = false;
 
-  /** The lifecycle events among `events`, in order. */
-  of(events: ThreadEvent[]): ThreadEvent[] {
-    const picked: ThreadEvent[] = [];
-    for (const event of events) {
-      if (event.type === "thread.started" || event.type.startsWith("turn.")) {
-        picked.push(event);
-      } else if (!this.sideEffectSeen && sideEffectIn(event)) {
-        this.sideEffectSeen = true;
-        picked.push(event);
-      }
-    }
-    return picked;
+  /** The lifecycle events among `events`, in order (one shared empty array when none). */
+  of(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
+    let picked: ThreadEvent[] | undefined;
+    for (const event of events) if (this.moves(event)) (picked ??= []).push(event);
+    return picked ?? NONE;
+  }
+
+  private moves(event: ThreadEvent): boolean {
+    if (event.type === "thread.started" || event.type.startsWith("turn.")) return true;
+    if (this.sideEffectSeen || sideEffectIn(event) === null) return false;
+    this.sideEffectSeen = true;
+    return true;
   }
 }
 

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { CodexNotFoundError, SpawnError } from "../../types/errors.js";
+import type { ChildEnvSource } from "../../cli/child-env.js";
+import { spawnFailure } from "../../cli/spawn-failure.js";
+
+/** What it takes to start codex: the binary, its argv, its env, and the prompt for its stdin. */
+export type CodexSpawnSpec = {
+  executablePath: string;
+  argv: string[];
+  envSource: ChildEnvSource;
+  pathDirs: string[];
+  prompt: string;
+};
+
+/**
+ * Starts codex with Node's own `spawn`, as the official SDK does: argv, never a shell; the env
+ * exactly as built; its own process group (outside Windows); the prompt written to stdin, which
+ * is then closed. Returns the child, or the typed error when it could not start: `onFailure` is
+ * called (later) for a failure Node reports as an `error` event, and never for any other error.
+ */
+export function spawnCodex(
+  spec: CodexSpawnSpec,
+  onFailure: (error: CodexNotFoundError | SpawnError) => void,
+): ChildProcess | CodexNotFoundError | SpawnError {
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.executablePath, spec.argv, {
+      env: spec.envSource.build(spec.pathDirs),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
+  } catch (cause) {
+    return spawnFailure(spec.executablePath, { cause });
+  }
+  // No pid: the spawn failed, and Node says why in an `error` event. With a pid, an `error`
+  // (a kill that found no process) changes nothing.
+  const started = child.pid !== undefined;
+  child.on("error", (cause) => {
+    if (!started) onFailure(spawnFailure(spec.executablePath, { cause }));
+  });
+  // codex may exit before it reads the prompt: a broken pipe is no failure of ours.
+  child.stdin?.on("error", () => undefined);
+  child.stdin?.end(spec.prompt);
+  return child;
+}
