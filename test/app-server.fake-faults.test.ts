@@ -5,10 +5,16 @@ import {
   AppServerCrashLoopError,
   AppServerStartTimeoutError,
 } from "../src/types/app-server-errors.js";
-import { AbortError, ProtocolError, RestartLimitError } from "../src/types/errors.js";
+import {
+  AbortError,
+  IdleTimeoutError,
+  ProtocolError,
+  RestartLimitError,
+} from "../src/types/errors.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
 import {
   approvalAsked,
+  interruptHonoured,
   threadAnswered,
   turnAnswered,
   turnRequested,
@@ -86,6 +92,21 @@ describe("the app-server transport on a faulty server", () => {
       },
     ]);
     expect(rig.codex.getSnapshot().server).toMatchObject({ state: "running.ready", restarts: 0 });
+  });
+
+  it("idleTimeoutMs counts again once a slow approval is answered: a server silent after it fails the turn with IdleTimeoutError", async () => {
+    const rig = fakeServerCodex(
+      [...running, approvalAsked(0), { expectAnswer: true }, ...interruptHonoured],
+      { supervision: false },
+    );
+    const thread = rig.codex.startThread({
+      // Answers after the idle timeout has elapsed: waiting for the handler is not silence.
+      onApproval: () => new Promise((answer) => setTimeout(() => answer("accept"), 1_500)),
+    });
+    const error = await thread
+      .run("go", { idleTimeoutMs: 1_000, timeoutMs: 10_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdleTimeoutError);
   });
 
   it("a server that never answers initialize: the turn fails with AppServerStartTimeoutError and the server is killed", async () => {

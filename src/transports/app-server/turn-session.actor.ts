@@ -140,6 +140,7 @@ export const turnSessionLogic = fromCallback<
       ({ decision, reason }) => {
         state = recordApprovalDecision(state, request.id, decision, reason);
         connection.respond(request.id, approvalResponse(request, decision));
+        idleTimer?.refresh(); // The wait for the handler was not the server's silence.
         send({ type: "session.approval", pending: --pendingApprovals });
       },
     );
