@@ -36,8 +36,7 @@ pruneDeclarations(path.join(ROOT, "dist"), "index.d.ts");
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
 // own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
-// turns with an `outputSchema`, goes to `dist/ajv.cjs`, and execa (and its packages), needed
-// only to start an app-server, to `dist/execa.cjs`: each read on first use. No source maps (the
+// turns with an `outputSchema`, goes to `dist/ajv.cjs`, read on first use. No source maps (the
 // sources are not shipped).
 const library = await build({
   ...COMMON,
@@ -45,7 +44,6 @@ const library = await build({
   outfile: "dist/index.js",
   plugins: [
     { name: "ajv-on-demand", setup: (on) => on.onResolve({ filter: /^ajv$/ }, ajvFile) },
-    { name: "execa-on-demand", setup: execaOnDemand },
     { name: "xstate-by-require", setup: xstateByRequire },
   ],
   sourcemap: false,
@@ -62,19 +60,9 @@ const ajv = await build({
   legalComments: "eof",
   metafile: true,
 });
-const execa = await build({
-  ...COMMON,
-  stdin: { contents: 'module.exports = require("execa");', resolveDir: ROOT },
-  outfile: "dist/execa.cjs",
-  format: "cjs",
-  banner: {},
-  sourcemap: false,
-  legalComments: "eof",
-  metafile: true,
-});
 writeFileSync(
   path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.md"),
-  thirdPartyLicenses([library.metafile, ajv.metafile, execa.metafile]),
+  thirdPartyLicenses([library.metafile, ajv.metafile]),
 );
 
 // The demo and the model stand-in: repository tools, never published.
@@ -106,20 +94,6 @@ function xstateByRequire(on) {
   }));
 }
 
-// `import { execa } from "execa"`, in the bundle: a function that reads the file built beside
-// it on its first call (execa is most of the bundle's size, and exec turns never call it).
-function execaOnDemand(on) {
-  const NAMESPACE = "execa-on-demand";
-  on.onResolve({ filter: /^execa$/ }, () => ({ path: "execa", namespace: NAMESPACE }));
-  on.onResolve({ filter: /^\.\/execa\.cjs$/ }, () => ({ path: "./execa.cjs", external: true }));
-  on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => ({
-    contents:
-      "let loaded;\n" +
-      'export const execa = (...args) => (loaded ??= require("./execa.cjs")).execa(...args);',
-    loader: "js",
-  }));
-}
-
 // The `require("ajv")` of the validator, in the bundle: the file built beside it.
 function ajvFile() {
   return { path: "./ajv.cjs", external: true };
@@ -142,7 +116,7 @@ function thirdPartyLicenses(metafiles) {
   return [
     "# Third-party licenses",
     "",
-    "`dist/index.js`, `dist/ajv.cjs` and `dist/execa.cjs` bundle these packages.",
+    "`dist/index.js` and `dist/ajv.cjs` bundle these packages.",
     "",
     ...sections,
   ].join("\n");

@@ -31,7 +31,7 @@ const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted]
 const allGone = (pids: number[]) => pids.every((pid) => !isAlive(pid));
 
 describe("the app-server transport on a faulty server", () => {
-  it("a crash during a pending approval: the approval is dropped, the turn restarts and succeeds; the late answer is ignored", async () => {
+  it("a crash during a pending approval: the approval ends withdrawn, the turn restarts and succeeds; the late answer is ignored", async () => {
     const rig = fakeServerCodex(
       { runs: [[...running, approvalAsked(0), { signal: "SIGKILL" }], wholeTurn("recovered")] },
       { supervision: quickRestarts },
@@ -41,19 +41,25 @@ describe("the app-server transport on a faulty server", () => {
       onApproval: () => new Promise<ApprovalDecision>((answer) => (answerLate = answer)),
     });
     const { events, result } = await thread.runStreamed("go");
-    const types: string[] = [];
-    for await (const event of events) types.push(event.type);
+    const seen: Array<{ type: string; decision?: unknown; reason?: string }> = [];
+    for await (const event of events) seen.push(event);
 
     expect((await result).finalResponse).toBe("recovered");
     expect((await result).attempts).toBe(2);
-    expect(types.slice(0, 4)).toEqual([
+    expect(seen.slice(0, 5).map((event) => event.type)).toEqual([
       "thread.started",
       "turn.started",
       "approval.requested",
+      "approval.resolved",
       "turn.restarted",
     ]);
+    // The request ends in the stream, withdrawn: no decision reached the server.
+    expect(seen[3]).toMatchObject({
+      decision: null,
+      reason: expect.stringContaining("server ended"),
+    });
     answerLate!("accept"); // To a server that is gone: ignored, nothing throws.
-    expect(types).not.toContain("approval.resolved");
+    expect(seen.filter((event) => event.type === "approval.resolved")).toHaveLength(1);
     expect(rig.serverPids()).toHaveLength(2);
     expect(isAlive(rig.serverPids()[0]!)).toBe(false);
   });

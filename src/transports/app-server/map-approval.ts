@@ -30,7 +30,7 @@ export function mapApprovalRequest(state: TurnMapState, request: RpcServerReques
   const next = draft(state);
   const params = (request.params ?? {}) as ApprovalParams;
   const itemId = idForStarted(next, params.itemId ?? "");
-  next.approvals[String(request.id)] = { kind, itemId, decision: null };
+  next.approvals[String(request.id)] = { requestId: request.id, kind, itemId, decision: null };
   return {
     state: next,
     events: [
@@ -59,6 +59,28 @@ export function recordApprovalDecision(
   const next = draft(state);
   next.approvals[String(requestId)] = { ...pending, decision, ...(reason && { reason }) };
   return next;
+}
+
+/**
+ * The approvals still pending when the server is gone: each ends with `approval.resolved`,
+ * decision null and `reason`, so a stream never shows a request without its end. Pure.
+ */
+export function withdrawApprovals(state: TurnMapState, reason: string): MapStep {
+  const pending = Object.values(state.approvals);
+  if (pending.length === 0) return { state, events: [] };
+  const next = draft(state);
+  next.approvals = {};
+  return {
+    state: next,
+    events: pending.map((approval) => ({
+      type: "approval.resolved",
+      request_id: approval.requestId,
+      kind: approval.kind,
+      item_id: approval.itemId,
+      decision: null,
+      reason,
+    })),
+  };
 }
 
 /**

@@ -1,13 +1,13 @@
-import { execa } from "execa";
+import type { ChildProcess } from "node:child_process";
 import { fromCallback } from "xstate";
 import { signalTree, trackGroup, untrackGroup } from "../../actors/process-group.js";
 import { drainAfterExit } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
 import type { ChildEnvSource } from "../../cli/child-env.js";
 import type { CodexBinary } from "../../cli/codex-binary.js";
+import { spawnCodex } from "../../cli/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
-import { spawnFailure } from "../../cli/spawn-failure.js";
-import { CodexConfigError, type CodexError } from "../../types/errors.js";
+import { CodexConfigError, CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
 import { RpcConnection } from "./rpc-connection.js";
 import type { AppServerLink } from "./server-link.js";
@@ -61,22 +61,31 @@ export const serverProcessLogic = fromCallback<
     sendBack({ type: "server.exited", error: error as CodexError });
     return () => undefined;
   }
-  const child = execa(binary.executablePath, [...input.globalFlags, "app-server"], {
-    env: input.envSource.build(binary.pathDirs),
-    extendEnv: false,
-    buffer: false,
-    reject: false,
-    detached: process.platform !== "win32",
-    cleanup: false,
-    windowsHide: true,
-  });
+  const spawned = spawnCodex(
+    {
+      executablePath: binary.executablePath,
+      argv: [...input.globalFlags, "app-server"],
+      envSource: input.envSource,
+      pathDirs: binary.pathDirs,
+    },
+    (error) => {
+      link.detach(error);
+      sendBack({ type: "server.exited", error });
+    },
+  );
+  if (spawned instanceof CodexError) {
+    link.detach(spawned);
+    sendBack({ type: "server.exited", error: spawned });
+    return () => undefined;
+  }
+  const child: ChildProcess = spawned;
   const stderr = new StderrTail();
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   const pid = child.pid;
   link.trackProcess(
     new Promise((resolve) => {
       child.once("exit", () => resolve());
-      void child.then(() => resolve());
+      child.once("error", () => resolve());
     }),
   );
   let exited = false;
@@ -159,12 +168,6 @@ export const serverProcessLogic = fromCallback<
     const refused = !ready && !failure && !signal && code !== 0;
     const drained = refused ? drainAfterExit([child.stderr], STDERR_DRAIN_MS).ended : undefined;
     void Promise.resolve(drained).then(() => report(code, signal, refused));
-  });
-  void child.then((result) => {
-    if (pid !== undefined) return;
-    const error = spawnFailure(binary.executablePath, result);
-    link.detach(error);
-    sendBack({ type: "server.exited", error });
   });
 
   return () => {

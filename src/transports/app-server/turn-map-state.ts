@@ -4,6 +4,8 @@ import type { TodoItem } from "../../types/items.js";
 
 /** An approval the server asked for and has not yet confirmed as resolved. */
 export type PendingApproval = {
+  /** The server's id of the request, as sent. */
+  requestId: string | number;
   kind: ApprovalKind;
   itemId: string;
   /** The answer given so far, if any. */

@@ -13,6 +13,7 @@ import {
   approvalResponse,
   mapApprovalRequest,
   recordApprovalDecision,
+  withdrawApprovals,
 } from "./map-approval.js";
 import { mapNotification } from "./map-notification.js";
 import { killServerCommands } from "./server-commands.js";
@@ -167,7 +168,12 @@ export const turnSessionLogic = fromCallback<
     const { connection } = session;
     stops.push(connection.onNotification(onNotification));
     stops.push(connection.onServerRequest(onServerRequest));
-    void connection.closed.then((error) => send({ type: "session.failed", error }));
+    void connection.closed.then((error) => {
+      const step = withdrawApprovals(state, "the server ended before the answer reached it");
+      state = step.state;
+      deliver(step.events);
+      send({ type: "session.failed", error });
+    });
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const { thread } =
       input.threadId === null

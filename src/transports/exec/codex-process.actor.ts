@@ -15,7 +15,7 @@ import {
 } from "../../actors/process-group.js";
 import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
-import { spawnCodex } from "./spawn-codex.js";
+import { spawnCodex } from "../../cli/spawn-codex.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {

@@ -1,21 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { CodexNotFoundError, SpawnError } from "../../types/errors.js";
-import type { ChildEnvSource } from "../../cli/child-env.js";
-import { spawnFailure } from "../../cli/spawn-failure.js";
+import type { CodexNotFoundError, SpawnError } from "../types/errors.js";
+import type { ChildEnvSource } from "./child-env.js";
+import { spawnFailure } from "./spawn-failure.js";
 
-/** What it takes to start codex: the binary, its argv, its env, and the prompt for its stdin. */
+/**
+ * What it takes to start codex: the binary, its argv, its env, and the prompt for its stdin
+ * (`codex exec`), or none to keep stdin open (`codex app-server` reads requests from it).
+ */
 export type CodexSpawnSpec = {
   executablePath: string;
   argv: string[];
   envSource: ChildEnvSource;
   pathDirs: string[];
-  prompt: string;
+  prompt?: string;
 };
 
 /**
  * Starts codex with Node's own `spawn`, as the official SDK does: argv, never a shell; the env
- * exactly as built; its own process group (outside Windows); the prompt written to stdin, which
- * is then closed. Returns the child, or the typed error when it could not start: `onFailure` is
+ * exactly as built; its own process group (outside Windows); the prompt, if any, written to
+ * stdin, which is then closed. Returns the child, or the typed error when it could not start: `onFailure` is
  * called (later) for a failure Node reports as an `error` event, and never for any other error.
  */
 export function spawnCodex(
@@ -39,8 +42,8 @@ export function spawnCodex(
   child.on("error", (cause) => {
     if (!started) onFailure(spawnFailure(spec.executablePath, { cause }));
   });
-  // codex may exit before it reads the prompt: a broken pipe is no failure of ours.
+  // codex may exit before it reads its stdin: a broken pipe is no failure of ours.
   child.stdin?.on("error", () => undefined);
-  child.stdin?.end(spec.prompt);
+  if (spec.prompt !== undefined) child.stdin?.end(spec.prompt);
   return child;
 }
