@@ -7,6 +7,8 @@ type AttemptSnapshot = { value: StateValue; context: AttemptView };
 
 /** A plain JSON view of one thread actor and the turn it has in hand. */
 export type ThreadTreeSnapshot = {
+  /** The thread actor's id under the root (`thread-N`): the `threadKey` of telemetry messages. */
+  key: string;
   id: string | null;
   state: string;
   queued: number;
@@ -60,6 +62,7 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
   const attempt = (snapshot.children.attempt as AnyActorRef | undefined)?.getSnapshot() as
     AttemptSnapshot | undefined;
   return {
+    key: thread.id,
     id: attempt?.context.threadId ?? context.threadId,
     state: stateName(snapshot.value),
     queued: context.queue.length,
