@@ -10,15 +10,13 @@ import { instrumentCodexActors } from "../../dist/otel.js";
 const ignore = () => undefined;
 for (const [key, name] of Object.entries(CHANNEL_NAMES)) {
   if (key === "turn")
-    diagnostics
-      .tracingChannel(name)
-      .subscribe({
-        start: ignore,
-        end: ignore,
-        asyncStart: ignore,
-        asyncEnd: ignore,
-        error: ignore,
-      });
+    diagnostics.tracingChannel(name).subscribe({
+      start: ignore,
+      end: ignore,
+      asyncStart: ignore,
+      asyncEnd: ignore,
+      error: ignore,
+    });
   else diagnostics.subscribe(name, ignore);
 }
 instrumentCodexActors({
