@@ -64,6 +64,9 @@ describe("the published package", () => {
         ![
           "dist/index.js",
           "dist/ajv.cjs",
+          "dist/devtools.js",
+          "dist/devtools-page.js",
+          "dist/devtools-page.css",
           "dist/THIRD_PARTY_LICENSES.md",
           "package.json",
           "README.md",
@@ -91,6 +94,33 @@ describe("the published package", () => {
     );
     expect(packages).toEqual(["xstate"]);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openai/codex", "xstate"]);
+  });
+
+  it("keeps the devtools out of the main bundle: a file of their own, loaded by codex.devtools()", async () => {
+    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    for (const part of ["text/event-stream", "codex-actors-token", "preact", "devtools-page"])
+      expect(bundle).not.toContain(part);
+    expect(bundle).toContain('import("./devtools.js")');
+    const devtools = readFileSync(path.join(ROOT, "dist/devtools.js"), "utf8");
+    const imported = [...devtools.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map(
+      (match) => match[1]!,
+    );
+    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    const script = [
+      'import { Codex } from "codex-actors";',
+      "const codex = new Codex();",
+      "const { url } = await codex.devtools();",
+      "const page = await fetch(url).then((r) => r.text());",
+      'const js = await fetch(new URL("/page.js" + new URL(url).search, url)).then((r) => r.status);',
+      "await codex.shutdown();",
+      'console.log(JSON.stringify({ page: page.includes("codex-actors devtools"), js }));',
+    ].join("\n");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+    );
+    expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
   });
 
   it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
