@@ -106,13 +106,13 @@ function Facts({ facts }: { facts: Array<[string, string | number]> }) {
   );
 }
 
-/** The time, ticking every 100 ms while `running` (for countdowns). */
+/** The time now, rendering again every 100 ms while `running` (for countdowns). */
 function useClock(running: boolean | undefined): number {
-  const [now, setNow] = useState(Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 100);
+    const timer = setInterval(() => setTick((tick) => tick + 1), 100);
     return () => clearInterval(timer);
   }, [running]);
-  return running ? now : Date.now();
+  return Date.now();
 }

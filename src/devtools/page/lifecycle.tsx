@@ -10,7 +10,7 @@ export function Lifecycle({ records }: { records: HistoryRecord[] }) {
   return (
     <section class="panel lifecycle">
       <div class="panel-head">
-        <h2>Restarts, failures &amp; approvals</h2>
+        <h2 title="attempts, restarts, failures and approvals">History</h2>
         <span class="count" data-role="restart-count" title="restarts">
           {restarts} restart{restarts === 1 ? "" : "s"}
         </span>
