@@ -68,6 +68,7 @@ describe("the published package", () => {
           "dist/devtools-page.js",
           "dist/devtools-page.css",
           "dist/THIRD_PARTY_LICENSES.md",
+          "bin/codex-actors.mjs",
           "package.json",
           "README.md",
           "CHANGELOG.md",
@@ -121,6 +122,14 @@ describe("the published package", () => {
       { cwd: project, env: { PATH: process.env.PATH ?? "" } },
     );
     expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
+    // Its demo is a repository tool: installed, `npx codex-actors devtools` says where to run it.
+    const bin = path.join(project, "node_modules", "codex-actors", "bin", "codex-actors.mjs");
+    await expect(
+      promisify(execFile)(process.execPath, [bin, "devtools"], { cwd: project }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("npm ci && npm run build"),
+    });
   });
 
   it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
