@@ -25,3 +25,16 @@ export { DEFAULT_POLICY, type ResolvedPolicy } from "./supervision/policy.js";
 export type { CodexTreeSnapshot, ThreadTreeSnapshot } from "./supervision/snapshot-tree.js";
 export type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 export * from "./types/index.js";
+export {
+  CHANNEL_NAMES,
+  type AttemptEndMessage,
+  type AttemptStartMessage,
+  type ApprovalMessage,
+  type ChannelError,
+  type ChannelOutcome,
+  type ChannelSource,
+  type EventMessage,
+  type TraceCarrier,
+  type TurnMessage,
+  type TurnRestartMessage,
+} from "./telemetry/channels.js";

@@ -144,6 +144,12 @@ export class Thread<X extends TransportName = "exec"> {
         onThreadId: (id) => (this._id = id),
         stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
         control,
+        source: {
+          transport: this.runtime.options.transport ?? "exec",
+          model: this.options.model,
+          sandbox: this.options.sandboxMode,
+          threadId: this._id,
+        },
       },
       collector,
     );

@@ -434,6 +434,7 @@ describe("the Codex root", () => {
       state: "running",
       threads: [
         {
+          key: thread.actor.id,
           id: expect.any(String),
           state: "busy.attempting",
           queued: 0,

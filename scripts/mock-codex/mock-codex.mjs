@@ -4,7 +4,8 @@
 //
 // The scenario comes from MOCK_CODEX_SCENARIO (JSON): a list of steps, or
 // { "attempts": [steps, steps, ...] } to behave differently on each run (counted in the file
-// MOCK_CODEX_STATE). MOCK_CODEX_RECORD, when set, gets one JSON line per run: argv, stdin, pid.
+// MOCK_CODEX_STATE). MOCK_CODEX_RECORD, when set, gets one JSON line per run: argv, stdin, pid,
+// and the TRACEPARENT/TRACESTATE it was given (or null).
 // Steps (see README.md beside this file): {"turn": text}, {"emit": event}, {"line": raw},
 // {"delayMs": n}, {"stderr": text}, {"flood": {"count": n, "bytes": n}},
 // {"spawn": [cmd, ...args], "own": "group" | "session", "holdStdout": true},
@@ -21,7 +22,13 @@ const stdin = await readStdin();
 if (process.env.MOCK_CODEX_RECORD) {
   appendFileSync(
     process.env.MOCK_CODEX_RECORD,
-    JSON.stringify({ argv, stdin, pid: process.pid }) + "\n",
+    JSON.stringify({
+      argv,
+      stdin,
+      pid: process.pid,
+      traceparent: process.env.TRACEPARENT ?? null,
+      tracestate: process.env.TRACESTATE ?? null,
+    }) + "\n",
   );
 }
 for (const step of stepsOfThisRun()) await run(step);

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { TraceCarrier } from "../telemetry/channels.js";
 
 const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 const ORIGINATOR = "codex_sdk_ts";
@@ -23,6 +24,21 @@ export function buildChildEnv(options: ChildEnvOptions): Record<string, string> 
   if (options.apiKey) env.CODEX_API_KEY = options.apiKey;
   if (options.pathDirs.length > 0)
     prependPath(env, options.pathDirs, options.platform ?? process.platform);
+  return env;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+
+/**
+ * The child's `TRACEPARENT`/`TRACESTATE` for a W3C trace context (what codex reads to continue a
+ * trace); a malformed value is left out rather than handed to the child.
+ */
+export function traceEnvOf(trace: TraceCarrier | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (!trace?.traceparent || !TRACEPARENT.test(trace.traceparent)) return env;
+  env.TRACEPARENT = trace.traceparent;
+  if (trace.tracestate && TRACESTATE.test(trace.tracestate)) env.TRACESTATE = trace.tracestate;
   return env;
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { CodexNotFoundError, SpawnError } from "../types/errors.js";
-import type { ChildEnvSource } from "./child-env.js";
+import type { TraceCarrier } from "../telemetry/channels.js";
+import { traceEnvOf, type ChildEnvSource } from "./child-env.js";
 import { spawnFailure } from "./spawn-failure.js";
 
 /**
@@ -13,6 +14,8 @@ export type CodexSpawnSpec = {
   envSource: ChildEnvSource;
   pathDirs: string[];
   prompt?: string;
+  /** W3C trace context for the child's `TRACEPARENT`/`TRACESTATE`, if any. */
+  trace?: TraceCarrier;
 };
 
 /**
@@ -28,7 +31,7 @@ export function spawnCodex(
   let child: ChildProcess;
   try {
     child = spawn(spec.executablePath, spec.argv, {
-      env: spec.envSource.build(spec.pathDirs),
+      env: { ...spec.envSource.build(spec.pathDirs), ...traceEnvOf(spec.trace) },
       stdio: ["pipe", "pipe", "pipe"],
       detached: process.platform !== "win32",
       windowsHide: true,

@@ -8,6 +8,7 @@ import {
   type CodexError,
 } from "../types/errors.js";
 import type { AttemptOutcome } from "../transports/attempt.js";
+import type { TraceCarrier } from "../telemetry/channels.js";
 import type { ThreadMachineEvent } from "./thread.machine.js";
 
 /* The turn in hand of a thread actor: its context, and the pure steps of its supervision. */
@@ -32,6 +33,8 @@ export type ThreadContext = {
   shuttingDown: boolean;
   /** Its `Thread` was garbage-collected: end once the mailbox is empty. */
   released: boolean;
+  /** The attempt in hand's W3C trace context, as telemetry subscribers set it at its start. */
+  traceCarrier: TraceCarrier;
 };
 
 /** Starts the turn's deadline: sent when its first attempt starts (time in queues is not counted). */

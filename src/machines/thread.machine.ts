@@ -1,6 +1,12 @@
 import { assign, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import type { AttemptOutcome, Transport } from "../transports/attempt.js";
+import {
+  publishAttemptEnd,
+  publishAttemptStart,
+  publishTurnRestart,
+  type AttemptSource,
+} from "../telemetry/attempt-telemetry.js";
 import type { CodexError, ShutdownError } from "../types/errors.js";
 import {
   afterFailure,
@@ -86,7 +92,14 @@ export const createThreadMachine = (transport: Transport) =>
         finalError: null,
         stopError: null,
       }),
-      startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+      startAttempt: assign({
+        attempt: ({ context }) => context.attempt + 1,
+        traceCarrier: () => ({}),
+      }),
+      publishAttemptStart: ({ context, self }) =>
+        publishAttemptStart(attemptSource(transport.name, context, self.id), context.traceCarrier),
+      publishAttemptEnd: ({ context, self }, output: AttemptOutcome) =>
+        publishAttemptEnd(attemptSource(transport.name, context, self.id), output),
       // The deadline counts from the first attempt; later starts are ignored by the timer.
       startDeadline: sendTo("deadline", { type: "deadline.start" }),
       recordStop: assign({
@@ -102,13 +115,19 @@ export const createThreadMachine = (transport: Transport) =>
         type: "turn.failed",
         error: context.finalError!,
       })),
-      announceRestart: ({ context }) => {
+      announceRestart: ({ context, self }) => {
         const error = context.failures[context.failures.length - 1]!;
+        const delayMs = context.decision?.restart ? context.decision.delayMs : 0;
+        const next = {
+          ...attemptSource(transport.name, context, self.id),
+          attempt: context.attempt + 1,
+        };
+        publishTurnRestart(next, delayMs, error);
         context.current?.sink.deliver([
           {
             type: "turn.restarted",
-            attempt: context.attempt + 1,
-            delayMs: context.decision?.restart ? context.decision.delayMs : 0,
+            attempt: next.attempt,
+            delayMs,
             error: { message: error.message, kind: error.kind },
           },
         ]);
@@ -138,6 +157,7 @@ export const createThreadMachine = (transport: Transport) =>
       stopError: null,
       shuttingDown: false,
       released: false,
+      traceCarrier: {},
     }),
     initial: "idle",
     on: {
@@ -204,12 +224,17 @@ export const createThreadMachine = (transport: Transport) =>
           // The slot is held until the attempt's outcome is settled: a failure reaches the root's
           // breaker before the slot can go to a queued turn (so only onDone and deciding release it).
           attempting: {
-            entry: ["startAttempt", "startDeadline"],
+            entry: ["startAttempt", "publishAttemptStart", "startDeadline"],
             invoke: {
               id: "attempt",
               src: "attempt",
               input: ({ context }: { context: ThreadContext }) =>
-                transport.attemptInput(context.settings, context.current!, context.threadId),
+                transport.attemptInput(
+                  context.settings,
+                  context.current!,
+                  context.threadId,
+                  context.traceCarrier,
+                ),
               onDone: [
                 {
                   guard: {
@@ -218,6 +243,10 @@ export const createThreadMachine = (transport: Transport) =>
                   },
                   target: "#thread.idle",
                   actions: [
+                    {
+                      type: "publishAttemptEnd",
+                      params: ({ event }) => event.output as AttemptOutcome,
+                    },
                     assign({
                       threadId: ({ context, event }) =>
                         (event.output as AttemptOutcome).threadId ?? context.threadId,
@@ -228,9 +257,15 @@ export const createThreadMachine = (transport: Transport) =>
                 },
                 {
                   target: "deciding",
-                  actions: assign(({ context, event }) =>
-                    afterFailure(context, event.output as AttemptOutcome),
-                  ),
+                  actions: [
+                    {
+                      type: "publishAttemptEnd",
+                      params: ({ event }) => event.output as AttemptOutcome,
+                    },
+                    assign(({ context, event }) =>
+                      afterFailure(context, event.output as AttemptOutcome),
+                    ),
+                  ],
                 },
               ],
             },
@@ -269,6 +304,21 @@ export const createThreadMachine = (transport: Transport) =>
       },
     },
   });
+
+/** Where the attempt in hand's telemetry comes from. */
+function attemptSource(
+  transport: Transport["name"],
+  context: ThreadContext,
+  threadKey: string,
+): AttemptSource {
+  return {
+    threadKey,
+    threadId: context.threadId,
+    turnId: context.current?.id ?? 0,
+    transport,
+    attempt: context.attempt,
+  };
+}
 
 /** A thread actor. */
 export type ThreadActorRef = ActorRefFrom<ReturnType<typeof createThreadMachine>>;

@@ -61,6 +61,9 @@ export type TurnMessage = ChannelSource & {
   error?: unknown;
 };
 
+/** W3C trace context for a codex child, as a subscriber of `attempt:start` sets it. */
+export type TraceCarrier = { traceparent?: string; tracestate?: string };
+
 /**
  * Published when an attempt starts (before its process is spawned or its turn is sent).
  * `traceCarrier` is a slot for subscribers: W3C `traceparent`/`tracestate` put there reach the
@@ -68,7 +71,7 @@ export type TurnMessage = ChannelSource & {
  */
 export type AttemptStartMessage = ChannelSource & {
   attempt: number;
-  traceCarrier: { traceparent?: string; tracestate?: string };
+  traceCarrier: TraceCarrier;
 };
 
 /** Published when an attempt has ended and its processes are gone. */

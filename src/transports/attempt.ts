@@ -1,5 +1,6 @@
 import type { AnyActorLogic, InputFrom, OutputFrom } from "xstate";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import type { TraceCarrier } from "../telemetry/channels.js";
 import type { TurnInterruptedError } from "../types/app-server-errors.js";
 import type { AbortError, CodexError, ShutdownError, TurnTimeoutError } from "../types/errors.js";
 
@@ -15,6 +16,8 @@ export type AttemptAbortEvent = {
 export type AttemptOutcome = {
   status: "completed" | "failed" | "aborted";
   threadId: string | null;
+  /** The codex process that ran it (the app-server's, on that transport), if one started. */
+  pid: number | null;
   error?: CodexError;
   /** The type of the first side-effect item (command, file change, MCP call) that started. */
   sideEffect: string | null;
@@ -40,8 +43,16 @@ export type Transport = {
   name: "exec" | "app-server";
   /** One attempt, as actor logic: takes `AttemptAbortEvent`, outputs an `AttemptOutcome`. */
   attempt: AnyActorLogic;
-  /** The attempt actor's input for the next attempt of `job`: a new thread, or a resume of `threadId`. */
-  attemptInput: (settings: ThreadSettings, job: TurnJob, threadId: string | null) => unknown;
+  /**
+   * The attempt actor's input for the next attempt of `job`: a new thread, or a resume of
+   * `threadId`; `trace` is the W3C trace context to hand codex, if telemetry set one.
+   */
+  attemptInput: (
+    settings: ThreadSettings,
+    job: TurnJob,
+    threadId: string | null,
+    trace: TraceCarrier,
+  ) => unknown;
   /** An actor the root runs beside its threads for the transport (the app-server), if any. */
   service?: AnyActorLogic;
 };
@@ -54,6 +65,7 @@ export function defineTransport<TLogic extends AnyActorLogic>(transport: {
     settings: ThreadSettings,
     job: TurnJob,
     threadId: string | null,
+    trace: TraceCarrier,
   ) => InputFrom<TLogic>;
   service?: AnyActorLogic;
 }): Transport {

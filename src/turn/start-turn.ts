@@ -7,6 +7,7 @@ import type { TurnResult } from "../supervision/turn-job.js";
 import { AbortError, type CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
+import { TurnTelemetry, type TurnSource } from "../telemetry/turn-telemetry.js";
 import { EventQueue } from "./event-queue.js";
 import { watchStalledStream } from "./stalled-stream.js";
 import type { TurnControl } from "./turn-control.js";
@@ -23,6 +24,8 @@ export type TurnRequest = {
   stalledStreamWarningMs: number | false;
   /** The handle `runStreamed()` returns for steering and interrupting the turn. */
   control?: TurnControl;
+  /** What telemetry says of the turn's thread (its key is the thread actor's id). */
+  source: Omit<TurnSource, "threadKey">;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -62,34 +65,46 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const id = ++nextJobId;
   let result: TurnResult | undefined;
   let stopWatching: (() => void) | undefined;
-  const settled = new Promise<TurnResult>((resolve) => {
-    const settle = (outcome: TurnResult) => {
-      result = outcome;
-      stopWatching?.();
-      request.control?.ended();
-      queue.end();
-      resolve(outcome);
-    };
-    const sink = {
-      flow: queue.flow,
-      deliver: (events: ThreadEvent[]) => queue.push(events),
-      settle,
-      unreadForMs: () => queue.unreadForMs(),
-      control: request.control,
-    };
-    request.thread.send({
-      type: "thread.enqueue",
-      job: {
-        id,
-        binary: request.binary,
-        prompt,
-        images,
-        outputSchemaPath: schemaFile?.path,
-        options: request.turn,
-        sink,
-      },
-    });
-  });
+  const { thread } = request;
+  const telemetry = new TurnTelemetry(
+    { ...request.source, threadKey: thread.id },
+    id,
+    () => thread.getSnapshot().context.attempt,
+  );
+  const settled = telemetry.run(
+    () =>
+      new Promise<TurnResult>((resolve) => {
+        const settle = (outcome: TurnResult) => {
+          result = outcome;
+          stopWatching?.();
+          request.control?.ended();
+          queue.end();
+          resolve(outcome);
+        };
+        const sink = {
+          flow: queue.flow,
+          deliver: (events: ThreadEvent[]) => {
+            telemetry.deliver(events);
+            queue.push(events);
+          },
+          settle,
+          unreadForMs: () => queue.unreadForMs(),
+          control: request.control,
+        };
+        request.thread.send({
+          type: "thread.enqueue",
+          job: {
+            id,
+            binary: request.binary,
+            prompt,
+            images,
+            outputSchemaPath: schemaFile?.path,
+            options: request.turn,
+            sink,
+          },
+        });
+      }),
+  );
   const { stalledStreamWarningMs } = request;
   if (!result && stalledStreamWarningMs !== false)
     stopWatching = watchStalledStream(request.thread, id, stalledStreamWarningMs);

@@ -19,7 +19,14 @@ export type MockStep = Record<string, unknown>;
 export type MockCodexRig = {
   codex: Codex;
   /** One entry per mock-codex run (argv, stdin, pid) and per child it spawned. */
-  records: () => Array<{ argv?: string[]; stdin?: string; pid?: number; spawned?: number }>;
+  records: () => Array<{
+    argv?: string[];
+    stdin?: string;
+    pid?: number;
+    spawned?: number;
+    traceparent?: string | null;
+    tracestate?: string | null;
+  }>;
   progressFile: string;
   /** Tears the rig down now (shutdown, folder removed); after each test it happens anyway. */
   close: () => Promise<void>;

@@ -152,6 +152,7 @@ export const appServerTurnMachine = setup({
   output: ({ context }) => ({
     status: context.error ? (isStopRequest(context.error) ? "aborted" : "failed") : "completed",
     threadId: context.threadId,
+    pid: context.pid,
     sideEffect: context.sideEffect,
     ...(context.error ? { error: context.error } : {}),
   }),

@@ -16,6 +16,7 @@ import {
 import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
 import { spawnCodex } from "../../cli/spawn-codex.js";
+import type { TraceCarrier } from "../../telemetry/channels.js";
 
 /** What the process actor needs to start one turn's codex process. */
 export type CodexProcessInput = {
@@ -27,6 +28,8 @@ export type CodexProcessInput = {
   pathDirs: string[];
   /** Written to stdin, which is then closed. */
   prompt: string;
+  /** W3C trace context the child continues (`TRACEPARENT`/`TRACESTATE`), if telemetry set one. */
+  trace?: TraceCarrier;
   /** Receives every parsed event, in order, one call per stdout chunk. */
   deliver: (events: ThreadEvent[]) => void;
   /** Lets a slow consumer hold back stdout. */

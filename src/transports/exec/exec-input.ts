@@ -1,5 +1,6 @@
 import { buildExecArgv } from "./argv.js";
 import type { ThreadSettings, TurnJob } from "../../supervision/turn-job.js";
+import type { TraceCarrier } from "../../telemetry/channels.js";
 import type { ExecInput } from "./exec.machine.js";
 
 /** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
@@ -7,6 +8,7 @@ export function execInputOf(
   settings: ThreadSettings,
   job: TurnJob,
   threadId: string | null,
+  trace: TraceCarrier,
 ): ExecInput {
   return {
     process: {
@@ -22,6 +24,7 @@ export function execInputOf(
       envSource: settings.envSource,
       pathDirs: job.binary.pathDirs,
       prompt: job.prompt,
+      trace,
       flow: job.sink.flow,
       killGraceMs: settings.killGraceMs,
       idleTimeoutMs: job.options.idleTimeoutMs,

@@ -169,6 +169,7 @@ export const execMachine = setup({
   output: ({ context }) => ({
     status: context.error ? (isStopRequest(context.error) ? "aborted" : "failed") : "completed",
     threadId: context.threadId,
+    pid: context.pid,
     sideEffect: context.sideEffect,
     ...(context.error ? { error: context.error } : {}),
   }),
