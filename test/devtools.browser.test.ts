@@ -52,11 +52,13 @@ async function watchRestartedTurn(codex: Codex, thread: Thread, scenario: string
   expect(result.attempts).toBe(2);
   await waitForThreadState(page, key, "idle");
   expect(await page.$(`[data-chart="${key}"] .box.active[data-state="idle"]`)).not.toBeNull();
+  await page.waitForFunction(`document.querySelectorAll('[data-role="event"]').length >= 3`, WAIT);
+  await page.waitForSelector('[data-role="restart"]', WAIT);
   await screenshot(page, `${scenario}-recovered`);
 }
 
 describeWithBrowser("the devtools page in headless chromium", () => {
-  it("shows a mock-codex thread back off after a crash and recover", async () => {
+  it("shows a mock-codex thread back off after a crash and recover, with its events", async () => {
     const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
     const { codex } = mockCodex(
       { attempts: [[...started, { exit: 1 }], [{ turn: "recovered" }]] },
@@ -65,7 +67,7 @@ describeWithBrowser("the devtools page in headless chromium", () => {
     await watchRestartedTurn(codex, codex.startThread(), "mock-codex");
   });
 
-  it("shows a real-binary thread back off after an HTTP 500 and recover", async () => {
+  it("shows a real-binary thread back off after an HTTP 500 and recover, with its events", async () => {
     const rig = await realCodex([httpError(500), reply(message("Recovered after a 500."))], {
       supervision: slowBackoff,
     });

@@ -93,12 +93,38 @@ function Body({ event }: { event: Record<string, unknown> }) {
       </span>
     );
   }
+  const line = summary(event);
+  if (line !== undefined) return <span class="body">{line}</span>;
   const { type: _type, ...rest } = event;
   return (
     <span class="body">
       <Folded text={Object.keys(rest).length ? JSON.stringify(rest) : ""} />
     </span>
   );
+}
+
+/** One line for the events of a turn's life, or undefined to show the event's fields. */
+function summary(event: Record<string, unknown>): string | undefined {
+  const error = event.error as { message?: string; kind?: string } | undefined;
+  switch (event.type) {
+    case "thread.started":
+      return `thread ${String(event.thread_id)}`;
+    case "turn.started":
+      return "";
+    case "turn.completed": {
+      const usage = event.usage as Record<string, number> | undefined;
+      if (!usage) return "";
+      return `${usage.input_tokens} tokens in (${usage.cached_input_tokens ?? 0} cached), ${usage.output_tokens} out`;
+    }
+    case "turn.failed":
+      return error?.message;
+    case "error":
+      return String(event.message);
+    case "turn.restarted":
+      return `attempt ${String(event.attempt)} in ${String(event.delayMs)} ms, after ${error?.kind}: ${error?.message}`;
+    default:
+      return undefined;
+  }
 }
 
 function describeChanges(changes: unknown): string | undefined {
