@@ -45,7 +45,7 @@ function describe(record: HistoryRecord): string {
     case "attemptEnd":
       return `attempt ${record.outcome}${record.pid ? ` (pid ${record.pid})` : ""}${
         record.error ? `: ${record.error.kind}: ${record.error.message}` : ""
-      }${record.sideEffect ? ` after a ${record.sideEffect}` : ""}`;
+      }${record.sideEffect ? `; side effects began with a ${record.sideEffect}` : ""}`;
     case "restart":
       return `restart in ${record.delayMs} ms after ${record.error.kind}: ${record.error.message}`;
     case "approvalRequested":
