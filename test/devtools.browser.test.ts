@@ -1,11 +1,11 @@
 import { expect, it } from "@jest/globals";
 import type { Page } from "puppeteer-core";
 import type { Codex, SupervisionPolicy, Thread } from "../src/index.js";
-import { httpError, message, reply } from "../src/model-stand-in/index.js";
+import { httpError, message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { describeWithBrowser, openPage, screenshot } from "./support/browser.js";
 import { openDevtools } from "./support/devtools.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
-import { realCodex } from "./support/real-codex.js";
+import { MODEL, realCodex } from "./support/real-codex.js";
 
 // The devtools page in a real headless chromium, against a live Codex: what an operator sees.
 
@@ -73,5 +73,43 @@ describeWithBrowser("the devtools page in headless chromium", () => {
     });
     const codex = rig.makeCodex({ supervision: slowBackoff });
     await watchRestartedTurn(codex, rig.startThread(codex), "real-binary");
+  }, 60_000);
+
+  it("shows the app-server, an approval waiting on a real-binary turn, and its answer", async () => {
+    const rig = await realCodex();
+    rig.standIn.enqueue(reply(shellCommand("touch approved.txt")), reply(message("done")));
+    let answer!: (decision: "accept") => void;
+    const codex = rig.makeCodex({
+      transport: "app-server",
+      onApproval: () => new Promise((resolve) => (answer = resolve)),
+    });
+    const thread = codex.startThread({
+      model: MODEL,
+      workingDirectory: rig.workdir,
+      sandboxMode: "danger-full-access",
+      approvalPolicy: "untrusted",
+    });
+    const key = codex.getSnapshot().threads[0]!.key;
+    const { url } = await openDevtools(codex);
+    const page = await openPage(url);
+    const turn = thread.run("Touch approved.txt.");
+
+    await page.waitForSelector('[data-actor="service"]', WAIT);
+    await page.waitForSelector('[data-role="approvalRequested"]', WAIT);
+    expect(await page.$eval('[data-role="approvalRequested"]', (el) => el.textContent)).toContain(
+      "touch approved.txt",
+    );
+    await page.waitForFunction(
+      `document.querySelector('[data-thread="${key}"] [data-fact="approvals waiting"]')?.textContent === "1"`,
+      WAIT,
+    );
+    expect(await page.$eval('[data-actor="service"] .state', (el) => el.textContent)).not.toBe("");
+    await screenshot(page, "app-server-approval-waiting");
+
+    answer("accept");
+    expect((await turn).finalResponse).toBe("done");
+    await page.waitForSelector('[data-role="approvalResolved"]', WAIT);
+    await waitForThreadState(page, key, "idle");
+    await screenshot(page, "app-server-approval-answered");
   }, 60_000);
 });

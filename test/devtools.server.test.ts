@@ -113,6 +113,23 @@ describe("the devtools server", () => {
     await expect(fetchStatus(second.url)).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
+  it("reads the backoff left before the next attempt into the tree, within the decided delay", async () => {
+    const crash = [{ threadStarted: true }, { emit: { type: "turn.started" } }, { exit: 1 }];
+    const { codex } = mockCodex(
+      { attempts: [crash, [{ turn: "recovered" }]] },
+      { supervision: { backoff: { initialMs: 1_000, jitter: false } } },
+    );
+    const thread = codex.startThread();
+    const turn = thread.run("hi");
+    const backingOff = () => codex.getSnapshot().threads[0]!.state === "busy.backingOff";
+    await eventually(backingOff, "the backoff");
+    const left = codex.getSnapshot().threads[0]!.turn!.backoffRemainingMs!;
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(left).toBeLessThanOrEqual(1_000);
+    expect((await turn).attempts).toBe(2);
+    expect(codex.getSnapshot().threads[0]!.turn).toBeUndefined();
+  });
+
   it("rejects a port that is not an integer from 0 to 65535", async () => {
     const { codex } = mockCodex([]);
     await expect(codex.devtools({ port: -1 })).rejects.toBeInstanceOf(InvalidOptionError);

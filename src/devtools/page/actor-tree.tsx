@@ -99,7 +99,7 @@ function Facts({ facts }: { facts: Array<[string, string | number]> }) {
       {facts.map(([name, value]) => (
         <div key={name}>
           <dt>{name}</dt>
-          <dd>{value}</dd>
+          <dd data-fact={name}>{value}</dd>
         </div>
       ))}
     </dl>

@@ -120,6 +120,10 @@ function summary(event: Record<string, unknown>): string | undefined {
       return error?.message;
     case "error":
       return String(event.message);
+    case "approval.requested":
+      return `${String(event.kind)}: ${String(event.command ?? event.item_id)}${event.reason ? ` — ${String(event.reason)}` : ""}`;
+    case "approval.resolved":
+      return `${String(event.kind)} → ${JSON.stringify(event.decision)}${event.reason ? ` (${String(event.reason)})` : ""}`;
     case "turn.restarted":
       return `attempt ${String(event.attempt)} in ${String(event.delayMs)} ms, after ${error?.kind}: ${error?.message}`;
     default:
