@@ -30,9 +30,9 @@ const COMMON = {
 
 for (const dir of ["dist", "build"]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
 
-// Declarations of the public API only (what `src/index.ts` reaches), no maps.
+// Declarations of the public API only (what the entries reach), no maps.
 execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
-pruneDeclarations(path.join(ROOT, "dist"), "index.d.ts");
+pruneDeclarations(path.join(ROOT, "dist"), ["index.d.ts", "otel/index.d.ts"]);
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
 // own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
@@ -90,6 +90,18 @@ writeFileSync(
   path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.md"),
   thirdPartyLicenses([library.metafile, ajv.metafile, page.metafile]),
 );
+
+// `codex-actors/otel`: its own file, loaded only by those who import it; the user's
+// `@opentelemetry/api` (a peer dependency). It meets the library through named diagnostics
+// channels, which are the same objects in every module of a process.
+await build({
+  ...COMMON,
+  entryPoints: ["src/otel/index.ts"],
+  outfile: "dist/otel.js",
+  external: ["@opentelemetry/api"],
+  sourcemap: false,
+  legalComments: "eof",
+});
 
 // The demo and the model stand-in: repository tools, never published.
 await build({

@@ -19,6 +19,8 @@ import { message, ModelStandIn, reply, standInConfig } from "../src/model-stand-
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-user.mjs", import.meta.url));
+const OTEL_USER_SCRIPT = fileURLToPath(new URL("./fixtures/otel-user.mjs", import.meta.url));
+const MOCK_CODEX = fileURLToPath(new URL("../scripts/mock-codex/mock-codex.mjs", import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
 };
@@ -45,11 +47,14 @@ beforeAll(() => {
     mkdirSync(path.dirname(path.join(installed, file)), { recursive: true });
     copyFileSync(path.join(ROOT, file), path.join(installed, file));
   }
-  for (const name of [...Object.keys(pkg.dependencies), "@openai/codex-sdk", "@types/node"]) {
+  const otel = ["@opentelemetry/api", "@opentelemetry/sdk-trace-base"];
+  const linked = [...Object.keys(pkg.dependencies), "@openai/codex-sdk", "@types/node", ...otel];
+  for (const name of linked) {
     mkdirSync(path.dirname(path.join(project, "node_modules", name)), { recursive: true });
     symlinkSync(path.join(ROOT, "node_modules", name), path.join(project, "node_modules", name));
   }
   copyFileSync(USER_SCRIPT, path.join(project, "user.mjs"));
+  copyFileSync(OTEL_USER_SCRIPT, path.join(project, "otel-user.mjs"));
   const manifest = { name: "user-project", private: true, type: "module" };
   writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest));
 });
@@ -63,6 +68,7 @@ describe("the published package", () => {
         !/^dist\/.*\.d\.ts$/.test(file) &&
         ![
           "dist/index.js",
+          "dist/otel.js",
           "dist/ajv.cjs",
           "dist/devtools.js",
           "dist/devtools-page.js",
@@ -131,6 +137,25 @@ describe("the published package", () => {
       stderr: expect.stringContaining("npm ci && npm run build"),
     });
   });
+
+  it("ships codex-actors/otel as a bundle of its own that imports only Node built-ins and the user's @opentelemetry/api, which the main bundle never loads", () => {
+    const otel = readFileSync(path.join(ROOT, "dist/otel.js"), "utf8");
+    const imported = [...otel.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(imported.filter((s) => !s!.startsWith("node:")).sort()).toEqual(["@opentelemetry/api"]);
+    expect(readFileSync(path.join(ROOT, "dist/index.js"), "utf8")).not.toContain("@opentelemetry");
+    expect(files).toEqual(expect.arrayContaining(["dist/otel.js", "dist/otel/index.d.ts"]));
+  });
+
+  it("codex-actors/otel, installed as users get it, makes a codex.turn span with a codex.attempt child", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ["otel-user.mjs", MOCK_CODEX], {
+      cwd: project,
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual([
+      ["codex.attempt", "codex.turn"],
+      ["codex.turn", null],
+    ]);
+  }, 60_000);
 
   it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
     const standIn = await ModelStandIn.start([

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { TraceCarrier } from "../telemetry/channels.js";
+import { checkedTraceContext } from "../telemetry/trace-context.js";
 
 const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 const ORIGINATOR = "codex_sdk_ts";
@@ -27,19 +28,17 @@ export function buildChildEnv(options: ChildEnvOptions): Record<string, string> 
   return env;
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
-
 /**
  * The child's `TRACEPARENT`/`TRACESTATE` for a W3C trace context (what codex reads to continue a
  * trace); a malformed value is left out rather than handed to the child.
  */
 export function traceEnvOf(trace: TraceCarrier | undefined): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (!trace?.traceparent || !TRACEPARENT.test(trace.traceparent)) return env;
-  env.TRACEPARENT = trace.traceparent;
-  if (trace.tracestate && TRACESTATE.test(trace.tracestate)) env.TRACESTATE = trace.tracestate;
-  return env;
+  const checked = checkedTraceContext(trace);
+  if (!checked) return {};
+  const { traceparent, tracestate } = checked;
+  return tracestate
+    ? { TRACEPARENT: traceparent!, TRACESTATE: tracestate }
+    : { TRACEPARENT: traceparent! };
 }
 
 /**

@@ -15,7 +15,7 @@ export type AppServerThreadSettings = { link: AppServerLink; approvals: Approval
 export const appServerTransport = defineTransport<typeof appServerTurnMachine>({
   name: "app-server",
   attempt: appServerTurnMachine,
-  attemptInput: (settings, job, threadId) => {
+  attemptInput: (settings, job, threadId, trace) => {
     const own = settings.transportSettings as AppServerThreadSettings;
     return {
       session: {
@@ -30,6 +30,7 @@ export const appServerTransport = defineTransport<typeof appServerTurnMachine>({
         idleTimeoutMs: job.options.idleTimeoutMs,
         control: job.sink.control,
         deltas: job.options.deltas === true,
+        trace,
       },
       interruptGraceMs: settings.killGraceMs,
     };

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { TraceCarrier } from "../../telemetry/channels.js";
 import {
   AppServerClosedError,
   AppServerOverloadedError,
@@ -22,6 +23,8 @@ export type RpcServerRequest = { id: RequestId; method: string; params: unknown 
 export type RpcRequestOptions = {
   /** Abandons the request: it rejects with `AbortError` and a late answer is ignored. */
   signal?: AbortSignal;
+  /** W3C trace context for the envelope's `trace`: the server continues that trace. */
+  trace?: TraceCarrier;
 };
 
 /** JSON-RPC code of the answer to a server request no listener took. */
@@ -87,7 +90,7 @@ export class RpcConnection {
   /** Sends a request; resolves with its `result`, rejects with a typed error. */
   request(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<unknown> {
     if (this.failure) return Promise.reject(this.errorFor(method, this.failure));
-    const { signal } = options;
+    const { signal, trace } = options;
     if (signal?.aborted) return Promise.reject(abandoned(method));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -103,7 +106,7 @@ export class RpcConnection {
           done(value);
         };
       this.pending.set(id, { method, resolve: settle(resolve), reject: settle(reject) });
-      this.send({ id, method, params });
+      this.send(trace?.traceparent ? { id, method, params, trace } : { id, method, params });
     });
   }
 

@@ -1,4 +1,6 @@
 import { fromCallback } from "xstate";
+import type { TraceCarrier } from "../../telemetry/channels.js";
+import { checkedTraceContext } from "../../telemetry/trace-context.js";
 import { whenGone } from "../../actors/process-group.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError } from "../../types/errors.js";
@@ -45,6 +47,8 @@ export type TurnSessionInput = {
   deltas?: boolean;
   /** The turn's handle, lent a way to steer this attempt while it runs. */
   control?: TurnControl;
+  /** W3C trace context the server continues for this attempt's requests, if telemetry set one. */
+  trace?: TraceCarrier;
 };
 
 /** What the session reports to its turn machine. */
@@ -175,19 +179,25 @@ export const turnSessionLogic = fromCallback<
       send({ type: "session.failed", error });
     });
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
+    const traced = { trace: checkedTraceContext(input.trace) ?? undefined };
     const { thread } =
       input.threadId === null
-        ? await call(connection, "thread/start", params)
-        : await call(connection, "thread/resume", { ...params, threadId: input.threadId });
+        ? await call(connection, "thread/start", params, traced)
+        : await call(connection, "thread/resume", { ...params, threadId: input.threadId }, traced);
     state = initialTurnMapState(thread.id);
     send({ type: "session.thread", threadId: thread.id });
-    const { turn } = await call(connection, "turn/start", {
-      threadId: thread.id,
-      input: turnInputOf(input.prompt, input.images),
-      ...(input.outputSchema === undefined
-        ? {}
-        : { outputSchema: input.outputSchema as JsonValue }),
-    });
+    const { turn } = await call(
+      connection,
+      "turn/start",
+      {
+        threadId: thread.id,
+        input: turnInputOf(input.prompt, input.images),
+        ...(input.outputSchema === undefined
+          ? {}
+          : { outputSchema: input.outputSchema as JsonValue }),
+      },
+      traced,
+    );
     turnId = turn.id;
     input.control?.lendSteer((more) => steer(connection, thread.id, turn.id, more));
     if (interruptWanted) interrupt();
