@@ -35,7 +35,7 @@ async function waitForThreadState(page: Page, key: string, state: string): Promi
 async function watchRestartedTurn(codex: Codex, thread: Thread, scenario: string): Promise<void> {
   const key = codex.getSnapshot().threads.at(-1)!.key;
   const { url } = await openDevtools(codex);
-  const page = await openPage(url);
+  const { page, requested } = await openPage(url);
   await page.waitForSelector(`[data-thread="${key}"]`, WAIT);
   expect(await threadText(page, key, "thread-state")).toBe("idle");
 
@@ -55,6 +55,10 @@ async function watchRestartedTurn(codex: Codex, thread: Thread, scenario: string
   await page.waitForFunction(`document.querySelectorAll('[data-role="event"]').length >= 3`, WAIT);
   await page.waitForSelector('[data-role="restart"]', WAIT);
   await screenshot(page, `${scenario}-recovered`);
+  // Everything the page needs comes from its own server: no CDN, no network.
+  const origin = new URL(url).origin;
+  expect(requested.length).toBeGreaterThanOrEqual(3);
+  expect(requested.filter((address) => !address.startsWith(`${origin}/`))).toEqual([]);
 }
 
 describeWithBrowser("the devtools page in headless chromium", () => {
@@ -91,7 +95,7 @@ describeWithBrowser("the devtools page in headless chromium", () => {
     });
     const key = codex.getSnapshot().threads[0]!.key;
     const { url } = await openDevtools(codex);
-    const page = await openPage(url);
+    const { page } = await openPage(url);
     const turn = thread.run("Touch approved.txt.");
 
     await page.waitForSelector('[data-actor="service"]', WAIT);

@@ -33,7 +33,8 @@ type ThreadHistory = { events: HistoryRecord[]; lifecycle: HistoryRecord[] };
 
 /**
  * The recent history of the threads of one Codex, from the `codex-actors:*` channels: subscribed
- * from `start()` to `stop()` only, keeping only messages whose thread `belongs` to that Codex.
+ * from `start()` to `stop()` only, keeping only messages whose thread `belongs` to that Codex, and
+ * only while it does (a thread released from the tree is forgotten when the next one appears).
  */
 export class ThreadHistories {
   private readonly threads = new Map<string, ThreadHistory>();
@@ -111,7 +112,11 @@ export class ThreadHistories {
       ...build(message),
     } as HistoryRecord;
     let history = this.threads.get(threadKey);
-    if (!history) this.threads.set(threadKey, (history = { events: [], lifecycle: [] }));
+    if (!history) {
+      // A new thread: the histories of threads that have left the tree go.
+      for (const key of this.threads.keys()) if (!this.belongs(key)) this.threads.delete(key);
+      this.threads.set(threadKey, (history = { events: [], lifecycle: [] }));
+    }
     const list = record.kind === "event" ? history.events : history.lifecycle;
     list.push(record);
     if (list.length > (record.kind === "event" ? EVENTS_KEPT : LIFECYCLE_KEPT)) list.shift();

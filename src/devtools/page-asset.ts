@@ -36,6 +36,7 @@ export function pageHtml(token: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="codex-actors-token" content="${token}">
 <title>codex-actors devtools</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/page.css?token=${token}">
 </head>
 <body>

@@ -28,8 +28,11 @@ export function describeWithBrowser(title: string, suite: () => void): void {
   describe.skip(`${title} — SKIPPED, ${how}`, suite);
 }
 
+/** A page of the browser, and every URL it requested. */
+export type BrowserPage = { page: Page; requested: string[] };
+
 /** A 1280×800 page of a fresh headless chromium, closed after the test whatever its outcome. */
-export async function openPage(url: string): Promise<Page> {
+export async function openPage(url: string): Promise<BrowserPage> {
   const browser: Browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -42,8 +45,10 @@ export async function openPage(url: string): Promise<Page> {
   });
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
+  const requested: string[] = [];
+  page.on("request", (request) => requested.push(request.url()));
   await page.goto(url);
-  return page;
+  return { page, requested };
 }
 
 /** Saves a screenshot of `page` as test-artifacts/devtools/`name`.png. */
