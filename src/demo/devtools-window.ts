@@ -7,7 +7,7 @@ const ATTENDED_MS = 60_000;
 
 /**
  * Keeps the devtools page up after the session: until Enter at a terminal (at most a minute),
- * a few seconds otherwise.
+ * a few seconds otherwise. Ctrl-C ends the wait too, so the demo still cleans up.
  */
 export async function keepPageUp(url: string): Promise<void> {
   const attended = Boolean(process.stdin.isTTY);
@@ -17,10 +17,14 @@ export async function keepPageUp(url: string): Promise<void> {
   );
   const lines = attended ? createInterface({ input: process.stdin }) : undefined;
   let timer: NodeJS.Timeout | undefined;
+  let interrupted = () => {};
   await new Promise<void>((resolve) => {
     timer = setTimeout(resolve, waitMs);
     lines?.once("line", () => resolve());
+    interrupted = () => resolve();
+    process.once("SIGINT", interrupted);
   });
   clearTimeout(timer);
+  process.off("SIGINT", interrupted);
   lines?.close();
 }

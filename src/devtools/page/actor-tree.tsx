@@ -42,7 +42,9 @@ export function ActorTree({ tree, selected, onSelect }: Props) {
               key={thread.key}
               class={`actor thread ${thread.key === selected ? "selected" : ""}`}
               data-thread={thread.key}
+              tabIndex={0}
               onClick={() => onSelect(thread.key)}
+              onKeyDown={(event) => event.key === "Enter" && onSelect(thread.key)}
             >
               <div class="actor-head">
                 <span class="name">{thread.key}</span>
