@@ -24,6 +24,7 @@ import { concurrency } from "./scenarios/concurrency.mjs";
 import { latency } from "./scenarios/latency.mjs";
 import { realTurns } from "./scenarios/real-turns.mjs";
 import { slowConsumer } from "./scenarios/slow-consumer.mjs";
+import { telemetry } from "./scenarios/telemetry.mjs";
 import { bigItems, pipeSpeed } from "./scenarios/throughput.mjs";
 
 const SCENARIOS = {
@@ -34,6 +35,7 @@ const SCENARIOS = {
   5: realTurns,
   6: concurrency,
   7: coldStart,
+  8: telemetry,
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ANALYSIS = fileURLToPath(new URL("./analysis.md", import.meta.url));

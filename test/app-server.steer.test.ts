@@ -5,6 +5,7 @@ import {
   TurnNotRunningError,
   UnsupportedError,
 } from "../src/types/app-server-errors.js";
+import { collect } from "./support/collect.js";
 import { eventually, processesMatching } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
 
@@ -47,6 +48,40 @@ describe("talking to a running turn", () => {
     await interrupted;
     await eventually(() => processesMatching(command).length === 0, "the command to end", 5_000);
     expect(rig.standIn.requests).toHaveLength(1);
+  });
+
+  it("interrupt() with two threads on one server ends only the interrupted thread's command", async () => {
+    const [mine, theirs] = ["sleep 309.6", "sleep 309.7"];
+    const rig = await realCodex([reply(shellCommand(mine)), reply(shellCommand(theirs))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    // Reads up to the command's start without ending the iteration (a `return` would cancel the turn).
+    const commandStarted = async (events: AsyncIterator<{ type: string; item?: unknown }>) => {
+      for (;;) {
+        const { done, value } = await events.next();
+        if (done) throw new Error("the turn ended before its command started");
+        if (
+          value.type === "item.started" &&
+          (value.item as { type: string }).type === "command_execution"
+        )
+          return;
+      }
+    };
+    const first = await rig.startThread(codex).runStreamed("run mine");
+    await commandStarted(first.events);
+    const second = await rig.startThread(codex).runStreamed("run theirs");
+    await commandStarted(second.events);
+    await eventually(
+      () => processesMatching(mine).length > 0 && processesMatching(theirs).length > 0,
+      "both commands to run",
+    );
+    const ends = [first, second].map(({ events }) => collect(events));
+    await first.interrupt();
+    expect((await ends[0])!.error).toBeInstanceOf(TurnInterruptedError);
+    await eventually(() => processesMatching(mine).length === 0, "the interrupted command to end");
+    expect(processesMatching(theirs).length).toBeGreaterThan(0);
+    await second.interrupt();
+    expect((await ends[1])!.error).toBeInstanceOf(TurnInterruptedError);
+    await eventually(() => processesMatching(theirs).length === 0, "the other command to end");
   });
 
   it("interrupt() on exec ends the attempt: TurnInterruptedError, no codex left; steer() is unsupported", async () => {

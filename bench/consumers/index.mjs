@@ -5,6 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** Every consumer, in the order runs alternate. */
 export const CONSUMERS = ["raw", "raw-generator", "official", "actors"];
 
+/** codex-actors unobserved and observed (every channel subscribed, OpenTelemetry on). */
+export const TELEMETRY_CONSUMERS = ["actors", "actors-observed"];
+
 /** The consumers a user would compare: the floor and the two SDKs. */
 export const MAIN_CONSUMERS = ["raw", "official", "actors"];
 
@@ -13,6 +16,7 @@ const MODULES = {
   "raw-generator": async () => (await import("./raw-generator.mjs")).RawGeneratorCodex,
   official: async () => (await import("@openai/codex-sdk")).Codex,
   actors: async () => (await import("../../dist/index.js")).Codex,
+  "actors-observed": async () => (await import("./actors-observed.mjs")).ObservedCodex,
 };
 
 let loaded;

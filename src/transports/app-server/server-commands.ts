@@ -1,12 +1,20 @@
+import { readFileSync } from "node:fs";
 import { descendantsOf } from "../../actors/process-tree.js";
 
 /**
- * SIGKILLs the commands an app-server runs (its descendants, with the groups they lead), never
- * the server itself: an interrupted turn's command outlives the interrupt otherwise (codex 0.169
- * leaves it running). Returns the pids signalled.
+ * SIGKILLs the commands an app-server runs for one thread (its descendants whose environment has
+ * `CODEX_THREAD_ID=<threadId>`, which codex sets for the commands of that thread, with the groups
+ * they lead), never the server itself nor another thread's commands: an interrupted turn's
+ * command outlives the interrupt otherwise (codex 0.169 leaves it running). Where environments
+ * cannot be read (no /proc), every command is the thread's when it is `alone` on the server, and
+ * none otherwise. Returns the pids signalled.
  */
-export function killServerCommands(serverPid: number): number[] {
-  const commands = descendantsOf(serverPid);
+export function killThreadCommands(serverPid: number, threadId: string, alone: boolean): number[] {
+  const marker = `CODEX_THREAD_ID=${threadId}`;
+  const commands = descendantsOf(serverPid).filter((pid) => {
+    const environment = environmentOf(pid);
+    return environment === null ? alone : environment.includes(marker);
+  });
   for (const pid of commands) {
     for (const target of [-pid, pid]) {
       try {
@@ -17,4 +25,13 @@ export function killServerCommands(serverPid: number): number[] {
     }
   }
   return commands;
+}
+
+/** The `KEY=value` entries of a process's environment, or null when they cannot be read. */
+function environmentOf(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+  } catch {
+    return null;
+  }
 }

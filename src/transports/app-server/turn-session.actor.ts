@@ -18,7 +18,7 @@ import {
   withdrawApprovals,
 } from "./map-approval.js";
 import { mapNotification } from "./map-notification.js";
-import { killServerCommands } from "./server-commands.js";
+import { killThreadCommands } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
 import type { RpcConnection, RpcNotification, RpcServerRequest } from "./rpc-connection.js";
@@ -150,11 +150,10 @@ export const turnSessionLogic = fromCallback<
       },
     );
   };
-  // An interrupted turn's commands outlive it; they are ended when no other turn shares the
-  // server (whose other turns' commands cannot be told apart from this one's).
+  // An interrupted turn's commands outlive it: those of its thread are ended.
   const endCommands = async () => {
-    if (!session || input.link.holders !== 1) return;
-    const killed = killServerCommands(session.pid);
+    if (!session || state.threadId === null) return;
+    const killed = killThreadCommands(session.pid, state.threadId, input.link.holders === 1);
     await whenGone(killed, killed, COMMANDS_GONE_MS);
   };
   const interrupt = () => {
