@@ -37,4 +37,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The devtools page runs in the browser.
+    files: ["src/devtools/page/**"],
+    languageOptions: {
+      globals: { document: "readonly", window: "readonly", EventSource: "readonly" },
+    },
+  },
 );

@@ -1,7 +1,7 @@
 import base from "./jest.config.js";
 
 /**
- * The suites that drive the public API (drop-in, real binary, faults, supervision), run against
+ * The suites that drive the public API (drop-in, real binary, faults, supervision, devtools), run against
  * the published bundle `dist/index.js` instead of the sources: `npm run test:dist` after a build.
  */
 export default {
@@ -16,5 +16,6 @@ export default {
     "<rootDir>/test/faults.test.ts",
     "<rootDir>/test/supervision.test.ts",
     "<rootDir>/test/parity.test.ts",
+    "<rootDir>/test/devtools.server.test.ts",
   ],
 };

@@ -45,9 +45,35 @@ const library = await build({
   plugins: [
     { name: "ajv-on-demand", setup: (on) => on.onResolve({ filter: /^ajv$/ }, ajvFile) },
     { name: "xstate-by-require", setup: xstateByRequire },
+    { name: "devtools-on-demand", setup: devtoolsOnDemand },
   ],
   sourcemap: false,
   legalComments: "eof",
+  metafile: true,
+});
+// The devtools server (`codex.devtools()`), imported on its first call only, and its page:
+// Preact and the page in one browser script, and its style sheet, served by that server.
+await build({
+  ...COMMON,
+  entryPoints: ["src/devtools/server.ts"],
+  outfile: "dist/devtools.js",
+  banner: {},
+  sourcemap: false,
+  legalComments: "eof",
+});
+const page = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ["src/devtools/page/main.tsx"],
+  outfile: "dist/devtools-page.js",
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2022",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  minify: true,
+  legalComments: "eof",
+  logLevel: "warning",
   metafile: true,
 });
 const ajv = await build({
@@ -62,7 +88,7 @@ const ajv = await build({
 });
 writeFileSync(
   path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.md"),
-  thirdPartyLicenses([library.metafile, ajv.metafile]),
+  thirdPartyLicenses([library.metafile, ajv.metafile, page.metafile]),
 );
 
 // `codex-actors/otel`: its own file, loaded only by those who import it; the user's
@@ -106,6 +132,14 @@ function xstateByRequire(on) {
   }));
 }
 
+// The `import("./devtools/server.js")` of `codex.devtools()`: the file built beside the bundle.
+function devtoolsOnDemand(on) {
+  on.onResolve({ filter: /\/devtools\/server\.js$/ }, () => ({
+    path: "./devtools.js",
+    external: true,
+  }));
+}
+
 // The `require("ajv")` of the validator, in the bundle: the file built beside it.
 function ajvFile() {
   return { path: "./ajv.cjs", external: true };
@@ -128,7 +162,7 @@ function thirdPartyLicenses(metafiles) {
   return [
     "# Third-party licenses",
     "",
-    "`dist/index.js` and `dist/ajv.cjs` bundle these packages.",
+    "`dist/index.js`, `dist/ajv.cjs` and `dist/devtools-page.js` bundle these packages.",
     "",
     ...sections,
   ].join("\n");

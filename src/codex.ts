@@ -2,6 +2,7 @@ import { createActor } from "xstate";
 import { checkCodexOptions, checkShutdownOptions, checkThreadOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
 import { checkThreadId } from "./option-values.js";
+import type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 import type { CodexActorRef } from "./machines/codex.machine.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
@@ -25,6 +26,7 @@ import type {
   ThreadList,
   TransportName,
 } from "./types/app-server.js";
+import { InvalidOptionError } from "./types/errors.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
@@ -43,6 +45,7 @@ export class Codex<X extends TransportName = "exec"> {
   /** The root supervisor actor (xstate): its children are the thread actors. */
   readonly actor: CodexActorRef;
   private readonly runtime: CodexRuntime;
+  private readonly devtoolsServers = new Set<DevtoolsServer>();
 
   constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
@@ -93,6 +96,30 @@ export class Codex<X extends TransportName = "exec"> {
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
     await this.runtime.link?.whenNoProcess();
+    await Promise.all([...this.devtoolsServers].map((server) => server.close()));
+  }
+
+  /**
+   * Serves a live, read-only page of this Codex's actors on 127.0.0.1 (see docs/observability.md):
+   * open the `url` (it holds the token every request needs). Loaded on first call only;
+   * `shutdown()` closes it. A `port` that is not an integer from 0 to 65535 rejects with
+   * `InvalidOptionError`.
+   */
+  async devtools(options: DevtoolsOptions = {}): Promise<DevtoolsServer> {
+    const { port = 0 } = options;
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new InvalidOptionError("port", `expected an integer from 0 to 65535, got ${port}`);
+    const { startDevtoolsServer } = await import("./devtools/server.js");
+    const started = await startDevtoolsServer(this.actor, { port });
+    const server: DevtoolsServer = {
+      url: started.url,
+      close: () => {
+        this.devtoolsServers.delete(server);
+        return started.close();
+      },
+    };
+    this.devtoolsServers.add(server);
+    return server;
   }
 
   /** A page of the threads in the sessions store (app-server transport). */

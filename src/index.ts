@@ -23,6 +23,7 @@ export { execMachine, type ExecOutcome, type ExecContext } from "./transports/ex
 export { JsonlParser, type ParsedChunk } from "./transports/exec/jsonl-parser.js";
 export { DEFAULT_POLICY, type ResolvedPolicy } from "./supervision/policy.js";
 export type { CodexTreeSnapshot, ThreadTreeSnapshot } from "./supervision/snapshot-tree.js";
+export type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 export * from "./types/index.js";
 export {
   CHANNEL_NAMES,

@@ -70,7 +70,11 @@ describe("the published package", () => {
           "dist/index.js",
           "dist/otel.js",
           "dist/ajv.cjs",
+          "dist/devtools.js",
+          "dist/devtools-page.js",
+          "dist/devtools-page.css",
           "dist/THIRD_PARTY_LICENSES.md",
+          "bin/codex-actors.mjs",
           "package.json",
           "README.md",
           "CHANGELOG.md",
@@ -97,6 +101,41 @@ describe("the published package", () => {
     );
     expect(packages).toEqual(["xstate"]);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openai/codex", "xstate"]);
+  });
+
+  it("keeps the devtools out of the main bundle: a file of their own, loaded by codex.devtools()", async () => {
+    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    for (const part of ["text/event-stream", "codex-actors-token", "preact", "devtools-page"])
+      expect(bundle).not.toContain(part);
+    expect(bundle).toContain('import("./devtools.js")');
+    const devtools = readFileSync(path.join(ROOT, "dist/devtools.js"), "utf8");
+    const imported = [...devtools.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map(
+      (match) => match[1]!,
+    );
+    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    const script = [
+      'import { Codex } from "codex-actors";',
+      "const codex = new Codex();",
+      "const { url } = await codex.devtools();",
+      "const page = await fetch(url).then((r) => r.text());",
+      'const js = await fetch(new URL("/page.js" + new URL(url).search, url)).then((r) => r.status);',
+      "await codex.shutdown();",
+      'console.log(JSON.stringify({ page: page.includes("codex-actors devtools"), js }));',
+    ].join("\n");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+    );
+    expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
+    // Its demo is a repository tool: installed, `npx codex-actors devtools` says where to run it.
+    const bin = path.join(project, "node_modules", "codex-actors", "bin", "codex-actors.mjs");
+    await expect(
+      promisify(execFile)(process.execPath, [bin, "devtools"], { cwd: project }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("npm ci && npm run build"),
+    });
   });
 
   it("ships codex-actors/otel as a bundle of its own that imports only Node built-ins and the user's @opentelemetry/api, which the main bundle never loads", () => {

@@ -14,6 +14,8 @@ export function formatEvent(event: ThreadEvent): string {
     }
     case "turn.failed":
       return `turn.failed      ${event.error.message}`;
+    case "turn.restarted":
+      return `turn.restarted   attempt ${event.attempt} in ${event.delayMs} ms, after: ${event.error.message}`;
     case "error":
       return `error            ${event.message}`;
     case "item.started":

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Codex } from "../codex.js";
 import {
   addFile,
+  httpError,
   message,
   ModelStandIn,
   reasoning,
@@ -11,14 +12,17 @@ import {
   shellCommand,
   standInConfig,
 } from "../model-stand-in/index.js";
+import { keepPageUp } from "./devtools-window.js";
 import { formatEvent } from "./format-event.js";
 
 /**
  * The offline demo: the real codex binary runs a scripted session against the bundled model
- * stand-in (a shell command, a file edit, a final answer) in a temporary folder. With
- * CODEX_API_KEY set it asks the real service instead.
+ * stand-in (a shell command, a file edit, a final answer) in a temporary folder; the stand-in's
+ * first answer is an HTTP 500, which supervision restarts. With CODEX_API_KEY set it asks the real
+ * service instead. The devtools page is served meanwhile (its URL printed) unless `--no-devtools`.
  */
 async function main(): Promise<void> {
+  const devtools = !process.argv.includes("--no-devtools");
   const online = Boolean(process.env.CODEX_API_KEY);
   const root = mkdtempSync(path.join(tmpdir(), "codex-actors-demo-"));
   const home = path.join(root, "home");
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
   const standIn = online
     ? undefined
     : await ModelStandIn.start([
+        httpError(500, "the stand-in fails the first request, to show a supervised restart"),
         reply(
           reasoning("List the folder, then write a note."),
           shellCommand("echo hello from codex && pwd"),
@@ -42,8 +47,13 @@ async function main(): Promise<void> {
           apiKey: "offline-demo",
           config: standInConfig(standIn.url),
           env: { PATH: process.env.PATH ?? "", HOME: home, CODEX_HOME: home },
+          supervision: {
+            restartServiceFailures: true,
+            backoff: { initialMs: 1_500, jitter: false },
+          },
         })
       : new Codex();
+    const page = devtools ? await codex.devtools() : undefined;
     const thread = codex.startThread({
       model: standIn ? "gpt-5.5" : undefined,
       workingDirectory: work,
@@ -51,13 +61,16 @@ async function main(): Promise<void> {
       sandboxMode: standIn ? "danger-full-access" : "workspace-write",
     });
     console.log(
-      `codex-actors demo (${online ? "real service" : "offline, local model stand-in"}) in ${work}\n`,
+      `codex-actors demo (${online ? "real service" : "offline, local model stand-in"}) in ${work}`,
     );
+    console.log(page ? `devtools: ${page.url}\n` : "");
     const { events } = await thread.runStreamed(
       "Run `echo hello from codex && pwd`, then create NOTE.md saying who wrote it, then summarise.",
     );
     for await (const event of events) console.log(formatEvent(event));
     console.log(`\nNOTE.md:\n${readFileSync(path.join(work, "NOTE.md"), "utf8")}`);
+    if (page) await keepPageUp(page.url);
+    await codex.shutdown();
   } finally {
     await standIn?.close();
     rmSync(root, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { AnyActorRef, StateValue } from "xstate";
 import type { CodexActorRef } from "../machines/codex.machine.js";
+import type { ThreadContext } from "../machines/thread-turn.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
 import type { AttemptView } from "../transports/attempt.js";
 
@@ -19,6 +20,8 @@ export type ThreadTreeSnapshot = {
     attempt: number;
     /** Approvals waiting for `onApproval` (app-server): a count, as the requests may name secrets. */
     pendingApprovals?: number;
+    /** While the thread backs off before a restart: the milliseconds left before the next attempt. */
+    backoffRemainingMs?: number;
   };
 };
 
@@ -76,10 +79,20 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
             ...(attempt?.context.pendingApprovals === undefined
               ? {}
               : { pendingApprovals: attempt.context.pendingApprovals }),
+            ...(snapshot.matches({ busy: "backingOff" })
+              ? { backoffRemainingMs: backoffRemaining(context) }
+              : {}),
           },
         }
       : {}),
   };
+}
+
+/** The restart was decided (and its delay drawn) when the backoff began: what is left of it. */
+function backoffRemaining({ decision, restartTimes }: ThreadContext): number {
+  const since = restartTimes[restartTimes.length - 1] ?? Date.now();
+  const delayMs = decision?.restart ? decision.delayMs : 0;
+  return Math.max(0, since + delayMs - Date.now());
 }
 
 function serviceSnapshot(service: AnyActorRef): ServiceTreeSnapshot {

@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { CodexActorRef } from "../machines/codex.machine.js";
+import { ThreadHistories, type HistoryRecord } from "./history.js";
+import { pageFile, pageHtml, type PageFile } from "./page-asset.js";
+import { hasToken, newToken } from "./token.js";
+import { TreeReader, type TreeView } from "./tree-view.js";
+import type { DevtoolsOptions, DevtoolsServer } from "./types.js";
+
+/** How often the tree is read while a page is connected (a change is sent at once). */
+const TREE_POLL_MS = 200;
+/** A comment line on idle streams, so proxies and browsers keep them open. */
+const HEARTBEAT_MS = 15_000;
+
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+/**
+ * Serves the devtools page of the Codex whose root actor is `root`, on 127.0.0.1 only. Every
+ * request must carry the server's random token (`?token=`), else 401; nothing it serves changes
+ * anything. The live view is one server-sent event stream per page: `hello` (the tree, the
+ * charts of its machines, the history kept), then `tree` on each change and `record` per message.
+ */
+export async function startDevtoolsServer(
+  root: CodexActorRef,
+  options: DevtoolsOptions = {},
+): Promise<DevtoolsServer> {
+  const token = newToken();
+  const reader = new TreeReader(root);
+  const belongs = (key: string) => key in root.getSnapshot().children;
+  const histories = new ThreadHistories(belongs);
+  const streams = new Set<ServerResponse>();
+  let last: { json: string; charts: number } = { json: "", charts: 0 };
+  let poll: NodeJS.Timeout | undefined;
+
+  const send = (response: ServerResponse, event: string, data: unknown) =>
+    response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const broadcast = (event: string, data: unknown) => {
+    for (const response of streams) send(response, event, data);
+  };
+  const treeMessage = (tree: TreeView) => ({ tree, charts: Object.fromEntries(reader.charts) });
+
+  const readTree = () => {
+    const tree = reader.read();
+    const json = JSON.stringify({ ...tree, at: 0 });
+    if (json === last.json && reader.charts.size === last.charts) return;
+    last = { json, charts: reader.charts.size };
+    broadcast("tree", treeMessage(tree));
+  };
+  const onRecord = (record: HistoryRecord) => broadcast("record", record);
+
+  const openStream = (request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    send(response, "hello", { ...treeMessage(reader.read()), history: histories.all() });
+    streams.add(response);
+    const heartbeat = setInterval(() => response.write(": still here\n\n"), HEARTBEAT_MS).unref();
+    poll ??= setInterval(readTree, TREE_POLL_MS).unref();
+    request.on("close", () => {
+      clearInterval(heartbeat);
+      streams.delete(response);
+      if (streams.size === 0) {
+        clearInterval(poll);
+        poll = undefined;
+      }
+    });
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const reply = (status: number, type: string, body: string) => {
+      response.writeHead(status, {
+        "content-type": TYPES[type]!,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "content-security-policy":
+          "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:",
+      });
+      response.end(body);
+    };
+    if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
+    if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
+    const files: Record<string, PageFile> = {
+      "/page.js": "devtools-page.js",
+      "/page.css": "devtools-page.css",
+    };
+    if (url.pathname === "/") return reply(200, "html", pageHtml(token));
+    if (url.pathname in files) {
+      const name = files[url.pathname]!;
+      return reply(200, name.endsWith(".js") ? "js" : "css", pageFile(name));
+    }
+    if (url.pathname === "/api/tree")
+      return reply(200, "json", JSON.stringify(treeMessage(reader.read())));
+    if (url.pathname === "/api/stream") return openStream(request, response);
+    return reply(404, "json", '{"error":"no such page"}');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // The page alone does not keep the process alive.
+  server.unref();
+  histories.start();
+  const stopFeed = histories.listen(onRecord);
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        clearInterval(poll);
+        stopFeed();
+        histories.stop();
+        for (const response of streams) response.end();
+        streams.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
