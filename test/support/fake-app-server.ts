@@ -41,7 +41,12 @@ export function fakeAppServer(scenario: FakeStep[]): {
 }
 
 /** A `Codex` on the app-server transport whose server is the fake, and the pids it started. */
-export type FakeServerRig = { codex: Codex<"app-server">; serverPids: () => number[] };
+export type FakeServerRig = {
+  codex: Codex<"app-server">;
+  serverPids: () => number[];
+  /** The file where a `flood` step counts the deltas it has written. */
+  progressFile: string;
+};
 
 /**
  * A `Codex` (`transport: "app-server"`) running the fake app-server as its binary: `scenario`
@@ -61,6 +66,7 @@ export function fakeServerCodex(
         FAKE_APP_SERVER_SCENARIO: JSON.stringify(scenario),
         FAKE_APP_SERVER_STATE: path.join(dir, "state"),
         FAKE_APP_SERVER_RECORD: record,
+        FAKE_APP_SERVER_PROGRESS: path.join(dir, "progress"),
       }),
       ...options,
     }),
@@ -76,5 +82,5 @@ export function fakeServerCodex(
       return [];
     }
   };
-  return { codex, serverPids };
+  return { codex, serverPids, progressFile: path.join(dir, "progress") };
 }

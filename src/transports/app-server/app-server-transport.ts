@@ -27,6 +27,7 @@ export const appServerTransport = defineTransport<typeof appServerTurnMachine>({
         outputSchema: job.options.outputSchema,
         approvals: own.approvals,
         deliver: job.sink.deliver,
+        flow: job.sink.flow,
         idleTimeoutMs: job.options.idleTimeoutMs,
         control: job.sink.control,
         deltas: job.options.deltas === true,

@@ -9,6 +9,7 @@ import { spawnCodex } from "../../cli/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
+import { OutputGate } from "./output-gate.js";
 import { RpcConnection } from "./rpc-connection.js";
 import type { AppServerLink } from "./server-link.js";
 
@@ -139,7 +140,7 @@ export const serverProcessLogic = fromCallback<
         clearTimeout(startTimer);
         if (exited || failure) return;
         ready = true;
-        link.attach({ connection, pid });
+        link.attach({ connection, pid, output: new OutputGate(child.stdout!) });
         setHeld(link.held);
         sendBack({ type: "server.ready" });
       },
