@@ -11,26 +11,10 @@ import {
   turnRequested,
   turnStarted,
 } from "./support/fake-turn-steps.js";
-import { eventually } from "./support/processes.js";
+import { eventually, whenStalled } from "./support/processes.js";
 
 const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted];
 const ofTheTurn = { threadId: FAKE_THREAD, turnId: "fake-turn" };
-
-/** Waits until `written()` has not moved for 500 ms; returns where it stopped. */
-async function stalled(written: () => number): Promise<number> {
-  let last = -1;
-  let movedAt = Date.now();
-  await eventually(
-    () => {
-      const now = written();
-      if (now !== last) [last, movedAt] = [now, Date.now()];
-      return Date.now() - movedAt >= 500;
-    },
-    "the flood to stall (nothing written for 500 ms)",
-    15_000,
-  );
-  return last;
-}
 
 describe("backpressure on the app-server transport", () => {
   it("pauses the server's stdout while the consumer does not read, then delivers every delta", async () => {
@@ -51,7 +35,7 @@ describe("backpressure on the app-server transport", () => {
     const { events } = await rig.codex.startThread().runStreamed("hi", { deltas: true });
     await events.next();
     await eventually(() => written() > 0, "the flood to start");
-    expect(await stalled(written)).toBeLessThan(total / 10);
+    expect(await whenStalled(written)).toBeLessThan(total / 10);
     let deltas = 0;
     for await (const event of events) if (event.type === "item.delta") deltas += 1;
     expect(deltas).toBe(total);

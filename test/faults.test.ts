@@ -4,7 +4,7 @@ import path from "node:path";
 import { Codex } from "../src/index.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { collect } from "./support/collect.js";
-import { eventually, isAlive } from "./support/processes.js";
+import { eventually, isAlive, whenStalled } from "./support/processes.js";
 import { tempDir, tracked } from "./support/rig-registry.js";
 
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
@@ -160,18 +160,7 @@ describe("a codex process that misbehaves (unsupervised)", () => {
         return false;
       }
     }, "the flood to start");
-    let whileStalled = -1;
-    let movedAt = Date.now();
-    await eventually(
-      () => {
-        const now = written();
-        if (now !== whileStalled) [whileStalled, movedAt] = [now, Date.now()];
-        return Date.now() - movedAt >= 500;
-      },
-      "the flood to stall (nothing written for 500 ms)",
-      15_000,
-    );
-    expect(whileStalled).toBeLessThan(total / 10);
+    expect(await whenStalled(written)).toBeLessThan(total / 10);
     let count = 1;
     for await (const _ of events) count += 1;
     expect(count).toBe(2 + total + 4);

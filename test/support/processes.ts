@@ -58,3 +58,22 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Waits until `written()` (how much a flood has written) has not moved for 500 ms — its writer
+ * is held back — and returns where it stopped.
+ */
+export async function whenStalled(written: () => number): Promise<number> {
+  let last = -1;
+  let movedAt = Date.now();
+  await eventually(
+    () => {
+      const now = written();
+      if (now !== last) [last, movedAt] = [now, Date.now()];
+      return Date.now() - movedAt >= 500;
+    },
+    "the flood to stall (nothing written for 500 ms)",
+    15_000,
+  );
+  return last;
+}
