@@ -73,24 +73,32 @@ export class TurnTelemetry {
     return settled;
   }
 
-  /** Publishes `events` (one delivered batch) on the event and approval channels. */
+  /**
+   * Publishes `events` (one delivered batch) on the event and approval channels, and keeps what
+   * the turn's message reports of them. One fixed-shape message per event, only when observed.
+   */
   deliver(events: ReadonlyArray<ThreadEvent | AppServerEvent>): void {
-    if (!this.message && !streamObserved()) return;
-    const attempt = this.attempt();
+    const message = this.message;
+    const observed = streamObserved();
+    if (!message && !observed) return;
+    const source = this.source;
+    const attempt = observed ? this.attempt() : 0;
     for (const event of events) {
-      if (event.type === "thread.started") this.source.threadId = event.thread_id;
-      else if (event.type === "turn.completed" && this.message) this.message.usage = event.usage;
-      if (this.message) this.message.threadId = this.source.threadId;
-      publishEvent({ ...this.source, attempt, event });
+      if (event.type === "thread.started") source.threadId = event.thread_id;
+      else if (event.type === "turn.completed" && message) message.usage = event.usage;
+      if (!observed) continue;
+      const { threadKey, threadId, turnId, transport } = source;
+      publishEvent({ threadKey, threadId, turnId, transport, attempt, event });
     }
+    if (message) message.threadId = source.threadId;
   }
 }
 
 function publishEvent(message: EventMessage): void {
   if (channels.event.hasSubscribers) channels.event.publish(message);
-  const { event } = message;
-  if (event.type === "approval.requested") channels.approvalRequested.publish(message);
-  else if (event.type === "approval.resolved") channels.approvalResolved.publish(message);
+  const { type } = message.event;
+  if (type === "approval.requested") channels.approvalRequested.publish(message);
+  else if (type === "approval.resolved") channels.approvalResolved.publish(message);
 }
 
 function outcomeOf(result: TurnResult): TurnMessage["outcome"] {
