@@ -6,10 +6,10 @@ import path from "node:path";
 
 const SPECIFIER = /(?:from\s+|import\()\s*["'](\.{1,2}\/[^"']+)["']/g;
 
-/** Deletes the `.d.ts` files under `dir` that `entry` (a `.d.ts` in it) does not reach. */
-export function pruneDeclarations(dir, entry) {
+/** Deletes the `.d.ts` files under `dir` that the `entries` (`.d.ts` files in it) do not reach. */
+export function pruneDeclarations(dir, entries) {
   const reached = new Set();
-  const queue = [path.resolve(dir, entry)];
+  const queue = [entries].flat().map((entry) => path.resolve(dir, entry));
   while (queue.length > 0) {
     const file = queue.pop();
     if (reached.has(file)) continue;
