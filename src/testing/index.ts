@@ -33,3 +33,26 @@ export {
   type MockCodexStep,
   type RunningMockCodex,
 } from "./mock-codex-rig.js";
+export {
+  turnLifecycle,
+  turnLifecycleModel,
+  turnSettled,
+  PATH_MAX_RESTARTS,
+  type TurnLifecycleContext,
+  type TurnLifecycleEvent,
+  type TurnOutcome,
+} from "./turn-lifecycle.js";
+export {
+  turnPaths,
+  turnPathCoverage,
+  PATH_DEADLINE_MS,
+  PATH_IDLE_TIMEOUT_MS,
+  type ExpectedTurn,
+  type PlannedAttempt,
+  type TurnPath,
+  type TurnPathRun,
+  type TurnPathStartOptions,
+  type TurnPathsOptions,
+  type TurnScenario,
+} from "./turn-paths.js";
+export type { Coverage, LifecycleModel, LifecyclePath } from "./path-coverage.js";

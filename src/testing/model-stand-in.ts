@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { ModelStandIn, standInConfig, type RecordedRequest } from "../model-stand-in/index.js";
 import type { CodexConfigObject } from "../types/options.js";
 import { hermeticHome } from "./hermetic-home.js";
-import { killMarked } from "./processes.js";
+import { killMarked, type LiveProcess } from "./processes.js";
 import type { Reply } from "./replies.js";
 
 /** A model slug the bundled codex knows, so it emits no warning about unknown model metadata. */
@@ -87,6 +87,11 @@ export type RunningStandIn = {
   workdir: string;
   /** Every request received, in order. */
   requests: StandInRequest[];
+  /**
+   * SIGKILLs every process running in the stand-in's environment (codex and what it started):
+   * a crash on demand, e.g. from `onRequest`. Returns them.
+   */
+  killCodex: () => LiveProcess[];
   /** Appends to the script. */
   enqueue: (...entries: StandInScript) => void;
   /**
@@ -151,6 +156,7 @@ export async function startModelStandIn(
     codexHome: folders.codexHome,
     workdir: folders.workdir,
     requests,
+    killCodex: () => killMarked(folders.marker),
     enqueue: (...more) => entries.push(...more),
     close: async () => {
       killMarked(folders.marker);
