@@ -4,7 +4,7 @@ import {
   type RunningStandIn,
   type StandInOptions,
   type StandInScript,
-} from "../../src/testing/model-stand-in.js";
+} from "../../src/testing/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
 import { hermeticEnv } from "./hermetic-env.js";
 import { atTeardown } from "./rig-registry.js";
