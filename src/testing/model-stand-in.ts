@@ -31,6 +31,7 @@ export type StandInRequest = {
 
 /** A reply for the requests `match` accepts, used `times` times (default once; `Infinity`: always). */
 export type MatchedReply = {
+  /** Whether this reply answers `request`. */
   match: (request: StandInRequest) => boolean;
   reply: Reply;
   times?: number;
