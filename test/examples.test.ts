@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import {
   reply,
   startModelStandIn,
+  turnPaths,
   type RunningStandIn,
   type StandInScript,
 } from "../src/testing/index.js";
@@ -12,7 +13,11 @@ import { atTeardown } from "./support/rig-registry.js";
 
 // Every script in examples/ runs as a user runs it — `node examples/<name>.mjs`, importing the
 // built package by its name — against the kit's stand-in (no key, no network): an example that
-// rots fails here. The PR bot's example is a Jest test of its own (examples/pr-bot).
+// rots fails here. The PR bot's example is a Jest test of its own (examples/pr-bot), and the
+// same test under Vitest is run here through `vitest run`.
+
+const VITEST = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 const example = (name: string) =>
   fileURLToPath(new URL(`../examples/${name}.mjs`, import.meta.url));
@@ -116,4 +121,21 @@ describe("examples/", () => {
     expect(ran.stdout).toContain("done: triage issue 1: triaged\n");
     expect(ran.stdout).toMatch(/SIGTERM: shutting down\n(.*\n)*shut down cleanly\n$/);
   });
+
+  it("pr-bot.vitest.ts: the bot's model-based test passes under Vitest too", async () => {
+    const child = spawn(process.execPath, [VITEST, "run"], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    atTeardown("vitest", () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
+    expect(output).toMatch(new RegExp(`Tests\\s+${turnPaths().length + 1} passed`));
+  }, 180_000);
 });
