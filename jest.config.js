@@ -7,9 +7,13 @@
 export default {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    "^codex-actors$": "<rootDir>/src/index.ts",
+    "^codex-actors/testing$": "<rootDir>/src/testing/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }] },
-  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/examples/**/*.test.ts"],
   testTimeout: 30_000,
   globalSetup: "<rootDir>/test/support/global-setup.mjs",
   setupFilesAfterEnv: ["<rootDir>/test/support/teardown-after-each.ts"],

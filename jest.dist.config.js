@@ -1,14 +1,18 @@
 import base from "./jest.config.js";
 
 /**
- * The suites that drive the public API (drop-in, real binary, faults, supervision, devtools), run against
- * the published bundle `dist/index.js` instead of the sources: `npm run test:dist` after a build.
+ * The suites that drive the public API (drop-in, real binary, faults, supervision, devtools,
+ * the testing kit and the PR bot example), run against the published bundles `dist/index.js`
+ * and `dist/testing/index.js` instead of the sources: `npm run test:dist` after a build.
  */
 export default {
   ...base,
   moduleNameMapper: {
     "^(\\.\\./)+src/index\\.js$": "<rootDir>/dist/index.js",
-    ...base.moduleNameMapper,
+    "^(\\.\\./)+src/testing/index\\.js$": "<rootDir>/dist/testing/index.js",
+    "^codex-actors$": "<rootDir>/dist/index.js",
+    "^codex-actors/testing$": "<rootDir>/dist/testing/index.js",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testMatch: [
     "<rootDir>/test/drop-in.test.ts",
@@ -17,5 +21,7 @@ export default {
     "<rootDir>/test/supervision.test.ts",
     "<rootDir>/test/parity.test.ts",
     "<rootDir>/test/devtools.server.test.ts",
+    "<rootDir>/test/testing.stand-in.test.ts",
+    "<rootDir>/examples/pr-bot/pr-bot.test.ts",
   ],
 };

@@ -2,7 +2,7 @@
 // and the licenses of what the bundle holds — and the unpublished `build/` (demo and model
 // stand-in, for `npm run demo`, the tests and the benchmarks).
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,7 +32,7 @@ for (const dir of ["dist", "build"]) rmSync(path.join(ROOT, dir), { recursive: t
 
 // Declarations of the public API only (what the entries reach), no maps.
 execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
-pruneDeclarations(path.join(ROOT, "dist"), ["index.d.ts", "otel/index.d.ts"]);
+pruneDeclarations(path.join(ROOT, "dist"), ["index.d.ts", "otel/index.d.ts", "testing/index.d.ts"]);
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
 // own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
@@ -103,6 +103,24 @@ await build({
   legalComments: "eof",
 });
 
+// The testing kit `codex-actors/testing`: a bundle of its own that nothing in `dist/index.js`
+// imports. What it uses of the library it takes from `dist/index.js` (the same classes as the
+// user's), `xstate` is the user's; the fake CLI it runs is copied beside it.
+await build({
+  ...COMMON,
+  entryPoints: ["src/testing/index.ts"],
+  outfile: "dist/testing/index.js",
+  banner: {},
+  external: ["xstate", "xstate/graph"],
+  plugins: [{ name: "library-from-its-bundle", setup: libraryFromItsBundle }],
+  sourcemap: false,
+  legalComments: "eof",
+});
+copyFileSync(
+  path.join(ROOT, "src/testing/mock-codex.mjs"),
+  path.join(ROOT, "dist/testing/mock-codex.mjs"),
+);
+
 // The demo and the model stand-in: repository tools, never published.
 await build({
   ...COMMON,
@@ -138,6 +156,15 @@ function devtoolsOnDemand(on) {
     path: "./devtools.js",
     external: true,
   }));
+}
+
+// The kit's imports of the library's entry stay imports of the published entry.
+function libraryFromItsBundle(on) {
+  on.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
+    args.importer.includes(`${path.sep}src${path.sep}testing${path.sep}`)
+      ? { path: "../index.js", external: true }
+      : undefined,
+  );
 }
 
 // The `require("ajv")` of the validator, in the bundle: the file built beside it.

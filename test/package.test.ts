@@ -20,9 +20,11 @@ import { message, ModelStandIn, reply, standInConfig } from "../src/model-stand-
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-user.mjs", import.meta.url));
 const OTEL_USER_SCRIPT = fileURLToPath(new URL("./fixtures/otel-user.mjs", import.meta.url));
-const MOCK_CODEX = fileURLToPath(new URL("../scripts/mock-codex/mock-codex.mjs", import.meta.url));
+const MOCK_CODEX = fileURLToPath(new URL("../src/testing/mock-codex.mjs", import.meta.url));
+const KIT_USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-kit-user.mjs", import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
+  exports: Record<string, unknown>;
 };
 
 /** The files `npm pack` would publish, as paths inside the package. */
@@ -55,6 +57,7 @@ beforeAll(() => {
   }
   copyFileSync(USER_SCRIPT, path.join(project, "user.mjs"));
   copyFileSync(OTEL_USER_SCRIPT, path.join(project, "otel-user.mjs"));
+  copyFileSync(KIT_USER_SCRIPT, path.join(project, "kit-user.mjs"));
   const manifest = { name: "user-project", private: true, type: "module" };
   writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest));
 });
@@ -73,6 +76,8 @@ describe("the published package", () => {
           "dist/devtools.js",
           "dist/devtools-page.js",
           "dist/devtools-page.css",
+          "dist/testing/index.js",
+          "dist/testing/mock-codex.mjs",
           "dist/THIRD_PARTY_LICENSES.md",
           "bin/codex-actors.mjs",
           "package.json",
@@ -83,7 +88,11 @@ describe("the published package", () => {
     );
     expect(unexpected).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts"]));
-    expect(files.filter((file) => /demo|model-stand-in|\.map$/.test(file))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(["dist/testing/index.d.ts"]));
+    // The stand-in ships inside the testing kit (its declarations beside it), never on its own.
+    expect(
+      files.filter((file) => /demo|\.map$/.test(file) || /model-stand-in\/.*\.js$/.test(file)),
+    ).toEqual([]);
     expect(readFileSync(path.join(ROOT, "dist/index.js"), "utf8")).not.toContain(
       "sourceMappingURL",
     );
@@ -159,6 +168,41 @@ describe("the published package", () => {
     ]);
   }, 60_000);
 
+  it("keeps the testing kit out of the main entry: its own bundle, taking the library from it", () => {
+    const main = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    for (const kitOnly of ["startModelStandIn", "mock-codex", "text/event-stream", "testing/"])
+      expect({ kitOnly, inMainBundle: main.includes(kitOnly) }).toEqual({
+        kitOnly,
+        inMainBundle: false,
+      });
+    const kit = readFileSync(path.join(ROOT, "dist/testing/index.js"), "utf8");
+    const specifiers = new Set(
+      [...kit.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map((match) => match[1]!),
+    );
+    const outside = [...specifiers].filter(
+      (s) => !s.startsWith("node:") && !builtinModules.includes(s),
+    );
+    expect(outside.sort()).toEqual(["../index.js", "xstate", "xstate/graph"]);
+    // The library's classes come from the main bundle, so `instanceof` holds for the user.
+    expect(kit).not.toMatch(/class (Codex|CodexError|RestartLimitError|Thread)\b/);
+    expect(pkg.exports["./testing"]).toEqual({
+      types: "./dist/testing/index.d.ts",
+      import: "./dist/testing/index.js",
+    });
+  });
+
+  it("runs a user's test on codex-actors/testing from the installed package, leaving nothing behind", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ["kit-user.mjs"], {
+      cwd: project,
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+      finalResponse: "Hello from the stand-in.",
+      requests: 1,
+      crashed: "CodexExitError",
+    });
+  }, 60_000);
+
   it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
     const standIn = await ModelStandIn.start([
       reply(message("Here is the diagnosis.")),
@@ -199,6 +243,9 @@ describe("the published package", () => {
       [
         'import type * as Official from "@openai/codex-sdk";',
         'import { Codex, OutputSchemaError, type ThreadEvent, type Turn } from "codex-actors";',
+        'import { reply, startModelStandIn, type StandInScript } from "codex-actors/testing";',
+        'const script: StandInScript = [reply.command("ls"), reply.message("done")];',
+        "export const standIn = startModelStandIn(script).then((s) => new Codex({ ...s.codexOptions }));",
         'const options: Official.ThreadOptions = { model: "gpt-5.5", sandboxMode: "read-only" };',
         "const thread = new Codex().startThread(options);",
         "export async function quickstart(): Promise<string> {",

@@ -3,9 +3,7 @@ import { fileURLToPath } from "node:url";
 import { row, rssRow } from "../rows.mjs";
 import { medians } from "./throughput.mjs";
 
-const MOCK_CODEX = fileURLToPath(
-  new URL("../../scripts/mock-codex/mock-codex.mjs", import.meta.url),
-);
+const MOCK_CODEX = fileURLToPath(new URL("../../src/testing/mock-codex.mjs", import.meta.url));
 const THREAD_BUDGET_KB = 50;
 
 // Starts `concurrentTurns` turns together; codex-actors is given `maxConcurrentTurns`.

@@ -26,7 +26,8 @@ export type StandInReply =
     }
   | { kind: "http-error"; status: number; message: string }
   | { kind: "response-failed"; code: string; message: string }
-  | { kind: "hang" };
+  | { kind: "hang"; ms?: number }
+  | { kind: "delay"; ms: number; then: StandInReply };
 
 let nextId = 0;
 const id = (prefix: string): string => `${prefix}_${++nextId}`;
@@ -96,7 +97,12 @@ export function responseFailed(code: string, message: string): StandInReply {
   return { kind: "response-failed", code, message };
 }
 
-/** A reply that never answers (until the stand-in closes). */
-export function hang(): StandInReply {
-  return { kind: "hang" };
+/** A reply that never answers (until the stand-in closes), or drops the connection after `ms`. */
+export function hang(ms?: number): StandInReply {
+  return ms === undefined ? { kind: "hang" } : { kind: "hang", ms };
+}
+
+/** `then`, answered `ms` milliseconds after the request arrived. */
+export function delayed(ms: number, then: StandInReply): StandInReply {
+  return { kind: "delay", ms, then };
 }

@@ -22,6 +22,7 @@ export class ModelStandIn {
   readonly requests: RecordedRequest[] = [];
   private readonly script: StandInReply[];
   private readonly hanging = new Set<ServerResponse>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly server: Server,
@@ -60,6 +61,8 @@ export class ModelStandIn {
 
   /** Stops listening and drops every open connection. */
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -81,11 +84,29 @@ export class ModelStandIn {
     await this.answer(next, res);
   }
 
+  /** Runs `then` after `ms`, unless the stand-in closes first. */
+  private after(ms: number, then: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      then();
+    }, ms);
+    this.timers.add(timer);
+  }
+
   private async answer(next: StandInReply, res: ServerResponse): Promise<void> {
     switch (next.kind) {
       case "hang":
         this.hanging.add(res);
         res.on("close", () => this.hanging.delete(res));
+        if (next.ms !== undefined) this.after(next.ms, () => res.destroy());
+        return;
+      case "delay":
+        this.hanging.add(res);
+        res.on("close", () => this.hanging.delete(res));
+        this.after(next.ms, () => {
+          this.hanging.delete(res);
+          if (!res.destroyed) void this.answer(next.then, res);
+        });
         return;
       case "http-error":
         res.writeHead(next.status, { "content-type": "application/json" });

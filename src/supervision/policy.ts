@@ -25,6 +25,7 @@ export type SupervisionPolicy = {
 /** A policy with every default filled in. */
 export type ResolvedPolicy = Required<Omit<SupervisionPolicy, "backoff" | "isTransient">> & {
   backoff: Required<NonNullable<SupervisionPolicy["backoff"]>>;
+  /** The policy's own classification of transient failures, if it has one. */
   isTransient?: (error: CodexError) => boolean;
 };
 

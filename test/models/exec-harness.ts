@@ -6,7 +6,7 @@ import { mockCodex } from "../support/mock-codex.js";
 import { isAlive } from "../support/processes.js";
 import { ActorTrace, pidsOf, type TraceStep } from "./actor-trace.js";
 import { execScenarioOf, expectedExecOutcome } from "./exec-lifecycle.model.js";
-import { eventsOf, type LifecyclePath } from "./path-coverage.js";
+import { eventsOf, type LifecyclePath } from "../../src/testing/path-coverage.js";
 
 type Params = TestParam<AnyMachineSnapshot, EventObject>;
 

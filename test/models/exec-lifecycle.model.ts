@@ -1,6 +1,6 @@
 import { assign, setup, type AnyMachineSnapshot, type EventObject } from "xstate";
 import { createTestModel } from "xstate/graph";
-import type { LifecycleModel } from "./path-coverage.js";
+import type { LifecycleModel } from "../../src/testing/path-coverage.js";
 import type { MockStep } from "../support/mock-codex.js";
 
 /** What the codex process of one attempt does, as the exec machine sees it. */

@@ -7,7 +7,7 @@ import {
   eventsOf,
   type LifecycleModel,
   type LifecyclePath,
-} from "./path-coverage.js";
+} from "../../src/testing/path-coverage.js";
 
 /** One lifecycle under model-based test: its model, when a path is done, how to run a path. */
 export type LifecycleUnderTest = {

@@ -1,7 +1,7 @@
 import { assign, setup, type AnyMachineSnapshot, type EventObject } from "xstate";
 import { createTestModel } from "xstate/graph";
 import type { FakeStep } from "../support/fake-app-server.js";
-import type { LifecycleModel } from "./path-coverage.js";
+import type { LifecycleModel } from "../../src/testing/path-coverage.js";
 
 /** What turns, the server process and the clock do, as the server machine sees it. */
 export type ServerModelEvent =

@@ -6,7 +6,7 @@ import { stateName } from "../../src/supervision/snapshot-tree.js";
 import { mockCodex } from "../support/mock-codex.js";
 import { eventually, isAlive } from "../support/processes.js";
 import { ActorTrace, pidsOf, type TraceStep } from "./actor-trace.js";
-import type { LifecyclePath } from "./path-coverage.js";
+import type { LifecyclePath } from "../../src/testing/path-coverage.js";
 import { planThreadPath, type PlanStep } from "./thread-plan.js";
 
 type Params = TestParam<AnyMachineSnapshot, EventObject>;

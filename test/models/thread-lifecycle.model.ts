@@ -1,6 +1,6 @@
 import { assign, setup, type AnyMachineSnapshot } from "xstate";
 import { createTestModel } from "xstate/graph";
-import type { LifecycleModel } from "./path-coverage.js";
+import type { LifecycleModel } from "../../src/testing/path-coverage.js";
 
 /** What happens to a thread: turns asked for, attempts ending, decisions, stops. */
 export type ThreadModelEvent =

@@ -6,7 +6,7 @@ import { stateName } from "../../src/supervision/snapshot-tree.js";
 import { fakeServerCodex } from "../support/fake-app-server.js";
 import { eventually, isAlive } from "../support/processes.js";
 import { ActorTrace, type TraceStep } from "./actor-trace.js";
-import { eventsOf, type LifecyclePath } from "./path-coverage.js";
+import { eventsOf, type LifecyclePath } from "../../src/testing/path-coverage.js";
 import { expectedTurnOutcome, turnScenarioOf } from "./turn-lifecycle.model.js";
 
 type Params = TestParam<AnyMachineSnapshot, EventObject>;

@@ -10,7 +10,7 @@ import {
   turnRequested,
   turnStarted,
 } from "../support/fake-turn-steps.js";
-import type { LifecycleModel } from "./path-coverage.js";
+import type { LifecycleModel } from "../../src/testing/path-coverage.js";
 
 /** What the app-server, the approval handler and the caller do, as the turn machine sees it. */
 export type TurnModelEvent =

@@ -6,7 +6,7 @@
 // { "attempts": [steps, steps, ...] } to behave differently on each run (counted in the file
 // MOCK_CODEX_STATE). MOCK_CODEX_RECORD, when set, gets one JSON line per run: argv, stdin, pid,
 // and the TRACEPARENT/TRACESTATE it was given (or null).
-// Steps (see README.md beside this file): {"turn": text}, {"emit": event}, {"line": raw},
+// Steps (typed as MockCodexStep in mock-codex.ts beside this file): {"turn": text}, {"emit": event}, {"line": raw},
 // {"delayMs": n}, {"stderr": text}, {"flood": {"count": n, "bytes": n}},
 // {"spawn": [cmd, ...args], "own": "group" | "session", "holdStdout": true},
 // {"hang": true}, {"exit": code}, {"signal": "SIGKILL"}.
