@@ -15,6 +15,9 @@ export default {
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }] },
   testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/examples/**/*.test.ts"],
   testTimeout: 30_000,
+  // Most of a test's time is spent waiting on child processes: two workers keep both cores busy
+  // (Jest's default on a 2-core machine is one).
+  maxWorkers: 2,
   globalSetup: "<rootDir>/test/support/global-setup.mjs",
   setupFilesAfterEnv: ["<rootDir>/test/support/teardown-after-each.ts"],
   reporters: ["default", "<rootDir>/test/support/summary-reporter.mjs"],

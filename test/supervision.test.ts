@@ -171,7 +171,9 @@ describe("timeouts", () => {
 
   it("ends an attempt that goes quiet after turn.completed as completed, neither restarted nor failed", async () => {
     const rig = mockCodex([{ turn: "done" }, { hang: true }], { supervision: fast });
-    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs: 300 });
+    // Generous: mock-codex must start and print within it even on a loaded machine.
+    const idleTimeoutMs = 2_000;
+    const { events } = await rig.codex.startThread().runStreamed("hi", { idleTimeoutMs });
     const { seen, error } = await collect(events);
     expect(error).toBeUndefined();
     expect(seen.map((e) => e.type)).toEqual([
@@ -183,7 +185,7 @@ describe("timeouts", () => {
     const runs = rig.records().filter((r) => r.argv);
     expect(runs).toHaveLength(1);
     expect(isAlive(runs[0]!.pid!)).toBe(false);
-    const turn = await rig.codex.startThread().run("again", { idleTimeoutMs: 300 });
+    const turn = await rig.codex.startThread().run("again", { idleTimeoutMs });
     expect(turn).toMatchObject({ finalResponse: "done", attempts: 1 });
     rig.close();
   });
