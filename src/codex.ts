@@ -50,7 +50,7 @@ export class Codex<X extends TransportName = "exec"> {
   constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
-    const machine = options.transport === "app-server" ? appServerCodexMachine : codexMachine;
+    const machine = options.transport === "app-server" ? appServerCodexMachine() : codexMachine;
     this.actor = createActor(machine, {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,

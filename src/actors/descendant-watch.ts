@@ -1,10 +1,16 @@
-import { descendantsIn, processRow, processTable } from "./process-tree.js";
+import {
+  descendantsIn,
+  processRow,
+  processTable,
+  treeOf,
+  type ProcessRow,
+} from "./process-tree.js";
 
 /**
- * The descendants of each running codex process (and the members of its group and session), as
- * last seen: when codex exits, the commands it leaves behind in sessions of their own are
- * orphaned and no longer trace back to it, so they must have been seen while it ran. One read of the process table serves every watched process:
- * every `SCAN_INTERVAL_MS` while any runs, and when a caller asks (at `turn.completed`).
+ * The descendants of each running codex process, as last seen: when codex exits, the commands it
+ * leaves behind in sessions of their own are orphaned and no longer trace back to it, so they
+ * must have been seen while it ran. Looked up every `SCAN_INTERVAL_MS` while any runs, and when
+ * a caller asks (at `turn.completed`).
  */
 const SCAN_INTERVAL_MS = 1_000;
 
@@ -19,13 +25,35 @@ export function watchDescendants(root: number): void {
 }
 
 /**
- * Lists the descendants of every watched process now, and the members of its process group and
- * session (an orphaned command in codex's group no longer descends from it); forgets those that
- * have ended.
+ * Lists the descendants of every watched process now; forgets those that have ended. Where the
+ * kernel lists children (Linux), that is each watched process's own tree: a few reads, however
+ * many processes the machine runs. Elsewhere, one read of the whole process table, which also
+ * gives the members of its process group and session (an orphaned command in codex's group no
+ * longer descends from it; the group is killed whole at exit anyway).
  */
 export function lookNow(): void {
   if (watched.size === 0) return;
-  const table = processTable();
+  for (const [root, known] of watched) {
+    const tree = treeOf(root);
+    if (tree === null) {
+      lookInTable(processTable());
+      return;
+    }
+    forgetEnded(known);
+    for (const row of tree) if (!row.zombie) known.set(row.pid, row.start);
+  }
+}
+
+/** Drops the known descendants that no longer run (or whose pid a later process reuses). */
+function forgetEnded(known: Map<number, string>): void {
+  for (const [pid, start] of known) {
+    const row = processRow(pid);
+    if (row === null || row.zombie || row.start !== start) known.delete(pid);
+  }
+}
+
+/** `lookNow` from the whole process table: descendants, and group and session members. */
+function lookInTable(table: readonly ProcessRow[]): void {
   const running = new Map(table.filter((row) => !row.zombie).map((row) => [row.pid, row.start]));
   for (const [root, known] of watched) {
     for (const [pid, start] of known) if (running.get(pid) !== start) known.delete(pid);

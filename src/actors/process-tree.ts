@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
 let procFound: boolean | undefined;
 /** Whether there is a /proc to read (looked up once). */
@@ -108,12 +108,63 @@ export function descendantsIn(table: readonly ProcessRow[], root: number): Proce
   return found;
 }
 
+let childLists: boolean | undefined;
+/** Whether the kernel lists each thread's children in `/proc/<pid>/task/<tid>/children`. */
+const hasChildLists = () =>
+  (childLists ??= hasProc() && existsSync(`/proc/self/task/${process.pid}/children`));
+
+/**
+ * Every descendant of `root`, from the kernel's lists of children: a few small reads (one per
+ * thread of each process in the tree) instead of one per process on the machine, which also
+ * keeps a host's fs calls few enough that V8 never compiles them with its optimizing compiler
+ * (+3.5 MB of RSS and ~10 ms of CPU in a process that runs a few turns). Null where the kernel
+ * keeps no such lists (then read `processTable()`).
+ */
+export function treeOf(root: number): ProcessRow[] | null {
+  if (!hasChildLists()) return null;
+  const found: ProcessRow[] = [];
+  const seen = new Set([root]);
+  const pending = [root];
+  while (pending.length > 0) {
+    for (const child of childrenOf(pending.pop()!)) {
+      if (seen.has(child)) continue; // a pid reused while we looked
+      seen.add(child);
+      const row = procRow(child);
+      if (row === null) continue; // it ended while we looked
+      found.push(row);
+      pending.push(child);
+    }
+  }
+  return found;
+}
+
+/** The children of `pid`: each of its threads has its own list (a child hangs off the thread that forked it). */
+function childrenOf(pid: number): number[] {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // it ended
+  }
+  const children: number[] = [];
+  for (const thread of threads) {
+    let list: string;
+    try {
+      list = readFileSync(`/proc/${pid}/task/${thread}/children`, "utf8");
+    } catch {
+      continue; // the thread ended
+    }
+    for (const child of list.split(" ")) if (child !== "") children.push(Number(child));
+  }
+  return children;
+}
+
 /**
  * Every live descendant of `root`. codex starts its commands in sessions of their own, so
  * killing its process group is not enough: its tree is.
  */
 export function descendantsOf(root: number): number[] {
-  return descendantsIn(processTable(), root).map((row) => row.pid);
+  return (treeOf(root) ?? descendantsIn(processTable(), root)).map((row) => row.pid);
 }
 
 /**

@@ -62,83 +62,86 @@ const crashLoopError = (context: ServerContext) =>
  * for it fail with `AppServerCrashLoopError` until `withinMs` after its last exit (no timer runs,
  * so a suspended server does not keep the host alive; the first turn after that starts one).
  */
-export const serverMachine = setup({
-  types: {
-    input: {} as ServerInput,
-    context: {} as ServerContext,
-    events: {} as ServerMachineEvent,
-  },
-  actors: { process: serverProcessLogic },
-  actions: {
-    bindLink: ({ context, self }) =>
-      context.input.link.bind(() => self.send({ type: "server.demand" })),
-    // Turns that asked while the last server was ending get a new one.
-    serveWaiting: enqueueActions(({ context, enqueue }) => {
-      if (context.input.link.awaited) enqueue.raise({ type: "server.demand" });
-    }),
-    refuse: ({ context }) => context.input.link.detach(crashLoopError(context)),
-    recordExit: assign({
-      pid: null,
-      lastExit: ({ event }) => (event.type === "server.exited" ? exitReason(event.error) : null),
-      exitTimes: ({ context }) => exitTimesWithNow(context),
-    }),
-  },
-  guards: {
-    tooManyExits: ({ context }) =>
-      exitTimesWithNow(context).length > context.input.intensity.maxRestarts,
-    periodOver: ({ context }) =>
-      Date.now() - context.exitTimes.at(-1)! >= context.input.intensity.withinMs,
-  },
-}).createMachine({
-  id: "appServer",
-  context: ({ input }) => ({
-    input,
-    pid: null,
-    restarts: 0,
-    starts: 0,
-    lastExit: null,
-    exitTimes: [],
-  }),
-  entry: "bindLink",
-  initial: "idle",
-  on: { "service.stop": ".stopped" },
-  states: {
-    idle: {
-      entry: "serveWaiting",
-      on: { "server.demand": "running" },
+export const createServerMachine = () =>
+  setup({
+    types: {
+      input: {} as ServerInput,
+      context: {} as ServerContext,
+      events: {} as ServerMachineEvent,
     },
-    running: {
-      entry: assign({
-        starts: ({ context }) => context.starts + 1,
-        restarts: ({ context }) => context.restarts + (context.starts > 0 ? 1 : 0),
+    actors: { process: serverProcessLogic },
+    actions: {
+      bindLink: ({ context, self }) =>
+        context.input.link.bind(() => self.send({ type: "server.demand" })),
+      // Turns that asked while the last server was ending get a new one.
+      serveWaiting: enqueueActions(({ context, enqueue }) => {
+        if (context.input.link.awaited) enqueue.raise({ type: "server.demand" });
       }),
-      invoke: { id: "process", src: "process", input: ({ context }) => context.input },
-      initial: "starting",
-      on: {
-        "server.spawned": { actions: assign({ pid: ({ event }) => event.pid }) },
-        "server.exited": [
-          { guard: "tooManyExits", target: "suspended", actions: "recordExit" },
-          { target: "idle", actions: "recordExit" },
-        ],
+      refuse: ({ context }) => context.input.link.detach(crashLoopError(context)),
+      recordExit: assign({
+        pid: null,
+        lastExit: ({ event }) => (event.type === "server.exited" ? exitReason(event.error) : null),
+        exitTimes: ({ context }) => exitTimesWithNow(context),
+      }),
+    },
+    guards: {
+      tooManyExits: ({ context }) =>
+        exitTimesWithNow(context).length > context.input.intensity.maxRestarts,
+      periodOver: ({ context }) =>
+        Date.now() - context.exitTimes.at(-1)! >= context.input.intensity.withinMs,
+    },
+  }).createMachine({
+    id: "appServer",
+    context: ({ input }) => ({
+      input,
+      pid: null,
+      restarts: 0,
+      starts: 0,
+      lastExit: null,
+      exitTimes: [],
+    }),
+    entry: "bindLink",
+    initial: "idle",
+    on: { "service.stop": ".stopped" },
+    states: {
+      idle: {
+        entry: "serveWaiting",
+        on: { "server.demand": "running" },
       },
-      states: {
-        starting: { on: { "server.ready": "ready" } },
-        ready: {},
+      running: {
+        entry: assign({
+          starts: ({ context }) => context.starts + 1,
+          restarts: ({ context }) => context.restarts + (context.starts > 0 ? 1 : 0),
+        }),
+        invoke: { id: "process", src: "process", input: ({ context }) => context.input },
+        initial: "starting",
+        on: {
+          "server.spawned": { actions: assign({ pid: ({ event }) => event.pid }) },
+          "server.exited": [
+            { guard: "tooManyExits", target: "suspended", actions: "recordExit" },
+            { target: "idle", actions: "recordExit" },
+          ],
+        },
+        states: {
+          starting: { on: { "server.ready": "ready" } },
+          ready: {},
+        },
+      },
+      suspended: {
+        entry: "refuse",
+        on: {
+          "server.demand": [
+            { guard: "periodOver", target: "running", actions: assign({ exitTimes: [] }) },
+            { actions: "refuse" },
+          ],
+        },
+      },
+      stopped: {
+        type: "final",
+        entry: ({ context }) =>
+          context.input.link.close(
+            new ShutdownError("The Codex shut down; its app-server is gone."),
+          ),
       },
     },
-    suspended: {
-      entry: "refuse",
-      on: {
-        "server.demand": [
-          { guard: "periodOver", target: "running", actions: assign({ exitTimes: [] }) },
-          { actions: "refuse" },
-        ],
-      },
-    },
-    stopped: {
-      type: "final",
-      entry: ({ context }) =>
-        context.input.link.close(new ShutdownError("The Codex shut down; its app-server is gone.")),
-    },
-  },
-});
+  });

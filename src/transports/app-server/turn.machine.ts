@@ -30,130 +30,132 @@ const DEFAULT_INTERRUPT_GRACE_MS = 2_000;
  * `aborted`; `stopping` while an interrupt is in flight (bounded: the attempt ends anyway after
  * the grace). Transitions are the server's notifications, as its session reports them.
  */
-export const appServerTurnMachine = setup({
-  types: {
-    input: {} as AppServerTurnInput,
-    context: {} as AppServerTurnContext,
-    events: {} as TurnSessionEvent | AttemptAbortEvent,
-    output: {} as AttemptOutcome,
-  },
-  actors: { session: turnSessionLogic },
-  delays: {
-    interruptGrace: ({ context }) => context.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
-  },
-  actions: {
-    interrupt: sendTo("session", { type: "session.interrupt" }),
-    recordAbort: assign({
-      error: ({ context, event }) => (event.type === "attempt.abort" ? event.error : context.error),
-    }),
-    recordIdle: assign({
-      error: ({ context, event }) =>
-        event.type === "session.idle" ? new IdleTimeoutError(event.idleTimeoutMs) : context.error,
-    }),
-    recordEnd: assign({
-      error: ({ context, event }) => {
-        if (event.type === "session.failed") return context.error ?? event.error;
-        if (event.type !== "session.ended" || context.error) return context.error;
-        if (event.outcome === "failed")
-          return new TurnFailedError(event.message || "The turn failed.");
-        return event.outcome === "interrupted" ? new TurnInterruptedError() : null;
-      },
-    }),
-  },
-  guards: {
-    approvalsPending: ({ event }) => event.type === "session.approval" && event.pending > 0,
-    ok: ({ context }) => context.error === null,
-    stopped: ({ context }) => isStopRequest(context.error),
-  },
-}).createMachine({
-  id: "appServerTurn",
-  context: ({ input }) => ({
-    ...input,
-    pid: null,
-    threadId: input.session.threadId,
-    sideEffect: null,
-    pendingApprovals: 0,
-    error: null,
-  }),
-  initial: "running",
-  states: {
-    running: {
-      invoke: { id: "session", src: "session", input: ({ context }) => context.session },
-      initial: "connecting",
-      on: {
-        "session.thread": { actions: assign({ threadId: ({ event }) => event.threadId }) },
-        "session.sideEffect": {
-          actions: assign({
-            sideEffect: ({ context, event }) => context.sideEffect ?? event.itemType,
-          }),
+export const createAppServerTurnMachine = () =>
+  setup({
+    types: {
+      input: {} as AppServerTurnInput,
+      context: {} as AppServerTurnContext,
+      events: {} as TurnSessionEvent | AttemptAbortEvent,
+      output: {} as AttemptOutcome,
+    },
+    actors: { session: turnSessionLogic },
+    delays: {
+      interruptGrace: ({ context }) => context.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+    },
+    actions: {
+      interrupt: sendTo("session", { type: "session.interrupt" }),
+      recordAbort: assign({
+        error: ({ context, event }) =>
+          event.type === "attempt.abort" ? event.error : context.error,
+      }),
+      recordIdle: assign({
+        error: ({ context, event }) =>
+          event.type === "session.idle" ? new IdleTimeoutError(event.idleTimeoutMs) : context.error,
+      }),
+      recordEnd: assign({
+        error: ({ context, event }) => {
+          if (event.type === "session.failed") return context.error ?? event.error;
+          if (event.type !== "session.ended" || context.error) return context.error;
+          if (event.outcome === "failed")
+            return new TurnFailedError(event.message || "The turn failed.");
+          return event.outcome === "interrupted" ? new TurnInterruptedError() : null;
         },
-        "session.ended": { target: "ending", actions: "recordEnd" },
-        "session.failed": { target: "ending", actions: "recordEnd" },
-      },
-      states: {
-        connecting: {
-          on: {
-            "session.connected": {
-              target: "starting",
-              actions: assign({ pid: ({ event }) => event.pid }),
+      }),
+    },
+    guards: {
+      approvalsPending: ({ event }) => event.type === "session.approval" && event.pending > 0,
+      ok: ({ context }) => context.error === null,
+      stopped: ({ context }) => isStopRequest(context.error),
+    },
+  }).createMachine({
+    id: "appServerTurn",
+    context: ({ input }) => ({
+      ...input,
+      pid: null,
+      threadId: input.session.threadId,
+      sideEffect: null,
+      pendingApprovals: 0,
+      error: null,
+    }),
+    initial: "running",
+    states: {
+      running: {
+        invoke: { id: "session", src: "session", input: ({ context }) => context.session },
+        initial: "connecting",
+        on: {
+          "session.thread": { actions: assign({ threadId: ({ event }) => event.threadId }) },
+          "session.sideEffect": {
+            actions: assign({
+              sideEffect: ({ context, event }) => context.sideEffect ?? event.itemType,
+            }),
+          },
+          "session.ended": { target: "ending", actions: "recordEnd" },
+          "session.failed": { target: "ending", actions: "recordEnd" },
+        },
+        states: {
+          connecting: {
+            on: {
+              "session.connected": {
+                target: "starting",
+                actions: assign({ pid: ({ event }) => event.pid }),
+              },
+              "attempt.abort": { target: "#appServerTurn.ending", actions: "recordAbort" },
+              // Silence counts from the attempt's start, as on exec: a server too slow to start too.
+              "session.idle": { target: "#appServerTurn.ending", actions: "recordIdle" },
             },
-            "attempt.abort": { target: "#appServerTurn.ending", actions: "recordAbort" },
-            // Silence counts from the attempt's start, as on exec: a server too slow to start too.
-            "session.idle": { target: "#appServerTurn.ending", actions: "recordIdle" },
           },
-        },
-        starting: {
-          on: {
-            "session.started": "streaming",
-            "attempt.abort": { target: "stopping", actions: "recordAbort" },
-            "session.idle": { target: "stopping", actions: "recordIdle" },
-          },
-        },
-        streaming: {
-          on: {
-            "session.approval": {
-              guard: "approvalsPending",
-              target: "awaitingApproval",
-              actions: assign({ pendingApprovals: ({ event }) => event.pending }),
+          starting: {
+            on: {
+              "session.started": "streaming",
+              "attempt.abort": { target: "stopping", actions: "recordAbort" },
+              "session.idle": { target: "stopping", actions: "recordIdle" },
             },
-            "attempt.abort": { target: "stopping", actions: "recordAbort" },
-            "session.idle": { target: "stopping", actions: "recordIdle" },
           },
-        },
-        awaitingApproval: {
-          on: {
-            "session.approval": [
-              {
+          streaming: {
+            on: {
+              "session.approval": {
                 guard: "approvalsPending",
+                target: "awaitingApproval",
                 actions: assign({ pendingApprovals: ({ event }) => event.pending }),
               },
-              { target: "streaming", actions: assign({ pendingApprovals: 0 }) },
-            ],
-            "attempt.abort": { target: "stopping", actions: "recordAbort" },
+              "attempt.abort": { target: "stopping", actions: "recordAbort" },
+              "session.idle": { target: "stopping", actions: "recordIdle" },
+            },
+          },
+          awaitingApproval: {
+            on: {
+              "session.approval": [
+                {
+                  guard: "approvalsPending",
+                  actions: assign({ pendingApprovals: ({ event }) => event.pending }),
+                },
+                { target: "streaming", actions: assign({ pendingApprovals: 0 }) },
+              ],
+              "attempt.abort": { target: "stopping", actions: "recordAbort" },
+            },
+          },
+          stopping: {
+            entry: "interrupt",
+            after: { interruptGrace: "#appServerTurn.ending" },
           },
         },
-        stopping: {
-          entry: "interrupt",
-          after: { interruptGrace: "#appServerTurn.ending" },
-        },
       },
+      ending: {
+        always: [
+          { guard: "ok", target: "completed" },
+          { guard: "stopped", target: "aborted" },
+          { target: "failed" },
+        ],
+      },
+      completed: { type: "final" },
+      failed: { type: "final" },
+      aborted: { type: "final" },
     },
-    ending: {
-      always: [
-        { guard: "ok", target: "completed" },
-        { guard: "stopped", target: "aborted" },
-        { target: "failed" },
-      ],
-    },
-    completed: { type: "final" },
-    failed: { type: "final" },
-    aborted: { type: "final" },
-  },
-  output: ({ context }) => ({
-    status: context.error ? (isStopRequest(context.error) ? "aborted" : "failed") : "completed",
-    threadId: context.threadId,
-    pid: context.pid,
-    sideEffect: context.sideEffect,
-    ...(context.error ? { error: context.error } : {}),
-  }),
-});
+    output: ({ context }) => ({
+      status: context.error ? (isStopRequest(context.error) ? "aborted" : "failed") : "completed",
+      threadId: context.threadId,
+      pid: context.pid,
+      sideEffect: context.sideEffect,
+      ...(context.error ? { error: context.error } : {}),
+    }),
+  });
