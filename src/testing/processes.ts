@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { processTable } from "../actors/process-tree.js";
 
 // The processes the kit's rigs start carry a marker in their environment (and pass it on to
 // what they start): the owner's pid, and the rig's id. Linux only (it reads /proc).
@@ -21,20 +22,11 @@ const read = (file: string): string | undefined => {
 
 /** Every live (non-zombie) process but this one, with its parent. */
 function table(): Map<number, number> {
-  const parents = new Map<number, number>();
-  let entries: string[] = [];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return parents;
-  }
-  for (const entry of entries) {
-    const stat = /^\d+$/.test(entry) ? read(`/proc/${entry}/stat`) : undefined;
-    if (!stat || Number(entry) === process.pid) continue;
-    const [state, ppid] = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-    if (state !== "Z") parents.set(Number(entry), Number(ppid));
-  }
-  return parents;
+  return new Map(
+    processTable()
+      .filter((row) => !row.zombie && row.pid !== process.pid)
+      .map((row) => [row.pid, row.ppid]),
+  );
 }
 
 const cmdlineOf = (pid: number): string =>
