@@ -136,7 +136,8 @@ await build({
 // `xstate` is loaded with `require`, not `import`: the same file, so the same module instance
 // as a user's `import "xstate"` (xstate's ESM entry re-exports its CommonJS build, under every
 // export condition), without Node's scan of that CommonJS source for its export names (~5 ms of
-// a cold import).
+// a cold import). Its exports are read once into plain ES bindings: as a CommonJS module in the
+// bundle it would be wrapped once per importing file, each wrapper copying all its exports.
 function xstateByRequire(on) {
   const NAMESPACE = "xstate-by-require";
   on.onResolve({ filter: /^xstate$/ }, (args) =>
@@ -144,10 +145,13 @@ function xstateByRequire(on) {
       ? { path: "xstate", external: true }
       : { path: "xstate", namespace: NAMESPACE },
   );
-  on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => ({
-    contents: 'module.exports = require("xstate");',
-    loader: "js",
-  }));
+  on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
+    const names = Object.keys(createRequire(import.meta.url)("xstate")).sort();
+    return {
+      contents: `export const { ${names.join(", ")} } = require("xstate");`,
+      loader: "js",
+    };
+  });
 }
 
 // The `import("./devtools/server.js")` of `codex.devtools()`: the file built beside the bundle.

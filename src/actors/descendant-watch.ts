@@ -21,27 +21,38 @@ let timer: NodeJS.Timeout | undefined;
 /** Starts watching the descendants of the codex process `root`. */
 export function watchDescendants(root: number): void {
   watched.set(root, new Map());
-  timer ??= setInterval(lookNow, SCAN_INTERVAL_MS).unref();
+  timer ??= setInterval(lookAtAll, SCAN_INTERVAL_MS).unref();
 }
 
 /**
- * Lists the descendants of every watched process now; forgets those that have ended. Where the
- * kernel lists children (Linux), that is each watched process's own tree: a few reads, however
- * many processes the machine runs. Elsewhere, one read of the whole process table, which also
- * gives the members of its process group and session (an orphaned command in codex's group no
- * longer descends from it; the group is killed whole at exit anyway).
+ * Lists the descendants of the watched process `root` now (codex is about to exit: its turn has
+ * ended); forgets those that have ended. Where the kernel lists children (Linux), that is its own
+ * tree: a few reads, however many processes the machine runs and however many other codex
+ * processes run beside it. Elsewhere, one read of the whole process table, which also gives the
+ * members of its process group and session (an orphaned command in codex's group no longer
+ * descends from it; the group is killed whole at exit anyway).
  */
-export function lookNow(): void {
-  if (watched.size === 0) return;
-  for (const [root, known] of watched) {
-    const tree = treeOf(root);
-    if (tree === null) {
-      lookInTable(processTable());
-      return;
-    }
-    forgetEnded(known);
-    for (const row of tree) if (!row.zombie) known.set(row.pid, row.start);
+export function lookNow(root: number): void {
+  lookAt(root);
+}
+
+/** The periodic look: every watched process (one table read does them all where it is read). */
+function lookAtAll(): void {
+  for (const root of watched.keys()) if (!lookAt(root)) return;
+}
+
+/** `lookNow(root)`; false when it read the whole process table, which covers every watched process. */
+function lookAt(root: number): boolean {
+  const known = watched.get(root);
+  if (!known) return true;
+  const tree = treeOf(root);
+  if (tree === null) {
+    lookInTable(processTable());
+    return false;
   }
+  forgetEnded(known);
+  for (const row of tree) if (!row.zombie) known.set(row.pid, row.start);
+  return true;
 }
 
 /** Drops the known descendants that no longer run (or whose pid a later process reuses). */

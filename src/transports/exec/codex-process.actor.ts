@@ -143,7 +143,7 @@ export const codexProcessLogic = fromCallback<
     const moves = forward(parser.push(chunk));
     // codex is about to exit: list what it leaves running while they still trace back to it.
     if (pid !== undefined && moves.some(isTurnEnd)) {
-      lookNow();
+      lookNow(pid);
       listedAtTurnEnd = true;
     }
   });
