@@ -11,10 +11,14 @@ export const TELEMETRY_CONSUMERS = ["actors", "actors-observed"];
 /** The consumers a user would compare: the floor and the two SDKs. */
 export const MAIN_CONSUMERS = ["raw", "official", "actors"];
 
+/** Scenario 7 adds the xstate floor: the official SDK running each turn in one xstate actor. */
+export const COLD_START_CONSUMERS = ["raw", "official", "official-xstate", "actors"];
+
 const MODULES = {
   raw: async () => (await import("./raw-loop.mjs")).RawLoopCodex,
   "raw-generator": async () => (await import("./raw-generator.mjs")).RawGeneratorCodex,
   official: async () => (await import("@openai/codex-sdk")).Codex,
+  "official-xstate": async () => (await import("./official-xstate.mjs")).ActorWrappedCodex,
   actors: async () => (await import("../../dist/index.js")).Codex,
   "actors-observed": async () => (await import("./actors-observed.mjs")).ObservedCodex,
 };

@@ -3,21 +3,22 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { MAIN_CONSUMERS } from "../consumers/index.mjs";
+import { COLD_START_CONSUMERS } from "../consumers/index.mjs";
 import { row, rssRow } from "../rows.mjs";
 import { startStandIn } from "../stand-in.mjs";
 import { medians } from "./throughput.mjs";
 
 const IMPORT_SLACK_MS = 25;
 
-// Import time and a one-turn process, alternating raw, official and codex-actors.
+// Import time and a one-turn process, alternating raw, official, the xstate floor (the official
+// SDK running each turn in one xstate actor) and codex-actors.
 export async function coldStart(ctx) {
   const runs = ctx.options.coldRuns;
   ctx.log(" import only");
   const imports = await ctx.alternate(
     () => ({ workload: "import-only" }),
     {},
-    MAIN_CONSUMERS,
+    COLD_START_CONSUMERS,
     runs,
   );
   const importMs = medians(imports, (r) => r.importMs);
@@ -37,7 +38,7 @@ export async function coldStart(ctx) {
         root: mkdtempSync(path.join(homes, "run-")),
       }),
       {},
-      MAIN_CONSUMERS,
+      COLD_START_CONSUMERS,
       runs,
     );
   } finally {
@@ -73,6 +74,21 @@ export async function coldStart(ctx) {
         "one-turn peak RSS MB",
         medians(turns, (r) => r.maxRssMb),
       ),
+      ...againstTheFloor(importMs, cpu),
+    ],
+    notes: [
+      `The xstate floor: the official SDK with each turn run inside one xstate actor (load xstate, build a machine, start an actor) — the least any SDK that runs its turns as xstate actors pays. Its one-turn process CPU is ${(cpu[FLOOR] / cpu.official).toFixed(2)}× the official SDK's and its import ${(importMs[FLOOR] - importMs.official).toFixed(1)} ms longer; codex-actors is ${(cpu.actors / cpu[FLOOR]).toFixed(2)}× the floor's CPU.`,
     ],
   };
+}
+
+const FLOOR = "official-xstate";
+
+// Rows that put the xstate floor in the official column, so the ratio reads codex-actors ÷ floor.
+function againstTheFloor(importMs, cpu) {
+  const floorOf = (values) => ({ official: values[FLOOR], actors: values.actors });
+  return [
+    row("import ms, xstate floor in the official column", floorOf(importMs)),
+    row("one-turn process CPU ms, xstate floor in the official column", floorOf(cpu)),
+  ];
 }
