@@ -117,7 +117,8 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
     queue,
     end: async () => {
       signal?.removeEventListener("abort", onSignal);
-      cancel(new AbortError("The consumer stopped reading the turn's events."));
+      // Made only for a turn still running: an error captures a stack trace.
+      if (!result) cancel(new AbortError("The consumer stopped reading the turn's events."));
       try {
         return await settled;
       } finally {
