@@ -10,7 +10,8 @@ import { build } from "esbuild";
 import { pruneDeclarations } from "./prune-declarations.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const requireHere = createRequire(import.meta.url);
+const TSC = requireHere.resolve("typescript/bin/tsc");
 
 // The bundled CommonJS packages (cross-spawn, ajv, tmp…) call `require`, which an ES module
 // lacks: give the bundle one.
@@ -146,7 +147,7 @@ function xstateByRequire(on) {
       : { path: "xstate", namespace: NAMESPACE },
   );
   on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
-    const names = Object.keys(createRequire(import.meta.url)("xstate")).sort();
+    const names = Object.keys(requireHere("xstate")).sort();
     return {
       contents: `export const { ${names.join(", ")} } = require("xstate");`,
       loader: "js",

@@ -30,19 +30,10 @@ export function watchDescendants(root: number): void {
  * tree: a few reads, however many processes the machine runs and however many other codex
  * processes run beside it. Elsewhere, one read of the whole process table, which also gives the
  * members of its process group and session (an orphaned command in codex's group no longer
- * descends from it; the group is killed whole at exit anyway).
+ * descends from it; the group is killed whole at exit anyway), and of every other watched
+ * process: then it returns false.
  */
-export function lookNow(root: number): void {
-  lookAt(root);
-}
-
-/** The periodic look: every watched process (one table read does them all where it is read). */
-function lookAtAll(): void {
-  for (const root of watched.keys()) if (!lookAt(root)) return;
-}
-
-/** `lookNow(root)`; false when it read the whole process table, which covers every watched process. */
-function lookAt(root: number): boolean {
+export function lookNow(root: number): boolean {
   const known = watched.get(root);
   if (!known) return true;
   const tree = treeOf(root);
@@ -53,6 +44,11 @@ function lookAt(root: number): boolean {
   forgetEnded(known);
   for (const row of tree) if (!row.zombie) known.set(row.pid, row.start);
   return true;
+}
+
+/** The periodic look: every watched process (one table read does them all where it is read). */
+function lookAtAll(): void {
+  for (const root of watched.keys()) if (!lookNow(root)) return;
 }
 
 /** Drops the known descendants that no longer run (or whose pid a later process reuses). */
