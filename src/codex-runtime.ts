@@ -1,6 +1,7 @@
 import { globalConfigFlags } from "./cli/toml-config.js";
 import { ChildEnvSource } from "./cli/child-env.js";
 import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
+import { OpenTurns } from "./supervision/open-turns.js";
 import { DEFAULT_POLICY, resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
@@ -26,6 +27,8 @@ export class CodexRuntime {
   readonly stalledStreamWarningMs: number | false;
   /** Where turns meet the app-server, on that transport. */
   readonly link: AppServerLink | null;
+  /** The turns not settled yet. */
+  readonly openTurns = new OpenTurns();
 
   constructor(readonly options: CodexOptions) {
     this.globalFlags = globalConfigFlags(options);

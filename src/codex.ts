@@ -26,7 +26,9 @@ import type {
   ThreadList,
   TransportName,
 } from "./types/app-server.js";
-import { InvalidOptionError } from "./types/errors.js";
+import { InternalError, InvalidOptionError } from "./types/errors.js";
+import { containFaults } from "./supervision/contain-faults.js";
+import { guardedInspector } from "./supervision/guarded-inspector.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
@@ -51,14 +53,20 @@ export class Codex<X extends TransportName = "exec"> {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
     const machine = options.transport === "app-server" ? appServerCodexMachine() : codexMachine;
-    this.actor = createActor(machine, {
+    this.actor = createActor(containFaults(machine), {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
         escalation: options.escalation,
         service: this.runtime.serverInput(),
       },
-      inspect: options.inspect,
-    }).start();
+      inspect: guardedInspector(options.inspect),
+    });
+    // A fault of the root stops every actor under it (and their processes): their turns fail.
+    const { openTurns } = this.runtime;
+    this.actor.subscribe({
+      error: (fault) => openTurns.failAll(new InternalError("the Codex root supervisor", fault)),
+    });
+    this.actor.start();
   }
 
   /** Starts a new conversation with the agent. */
@@ -95,6 +103,7 @@ export class Codex<X extends TransportName = "exec"> {
     this.actor.send({ type: "codex.shutdown", timeoutMs });
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
+    await this.runtime.openTurns.whenNone();
     await this.runtime.link?.whenNoProcess();
     await Promise.all([...this.devtoolsServers].map((server) => server.close()));
   }
@@ -151,9 +160,15 @@ export class Codex<X extends TransportName = "exec"> {
     const key = `thread-${++nextThreadKey}`;
     const settings = this.runtime.threadSettings(options);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
-    const actor = this.actor.getSnapshot().children[key] as ThreadActorRef;
+    const root = this.actor.getSnapshot();
+    if (root.status !== "active")
+      throw new InternalError("the Codex root supervisor", root.error ?? new Error("it stopped"));
+    let actor = root.children[key] as ThreadActorRef;
+    // The root replaces a thread actor that failed under the same key.
+    const current = () =>
+      (actor = (this.actor.getSnapshot().children[key] as ThreadActorRef | undefined) ?? actor);
     const resume = (id: string, more: ThreadOptions) => this.resumeThread(id, more);
-    const thread = new Thread<X>(this.runtime, actor, options, threadId, resume);
+    const thread = new Thread<X>(this.runtime, current, options, threadId, resume);
     collectedThreads.register(thread, { root: this.actor, key });
     return thread;
   }

@@ -23,8 +23,7 @@ export class Thread<X extends TransportName = "exec"> {
   /** @internal Threads are made by `Codex.startThread` and `Codex.resumeThread`. */
   constructor(
     private readonly runtime: CodexRuntime,
-    /** The thread's supervisor actor (xstate): mailbox, restarts, and the exec actor of the turn in hand. */
-    readonly actor: ThreadActorRef,
+    private readonly currentActor: () => ThreadActorRef,
     private readonly options: ThreadOptions,
     id: string | null,
     private readonly resume: (id: string, options: ThreadOptions) => Thread<X>,
@@ -79,6 +78,14 @@ export class Thread<X extends TransportName = "exec"> {
         `${what} needs the thread's id, which its first turn reports; run a turn first`,
       );
     return this._id;
+  }
+
+  /**
+   * The thread's supervisor actor (xstate): mailbox, restarts, and the attempt actor of the turn
+   * in hand. A new one takes the place of one that failed (its turns failed with `InternalError`).
+   */
+  get actor(): ThreadActorRef {
+    return this.currentActor();
   }
 
   /** The thread's id: null until the first turn reports `thread.started`. */
@@ -143,6 +150,7 @@ export class Thread<X extends TransportName = "exec"> {
         turn,
         onThreadId: (id) => (this._id = id),
         stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
+        openTurns: this.runtime.openTurns,
         control,
         source: {
           transport: this.runtime.options.transport ?? "exec",

@@ -7,6 +7,7 @@ import {
   stopChild,
   type ActorRefFrom,
 } from "xstate";
+import { containFaults } from "../supervision/contain-faults.js";
 import type { ThreadSettings } from "../supervision/turn-job.js";
 import { isStopRequest, type Transport } from "../transports/attempt.js";
 import {
@@ -14,7 +15,8 @@ import {
   type ThreadActorRef,
   type ThreadToRootEvent,
 } from "./thread.machine.js";
-import { EscalatedError, ShutdownError, type CodexError } from "../types/errors.js";
+import { EscalatedError, InternalError, ShutdownError, type CodexError } from "../types/errors.js";
+import { refuse, settle, type ThreadContext } from "./thread-turn.js";
 
 /** The root's settings: concurrency bound and circuit breaker. */
 export type CodexRootInput = {
@@ -35,7 +37,10 @@ export type CodexMachineEvent =
 
 /** The root's context: the concurrency slots and the failures that count toward escalation. */
 export type CodexContext = CodexRootInput & {
+  /** Slots handed out: as many as `holders`. */
   running: number;
+  /** The ids of the threads that hold a slot. */
+  holders: string[];
   waiting: ThreadActorRef[];
   failureTimes: number[];
   shutdownTimeoutMs: number;
@@ -54,7 +59,10 @@ export const createCodexMachine = (transport: Transport) =>
       context: {} as CodexContext,
       events: {} as CodexMachineEvent,
     },
-    actors: { thread: createThreadMachine(transport), service: transport.service ?? noService },
+    actors: {
+      thread: containFaults(createThreadMachine(transport)),
+      service: containFaults(transport.service ?? noService),
+    },
     delays: { shutdownGrace: ({ context }) => context.shutdownTimeoutMs },
     actions: {
       spawnThread: spawnChild("thread", {
@@ -74,27 +82,62 @@ export const createCodexMachine = (transport: Transport) =>
       grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== "slot.request") return;
         if (context.running < context.maxConcurrentTurns) {
-          enqueue.assign({ running: context.running + 1 });
+          enqueue.assign(holding([...context.holders, event.thread.id]));
           enqueue.sendTo(event.thread, { type: "slot.granted" });
         } else {
           enqueue.assign({ waiting: [...context.waiting, event.thread] });
         }
       }),
-      releaseAndGrantNext: enqueueActions(({ context, enqueue }) => {
+      releaseAndGrantNext: enqueueActions(({ context, event, enqueue }) => {
+        const holder = heldBy(context, event);
+        if (holder === null) return;
         const [next, ...rest] = context.waiting;
+        const others = context.holders.filter((id) => id !== holder);
         if (next) {
-          enqueue.assign({ waiting: rest });
+          enqueue.assign({ waiting: rest, ...holding([...others, next.id]) });
           enqueue.sendTo(next, { type: "slot.granted" });
         } else {
-          enqueue.assign({ running: Math.max(0, context.running - 1) });
+          enqueue.assign(holding(others));
         }
       }),
-      releaseOnly: assign({ running: ({ context }) => Math.max(0, context.running - 1) }),
+      releaseOnly: assign(({ context, event }) =>
+        holding(context.holders.filter((id) => id !== heldBy(context, event))),
+      ),
       cancelWaiting: assign({
         waiting: ({ context, event }) =>
           event.type === "slot.cancel"
             ? context.waiting.filter((t) => t !== event.thread)
             : context.waiting,
+      }),
+      // A thread actor that failed: its turns fail with the fault, its slot goes to the next
+      // waiting thread, and a new actor takes its place with its settings and thread id.
+      settleCrashedThread: ({ event, self }) => {
+        const crashed = crashedThread(self.getSnapshot().children, event);
+        if (!crashed) return;
+        const fault = new InternalError("the thread actor", (event as { error?: unknown }).error);
+        const { context } = crashed.getSnapshot() as { context: ThreadContext };
+        settle(context, fault);
+        for (const job of context.queue) refuse(job, fault);
+      },
+      freeCrashedThread: enqueueActions(({ context, event, enqueue, self }) => {
+        const crashed = crashedThread(self.getSnapshot().children, event);
+        if (!crashed) return;
+        const { id } = crashed;
+        const [next, ...rest] = context.waiting.filter((thread) => thread !== crashed);
+        const others = context.holders.filter((holder) => holder !== id);
+        if (others.length < context.holders.length && next) {
+          enqueue.assign({ waiting: rest, ...holding([...others, next.id]) });
+          enqueue.sendTo(next, { type: "slot.granted" });
+        } else {
+          enqueue.assign({ waiting: next ? [next, ...rest] : rest, ...holding(others) });
+        }
+        const { context: last } = crashed.getSnapshot() as { context: ThreadContext };
+        enqueue.stopChild(id);
+        if (!last.released)
+          enqueue.spawnChild("thread", {
+            id,
+            input: { settings: last.settings, threadId: last.threadId },
+          });
       }),
       denyWaiting: ({ context }, params: { error: CodexError }) => {
         for (const thread of context.waiting)
@@ -114,6 +157,17 @@ export const createCodexMachine = (transport: Transport) =>
             (time) => now - time < context.escalation!.withinMs,
           );
         },
+      }),
+      startService: spawnChild("service", {
+        id: "service",
+        input: ({ context }) => context.service,
+      }),
+      // The transport's service failed (its process was stopped): a new one takes its place.
+      restartService: enqueueActions(({ context, event, enqueue, self }) => {
+        if ((event as { type: string }).type !== "xstate.error.actor.service") return;
+        if (self.getSnapshot().value === "stopped") return;
+        enqueue.stopChild("service");
+        enqueue.spawnChild("service", { id: "service", input: context.service });
       }),
       // The transport's service (the app-server) ends once every thread has.
       stopService: enqueueActions(({ enqueue, self }) => {
@@ -136,21 +190,17 @@ export const createCodexMachine = (transport: Transport) =>
     context: ({ input }) => ({
       ...input,
       running: 0,
+      holders: [],
       waiting: [],
       failureTimes: [],
       shutdownTimeoutMs: 0,
     }),
-    ...(transport.service
-      ? {
-          invoke: {
-            id: "service",
-            src: "service",
-            input: ({ context }: { context: CodexContext }) => context.service,
-          },
-        }
-      : {}),
+    ...(transport.service ? { entry: "startService" } : {}),
     initial: "running",
     on: {
+      "xstate.error.actor.*": {
+        actions: ["settleCrashedThread", "freeCrashedThread", "restartService"],
+      },
       "codex.spawnThread": { actions: "spawnThread" },
       "codex.releaseThread": { actions: "releaseThread" },
       "thread.released": { actions: stopChild(({ event }) => event.thread) },
@@ -223,6 +273,24 @@ export type CodexActorRef = ActorRefFrom<ReturnType<typeof createCodexMachine>>;
 function escalatedError(context: CodexContext): EscalatedError {
   const { maxFailures = 0, withinMs = 0 } = context.escalation ?? {};
   return new EscalatedError(maxFailures, withinMs);
+}
+
+/** The root's context with these threads holding the slots. */
+const holding = (holders: string[]) => ({ holders, running: holders.length });
+
+/** The thread whose `slot.release` this is, if it holds a slot (a stale release counts nothing). */
+function heldBy(context: CodexContext, event: CodexMachineEvent): string | null {
+  if (event.type !== "slot.release") return null;
+  return context.holders.includes(event.thread.id) ? event.thread.id : null;
+}
+
+/** The thread actor that an `xstate.error.actor.<id>` event says failed, if it is one. */
+function crashedThread(
+  children: Record<string, unknown>,
+  event: { type: string },
+): ThreadActorRef | undefined {
+  const id = event.type.slice("xstate.error.actor.".length);
+  return id === "service" ? undefined : (children[id] as ThreadActorRef | undefined);
 }
 
 /** Stands in for the service of a transport that has none (it is never invoked). */

@@ -1,7 +1,12 @@
-import { fromCallback } from "xstate";
-import { decideRestart, type RestartDecision } from "../supervision/restart-decision.js";
+import { fromCallback, fromPromise } from "xstate";
+import {
+  decideRestart,
+  type FailedAttempt,
+  type RestartDecision,
+} from "../supervision/restart-decision.js";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import {
+  InternalError,
   RestartLimitError,
   ShutdownError,
   TurnTimeoutError,
@@ -22,6 +27,8 @@ export type ThreadContext = {
   /** Attempts made for the turn in hand. */
   attempt: number;
   failures: CodexError[];
+  /** The first side effect of the last failed attempt, if one had started. */
+  sideEffect: string | null;
   restartTimes: number[];
   /** Restarts over the thread's life. */
   restarts: number;
@@ -78,40 +85,89 @@ export function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
   return null;
 }
 
-/** What a failed attempt changes: the failures, the thread id, and the restart decision. */
-export function afterFailure(
+/** The failed attempt in hand, as the restart decision takes it. */
+export type FailureToDecide = Omit<FailedAttempt, "now" | "random">;
+
+/** The restart decision and when it was made, as the `decide` actor outputs it. */
+export type DecisionMade = { decision: RestartDecision; now: number };
+
+/**
+ * Decides whether the failed attempt is restarted. It runs as an actor, not inside `assign`: a
+ * policy's `isTransient` is the user's code, so a throw ends in the actor's error path.
+ */
+export const decideLogic = fromPromise<DecisionMade, FailureToDecide>(async ({ input }) => {
+  const now = Date.now();
+  return { decision: decideRestart({ ...input, now, random: Math.random() }), now };
+});
+
+/** What the decision is made from: the attempt's failure, and no restart while shutting down. */
+export function failureToDecide(context: ThreadContext): FailureToDecide {
+  return {
+    policy: context.shuttingDown ? false : context.settings.policy,
+    error: context.failures[context.failures.length - 1]!,
+    sideEffect: context.sideEffect,
+    restartTimes: context.restartTimes,
+  };
+}
+
+/** What a failed attempt changes: its failure, side effect and the thread id it reported. */
+export function afterFailedAttempt(
   context: ThreadContext,
   output: AttemptOutcome,
 ): Partial<ThreadContext> {
-  const error = output.error!;
-  const failures = [...context.failures, error];
-  const now = Date.now();
-  const decision = decideRestart({
-    policy: context.shuttingDown ? false : context.settings.policy,
-    error,
+  return {
+    failures: [...context.failures, output.error!],
     sideEffect: output.sideEffect,
-    restartTimes: context.restartTimes,
-    now,
-    random: Math.random(),
-  });
-  const threadId = output.threadId ?? context.threadId;
+    threadId: output.threadId ?? context.threadId,
+  };
+}
+
+/**
+ * What a decision changes: the restart count and times, or the error the turn ends with. A stop
+ * (cancel, deadline, kill) asked while the decision was made overrules a restart.
+ */
+export function afterDecision(
+  context: ThreadContext,
+  { decision, now }: DecisionMade,
+): Partial<ThreadContext> {
+  if (decision.restart && context.stopError) {
+    const stopped: RestartDecision = {
+      restart: false,
+      reason: "the turn was stopped",
+      limitExceeded: false,
+    };
+    return { decision: stopped, finalError: context.stopError };
+  }
   if (decision.restart) {
     return {
-      failures,
-      threadId,
       decision,
       restartTimes: [...context.restartTimes, now],
       restarts: context.restarts + 1,
     };
   }
-  let finalError: CodexError = error;
-  if (decision.limitExceeded && context.settings.policy) {
-    const { maxRestarts, withinMs } = context.settings.policy;
-    finalError = new RestartLimitError(failures, maxRestarts, withinMs);
-  } else if (!context.shuttingDown) {
-    error.notRetried = decision.reason;
-    if (output.sideEffect && context.settings.policy)
-      error.message += ` (not restarted: ${decision.reason})`;
-  }
-  return { failures, threadId, decision, finalError };
+  const { failures, settings } = context;
+  const finalError =
+    decision.limitExceeded && settings.policy
+      ? new RestartLimitError(failures, settings.policy.maxRestarts, settings.policy.withinMs)
+      : failures[failures.length - 1]!;
+  return { decision, finalError };
+}
+
+/** The turn's failure after the decision could not be made (the `decide` actor failed). */
+export function afterDecisionFault(context: ThreadContext, fault: unknown): Partial<ThreadContext> {
+  const failure = context.failures[context.failures.length - 1];
+  return { finalError: new InternalError("supervision.isTransient", fault, failure) };
+}
+
+/**
+ * Says, on the error the turn rejects with, why it was not restarted (its own failure, not one
+ * a shutdown or the restart limit made).
+ */
+export function explainNoRestart(context: ThreadContext): void {
+  const { decision, finalError, settings } = context;
+  if (!finalError || !decision || decision.restart || decision.limitExceeded) return;
+  if (context.shuttingDown) return;
+  finalError.notRetried = decision.reason;
+  if (context.sideEffect && settings.policy)
+    finalError.message += ` (not restarted: ${decision.reason})`;
 }

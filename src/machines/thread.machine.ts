@@ -8,13 +8,21 @@ import {
   type AttemptSource,
 } from "../telemetry/attempt-telemetry.js";
 import type { CodexError, ShutdownError } from "../types/errors.js";
+import { containFaults } from "../supervision/contain-faults.js";
+import { InternalError } from "../types/errors.js";
 import {
-  afterFailure,
+  afterDecision,
+  afterDecisionFault,
+  afterFailedAttempt,
   deadlineLogic,
+  decideLogic,
+  explainNoRestart,
+  failureToDecide,
   refuse,
   settle,
   shutdownError,
   stopErrorOf,
+  type DecisionMade,
   type ThreadContext,
 } from "./thread-turn.js";
 
@@ -33,7 +41,7 @@ export type ThreadMachineEvent =
 export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef }
   | { type: "slot.cancel"; thread: ThreadActorRef }
-  | { type: "slot.release" }
+  | { type: "slot.release"; thread: ThreadActorRef }
   | { type: "turn.failed"; error: CodexError }
   | { type: "thread.released"; thread: ThreadActorRef };
 
@@ -51,7 +59,11 @@ export const createThreadMachine = (transport: Transport) =>
       context: {} as ThreadContext,
       events: {} as ThreadMachineEvent,
     },
-    actors: { attempt: transport.attempt, deadline: deadlineLogic },
+    actors: {
+      attempt: containFaults(transport.attempt),
+      deadline: deadlineLogic,
+      decide: decideLogic,
+    },
     delays: {
       backoff: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
     },
@@ -65,29 +77,34 @@ export const createThreadMachine = (transport: Transport) =>
         queue: context.queue.slice(1),
         attempt: 0,
         failures: [],
+        sideEffect: null,
         restartTimes: [],
         decision: null,
         finalError: null,
         stopError: null,
       })),
-      dropQueued: assign({
-        queue: ({ context, event }) => {
-          if (event.type !== "thread.cancel") return context.queue;
-          const job = context.queue.find((queued) => queued.id === event.jobId);
-          if (job) refuse(job, event.error);
-          return context.queue.filter((queued) => queued !== job);
-        },
+      refuseCancelled: ({ context, event }) => {
+        if (event.type !== "thread.cancel") return;
+        const job = context.queue.find((queued) => queued.id === event.jobId);
+        if (job) refuse(job, event.error);
+      },
+      dropCancelled: assign({
+        queue: ({ context, event }) =>
+          event.type === "thread.cancel"
+            ? context.queue.filter((queued) => queued.id !== event.jobId)
+            : context.queue,
       }),
-      rejectQueued: assign(({ context }) => {
+      refuseQueued: ({ context }) => {
         for (const job of context.queue) refuse(job, shutdownError());
-        return { queue: [], shuttingDown: true };
-      }),
+      },
+      dropQueued: assign({ queue: [], shuttingDown: true }),
       requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
       cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
-      releaseSlot: sendParent({ type: "slot.release" }),
+      releaseSlot: sendParent(({ self }) => ({ type: "slot.release", thread: self })),
       releaseTurn: assign({
         current: null,
         failures: [],
+        sideEffect: null,
         decision: null,
         finalError: null,
         stopError: null,
@@ -111,6 +128,9 @@ export const createThreadMachine = (transport: Transport) =>
       })),
       settleCompleted: ({ context }) => settle(context, null),
       settleFailed: ({ context }) => settle(context, context.finalError),
+      settleStopped: ({ context }) => settle(context, context.stopError),
+      recordDecision: assign(({ context }, made: DecisionMade) => afterDecision(context, made)),
+      explainNoRestart: ({ context }) => explainNoRestart(context),
       reportFailure: sendParent(({ context }) => ({
         type: "turn.failed",
         error: context.finalError!,
@@ -139,7 +159,7 @@ export const createThreadMachine = (transport: Transport) =>
       isCurrent: ({ context, event }) =>
         event.type === "thread.cancel" && event.jobId === context.current?.id,
       completed: (_, output: AttemptOutcome) => output.status === "completed",
-      restarting: ({ context }) => context.decision?.restart === true,
+      restarts: ({ context }, made: DecisionMade) => made.decision.restart && !context.stopError,
     },
   }).createMachine({
     id: "thread",
@@ -150,6 +170,7 @@ export const createThreadMachine = (transport: Transport) =>
       current: null,
       attempt: 0,
       failures: [],
+      sideEffect: null,
       restartTimes: [],
       restarts: 0,
       decision: null,
@@ -168,8 +189,8 @@ export const createThreadMachine = (transport: Transport) =>
         },
         { actions: "enqueue" },
       ],
-      "thread.cancel": { actions: "dropQueued" },
-      "thread.shutdown": { actions: "rejectQueued" },
+      "thread.cancel": { actions: ["refuseCancelled", "dropCancelled"] },
+      "thread.shutdown": { actions: ["refuseQueued", "dropQueued"] },
       "thread.release": { actions: assign({ released: true }) },
       // A grant that crossed a cancel on the way: hand the slot straight back.
       "slot.granted": { actions: "releaseSlot" },
@@ -193,12 +214,23 @@ export const createThreadMachine = (transport: Transport) =>
           id: "deadline",
           src: "deadline",
           input: ({ context }) => ({ timeoutMs: context.current?.options.timeoutMs }),
+          // Without its timer the turn could outlive its deadline: it ends now, typed.
+          onError: {
+            target: ".stopping",
+            actions: [
+              assign({
+                stopError: ({ event }) =>
+                  new InternalError("the turn's deadline timer", event.error),
+              }),
+              "cancelSlot",
+            ],
+          },
         },
         initial: "acquiring",
         on: {
           "thread.cancel": [
             { guard: "isCurrent", target: ".stopping", actions: ["recordStop", "cancelSlot"] },
-            { actions: "dropQueued" },
+            { actions: ["refuseCancelled", "dropCancelled"] },
           ],
           "turn.deadline": { target: ".stopping", actions: ["recordStop", "cancelSlot"] },
         },
@@ -214,7 +246,8 @@ export const createThreadMachine = (transport: Transport) =>
               "thread.shutdown": {
                 target: "#thread.idle",
                 actions: [
-                  "rejectQueued",
+                  "refuseQueued",
+                  "dropQueued",
                   "cancelSlot",
                   ({ context }) => settle(context, shutdownError()),
                 ],
@@ -263,11 +296,24 @@ export const createThreadMachine = (transport: Transport) =>
                       params: ({ event }) => event.output as AttemptOutcome,
                     },
                     assign(({ context, event }) =>
-                      afterFailure(context, event.output as AttemptOutcome),
+                      afterFailedAttempt(context, event.output as AttemptOutcome),
                     ),
                   ],
                 },
               ],
+              // The attempt actor itself failed (its children, the processes, were stopped).
+              onError: {
+                target: "deciding",
+                actions: assign(({ context, event }) =>
+                  afterFailedAttempt(context, {
+                    status: "failed",
+                    threadId: null,
+                    pid: null,
+                    sideEffect: context.sideEffect,
+                    error: new InternalError("the attempt actor", event.error),
+                  }),
+                ),
+              },
             },
             on: {
               "thread.cancel": { guard: "isCurrent", actions: ["recordStop", "abortAttempt"] },
@@ -275,30 +321,64 @@ export const createThreadMachine = (transport: Transport) =>
               "thread.kill": { actions: ["recordStop", "abortAttempt"] },
             },
           },
+          // The decision runs as an actor (see decideLogic); a stop asked meanwhile overrules it.
           deciding: {
-            always: [
-              {
-                guard: "restarting",
-                target: "backingOff",
-                actions: ["releaseSlot", "announceRestart"],
+            invoke: {
+              id: "decide",
+              src: "decide",
+              input: ({ context }) => failureToDecide(context),
+              onDone: [
+                {
+                  guard: { type: "restarts", params: ({ event }) => event.output as DecisionMade },
+                  target: "backingOff",
+                  actions: [
+                    { type: "recordDecision", params: ({ event }) => event.output as DecisionMade },
+                    "releaseSlot",
+                    "announceRestart",
+                  ],
+                },
+                {
+                  target: "#thread.idle",
+                  actions: [
+                    { type: "recordDecision", params: ({ event }) => event.output as DecisionMade },
+                    "explainNoRestart",
+                    "reportFailure",
+                    "releaseSlot",
+                    "settleFailed",
+                  ],
+                },
+              ],
+              onError: {
+                target: "#thread.idle",
+                actions: [
+                  assign(({ context, event }) => afterDecisionFault(context, event.error)),
+                  "reportFailure",
+                  "releaseSlot",
+                  "settleFailed",
+                ],
               },
-              { target: "#thread.idle", actions: ["reportFailure", "releaseSlot", "settleFailed"] },
-            ],
+            },
+            on: {
+              "thread.cancel": { guard: "isCurrent", actions: "recordStop" },
+              "turn.deadline": { actions: "recordStop" },
+              "thread.kill": { actions: "recordStop" },
+            },
           },
           backingOff: {
             after: { backoff: "acquiring" },
             on: {
               "thread.shutdown": {
                 target: "#thread.idle",
-                actions: ["rejectQueued", ({ context }) => settle(context, shutdownError())],
+                actions: [
+                  "refuseQueued",
+                  "dropQueued",
+                  ({ context }) => settle(context, shutdownError()),
+                ],
               },
             },
           },
           stopping: {
-            always: {
-              target: "#thread.idle",
-              actions: ({ context }) => settle(context, context.stopError),
-            },
+            always: { target: "#thread.idle", actions: "settleStopped" },
           },
         },
       },

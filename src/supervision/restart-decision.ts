@@ -19,13 +19,23 @@ export type FailedAttempt = {
   random: number;
 };
 
-const NEVER_RESTARTED = new Set([
+/**
+ * The kinds of failure no policy restarts: a stop somebody asked for, supervision's own verdicts,
+ * a fault, and the kinds that are never an attempt's failure (a refused call, a check made after
+ * the turn ended).
+ */
+export const NEVER_RESTARTED: ReadonlySet<string> = new Set([
   "aborted",
   "shutdown",
   "turn_timeout",
+  "turn_interrupted",
   "escalated",
   "app_server_crash_loop",
   "restart_limit",
+  "internal",
+  "output_validation",
+  "unsupported",
+  "turn_not_running",
 ]);
 
 /** Decides, purely, whether and after how long a failed attempt is restarted. */

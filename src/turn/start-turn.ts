@@ -3,8 +3,9 @@ import { writeOutputSchemaFile, type OutputSchemaFile } from "../actors/output-s
 import type { CodexBinary } from "../cli/codex-binary.js";
 import { normalizeInput } from "../cli/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
+import type { OpenTurns } from "../supervision/open-turns.js";
 import type { TurnResult } from "../supervision/turn-job.js";
-import { AbortError, type CodexError } from "../types/errors.js";
+import { AbortError, InternalError, type CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
 import { TurnTelemetry, type TurnSource } from "../telemetry/turn-telemetry.js";
@@ -26,6 +27,8 @@ export type TurnRequest = {
   control?: TurnControl;
   /** What telemetry says of the turn's thread (its key is the thread actor's id). */
   source: Omit<TurnSource, "threadKey">;
+  /** The Codex's turns not yet settled: this one counts there until it settles. */
+  openTurns: OpenTurns;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -74,8 +77,11 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const settled = telemetry.run(
     () =>
       new Promise<TurnResult>((resolve) => {
+        // Settled once: a later report (a fault's cleanup after the thread's own) changes nothing.
         const settle = (outcome: TurnResult) => {
+          if (result) return;
           result = outcome;
+          request.openTurns.settled(id);
           stopWatching?.();
           request.control?.ended();
           queue.end();
@@ -91,6 +97,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
           unreadForMs: () => queue.unreadForMs(),
           control: request.control,
         };
+        request.openTurns.opened(id, (error) => settle({ status: "failed", attempts: 0, error }));
         request.thread.send({
           type: "thread.enqueue",
           job: {
@@ -103,6 +110,13 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
             sink,
           },
         });
+        // A thread actor that is gone (its Codex's root failed) took nothing: nothing would settle it.
+        if (request.thread.getSnapshot().status !== "active")
+          settle({
+            status: "failed",
+            attempts: 0,
+            error: new InternalError("the thread actor", new Error("it had stopped")),
+          });
       }),
   );
   const { stalledStreamWarningMs } = request;

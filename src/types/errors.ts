@@ -1,34 +1,41 @@
+import { describeThrown } from "./describe-thrown.js";
+
 /**
  * Every failure a turn can meet, as an exported class with a stable `name` and `kind`, a message
  * that says what happened and what to do, and the details needed to act without re-running.
  */
 
+/** Every kind of failure, as `CodexError.kind` says it. */
+export const CODEX_ERROR_KINDS = [
+  "binary_not_found",
+  "spawn",
+  "exit",
+  "configuration",
+  "untrusted_directory",
+  "turn_failed",
+  "protocol",
+  "invalid_option",
+  "invalid_schema",
+  "output_validation",
+  "aborted",
+  "idle_timeout",
+  "turn_timeout",
+  "restart_limit",
+  "escalated",
+  "shutdown",
+  "app_server_closed",
+  "app_server_error",
+  "app_server_overloaded",
+  "app_server_start_timeout",
+  "app_server_crash_loop",
+  "turn_interrupted",
+  "unsupported",
+  "turn_not_running",
+  "internal",
+] as const;
+
 /** What kind of failure a `CodexError` is; stable across versions, safe to switch on. */
-export type CodexErrorKind =
-  | "binary_not_found"
-  | "spawn"
-  | "exit"
-  | "configuration"
-  | "untrusted_directory"
-  | "turn_failed"
-  | "protocol"
-  | "invalid_option"
-  | "invalid_schema"
-  | "output_validation"
-  | "aborted"
-  | "idle_timeout"
-  | "turn_timeout"
-  | "restart_limit"
-  | "escalated"
-  | "shutdown"
-  | "app_server_closed"
-  | "app_server_error"
-  | "app_server_overloaded"
-  | "app_server_start_timeout"
-  | "app_server_crash_loop"
-  | "turn_interrupted"
-  | "unsupported"
-  | "turn_not_running";
+export type CodexErrorKind = (typeof CODEX_ERROR_KINDS)[number];
 
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {
@@ -259,6 +266,33 @@ export class ShutdownError extends CodexError {
   readonly kind = "shutdown";
   constructor(message = "The Codex is shutting down; the turn was not run.") {
     super(message);
+  }
+}
+
+/**
+ * A fault inside codex-actors' own tree — one of its actors, or a callback you gave it
+ * (`supervision.isTransient`, `inspect`, …) — ended the turn. Its processes are gone and its
+ * concurrency slot is free; it is not restarted. `where` names what faulted, `cause` is the error
+ * it threw. A fault in your callback is yours to fix; any other is a bug of codex-actors: report it.
+ */
+export class InternalError extends CodexError {
+  override readonly name = "InternalError";
+  readonly kind = "internal";
+  constructor(
+    /** What faulted: a callback (`supervision.isTransient`) or an actor (`thread actor`). */
+    readonly where: string,
+    cause: unknown,
+    /** The failure the turn had met before the fault, if it had met one. */
+    readonly failure?: CodexError,
+  ) {
+    const before = failure
+      ? ` while handling its failure (${failure.name}: ${failure.message})`
+      : "";
+    super(
+      `${where} threw${before}: ${describeThrown(cause)}. The turn was ended, its processes stopped; ` +
+        `it was not restarted. Fix the callback if ${where} is yours; otherwise report this as a bug.`,
+      { cause },
+    );
   }
 }
 

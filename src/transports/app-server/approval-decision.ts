@@ -3,6 +3,7 @@ import type {
   ApprovalHandler,
   ApprovalRequestedEvent,
 } from "../../types/app-server.js";
+import { describeThrown } from "../../types/describe-thrown.js";
 
 /** How a thread answers approvals: its handler (if any) and how long the handler may take. */
 export type ApprovalSettings = { handler?: ApprovalHandler; timeoutMs: number };
@@ -43,10 +44,10 @@ export async function decideApproval(
       (decision): ApprovalAnswer =>
         DECISIONS.has(decision as string)
           ? { decision }
-          : { decision: "decline", reason: `onApproval answered ${JSON.stringify(decision)}` },
+          : { decision: "decline", reason: `onApproval answered ${describeThrown(decision)}` },
       (error: unknown): ApprovalAnswer => ({
         decision: "decline",
-        reason: `onApproval threw: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `onApproval threw: ${error instanceof Error ? error.message : describeThrown(error)}`,
       }),
     );
   try {
