@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
-import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/index.js";
+import {
+  CodexConfigError,
+  type CodexOptions,
+  type Input,
+  type ThreadOptions,
+  type TurnOptions,
+} from "../src/index.js";
 import { message, reply } from "../src/model-stand-in/index.js";
 import { pidRecorder } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
@@ -91,6 +97,51 @@ describe("the real binary refusing to start a turn", () => {
         notRetried: expect.stringContaining("configuration"),
       });
       expect(recorder.pids.size).toBe(1);
+      expect(rig.standIn.requests).toHaveLength(0);
+    },
+  );
+});
+
+/** What the app-server refuses at a turn's start, as exec does: the same error, never restarted. */
+const APP_SERVER_REFUSALS: Refusal[] = [
+  REFUSALS.find(({ label }) => label === "an unknown resume id")!,
+  REFUSALS.find(({ label }) => label === "a prompt over the input limit")!,
+  {
+    label: "a sandbox mode it does not know",
+    thread: { sandboxMode: "bogus" as never },
+    line: /unknown variant `bogus`/,
+  },
+];
+
+describe("the real app-server refusing to start a turn", () => {
+  it.each(APP_SERVER_REFUSALS)(
+    "$label: CodexConfigError with the server's words, one server, no model request, even under restart: permanent",
+    async (refusal) => {
+      const rig = await realCodex([reply(message("never"))]);
+      const recorder = pidRecorder();
+      const codex = rig.makeCodex({
+        transport: "app-server",
+        supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },
+        inspect: recorder.inspect,
+      });
+      const threadOptions: ThreadOptions = {
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        ...refusal.thread,
+      };
+      const thread = refusal.resumeId
+        ? codex.resumeThread(refusal.resumeId, threadOptions)
+        : codex.startThread(threadOptions);
+      const error = await thread.run(refusal.input ?? "hi").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CodexConfigError);
+      expect(error).toMatchObject({
+        name: "CodexConfigError",
+        kind: "configuration",
+        refusal: expect.stringMatching(refusal.line),
+        notRetried: expect.stringContaining("configuration"),
+      });
+      expect(recorder.pids.size).toBe(1);
+      expect(codex.getSnapshot().server).toMatchObject({ restarts: 0 });
       expect(rig.standIn.requests).toHaveLength(0);
     },
   );
