@@ -153,11 +153,12 @@ export class AppServerRefusalError extends CodexConfigError {
     readonly method: string,
     /** The JSON-RPC error code (-32600 invalid request, -32602 invalid params). */
     readonly code: number,
+    /** The refusal, in the server's words (or exec's, for a refusal made before the server). */
     serverMessage: string,
+    message = `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}. ` +
+      `Fix the option, input or thread id it names; the turn was not retried.`,
   ) {
     super(null, serverMessage);
-    this.message =
-      `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}. ` +
-      `Fix the option, input or thread id it names; the turn was not retried.`;
+    this.message = message;
   }
 }

@@ -33,12 +33,17 @@ export function rethrowSteerRefusal(error: unknown): never {
   throw error;
 }
 
-/** The refusal of a turn on a thread another `Thread` object runs a turn of, in exec's words. */
+/**
+ * The refusal of a turn of a thread whose turn runs under another `Thread` object, made before
+ * the server (which would merge the two turns) and in the words `codex exec` refuses it with.
+ */
 export function activeWriterRefusal(threadId: string): AppServerRefusalError {
+  const refusal = `thread ${threadId} already has an active writer`;
   return new AppServerRefusalError(
     "thread/resume",
     INVALID_REQUEST,
-    `thread ${threadId} already has an active writer (a turn of another Thread object of this ` +
-      `id runs; run its turns from one Thread, or after that turn ends)`,
+    refusal,
+    `The turn was refused: ${refusal} (a turn of another Thread object of this id runs). Run ` +
+      `the thread's turns from one Thread object, or after that turn ends; it was not retried.`,
   );
 }
