@@ -3,14 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { FAKE_APP_SERVER, type FakeStep } from "./support/fake-app-server.js";
-import {
-  FAKE_THREAD,
-  threadAnswered,
-  turnAnswered,
-  turnRequested,
-  turnStarted,
-  wholeTurn,
-} from "./support/fake-turn-steps.js";
+import { FAKE_THREAD, runningTurn, wholeTurn } from "./support/fake-turn-steps.js";
 import { hermeticEnv } from "./support/hermetic-env.js";
 import { startHost } from "./support/host.js";
 import { realCodex } from "./support/real-codex.js";
@@ -44,7 +37,6 @@ function fakeServerHost(scenario: FakeStep[], turns: number) {
   return host;
 }
 
-const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted];
 const turn = { threadId: FAKE_THREAD, turnId: "fake-turn" };
 
 const MALFORMED: Array<[string, FakeStep]> = [
@@ -69,7 +61,7 @@ describe("a host on the app-server transport", () => {
     "%s: the turn fails with ProtocolError and is interrupted; the host lives on, the next turn completes",
     async (_label, malformed) => {
       const scenario = [
-        ...running,
+        ...runningTurn,
         malformed,
         { expect: "turn/interrupt" },
         { respond: {} },

@@ -8,14 +8,7 @@ import {
 import { AbortError } from "../src/types/errors.js";
 import { collect } from "./support/collect.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
-import {
-  agentMessage,
-  threadAnswered,
-  turnAnswered,
-  turnEnded,
-  turnRequested,
-  turnStarted,
-} from "./support/fake-turn-steps.js";
+import { agentMessage, runningTurn, turnEnded } from "./support/fake-turn-steps.js";
 import { eventually, processesMatching } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
 
@@ -153,10 +146,7 @@ describe("talking to a running turn", () => {
     // The real server's answer to a steer of a turn that is over (seen on 0.169.0).
     const noActiveTurn = { code: -32600, message: "no active turn to steer" };
     const rig = fakeServerCodex([
-      ...threadAnswered,
-      ...turnRequested,
-      turnAnswered,
-      turnStarted,
+      ...runningTurn,
       { expect: "turn/steer" },
       { respondError: noActiveTurn },
       agentMessage("done"),

@@ -20,6 +20,8 @@ type Refusal = {
   input?: Input;
   resumeId?: string;
   line: RegExp;
+  /** The transport, when not exec. */
+  transport?: "app-server";
 };
 
 const REFUSALS: Refusal[] = [
@@ -70,13 +72,28 @@ const REFUSALS: Refusal[] = [
   },
 ];
 
+/** What the app-server refuses at a turn's start as exec does: the same error, never restarted. */
+const ON_APP_SERVER: Refusal[] = [
+  ...REFUSALS.filter(({ label }) => /resume id|input limit/.test(label)),
+  {
+    label: "a sandbox mode it does not know",
+    thread: { sandboxMode: "bogus" as never },
+    line: /unknown variant `bogus`/,
+  },
+].map((refusal) => ({
+  ...refusal,
+  label: `app-server, ${refusal.label}`,
+  transport: "app-server",
+}));
+
 describe("the real binary refusing to start a turn", () => {
-  it.each(REFUSALS)(
+  it.each([...REFUSALS, ...ON_APP_SERVER])(
     "$label: one process, CodexConfigError with the binary's line, even under restart: permanent",
     async (refusal) => {
       const rig = await realCodex([reply(message("never"))]);
       const recorder = pidRecorder();
       const codex = rig.makeCodex({
+        transport: refusal.transport,
         supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },
         inspect: recorder.inspect,
         ...refusal.codex,
@@ -90,49 +107,6 @@ describe("the real binary refusing to start a turn", () => {
         ? codex.resumeThread(refusal.resumeId, threadOptions)
         : codex.startThread(threadOptions);
       const error = await thread.run(refusal.input ?? "hi", refusal.turn).catch((e: unknown) => e);
-      expect(error).toMatchObject({
-        name: "CodexConfigError",
-        kind: "configuration",
-        refusal: expect.stringMatching(refusal.line),
-        notRetried: expect.stringContaining("configuration"),
-      });
-      expect(recorder.pids.size).toBe(1);
-      expect(rig.standIn.requests).toHaveLength(0);
-    },
-  );
-});
-
-/** What the app-server refuses at a turn's start, as exec does: the same error, never restarted. */
-const APP_SERVER_REFUSALS: Refusal[] = [
-  REFUSALS.find(({ label }) => label === "an unknown resume id")!,
-  REFUSALS.find(({ label }) => label === "a prompt over the input limit")!,
-  {
-    label: "a sandbox mode it does not know",
-    thread: { sandboxMode: "bogus" as never },
-    line: /unknown variant `bogus`/,
-  },
-];
-
-describe("the real app-server refusing to start a turn", () => {
-  it.each(APP_SERVER_REFUSALS)(
-    "$label: CodexConfigError with the server's words, one server, no model request, even under restart: permanent",
-    async (refusal) => {
-      const rig = await realCodex([reply(message("never"))]);
-      const recorder = pidRecorder();
-      const codex = rig.makeCodex({
-        transport: "app-server",
-        supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },
-        inspect: recorder.inspect,
-      });
-      const threadOptions: ThreadOptions = {
-        skipGitRepoCheck: true,
-        workingDirectory: rig.workdir,
-        ...refusal.thread,
-      };
-      const thread = refusal.resumeId
-        ? codex.resumeThread(refusal.resumeId, threadOptions)
-        : codex.startThread(threadOptions);
-      const error = await thread.run(refusal.input ?? "hi").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CodexConfigError);
       expect(error).toMatchObject({
         name: "CodexConfigError",
@@ -141,7 +115,6 @@ describe("the real app-server refusing to start a turn", () => {
         notRetried: expect.stringContaining("configuration"),
       });
       expect(recorder.pids.size).toBe(1);
-      expect(codex.getSnapshot().server).toMatchObject({ restarts: 0 });
       expect(rig.standIn.requests).toHaveLength(0);
     },
   );
