@@ -104,7 +104,8 @@ export class Thread<X extends TransportName = "exec"> {
     turnOptions: TurnOptions = {},
   ): Promise<StreamedTurnWithResult<T, EventOf<X>>> {
     const collector = this.collector<T>(turnOptions, false);
-    const control = new TurnControl(this.runtime.options.transport ?? "exec");
+    const transport = this.runtime.options.transport ?? "exec";
+    const control = new TurnControl(transport, turnOptions.signal);
     return {
       // On the app-server the stream also carries its own events (typed by `X`).
       events: this.events(input, turnOptions, collector, control) as AsyncGenerator<EventOf<X>>,

@@ -15,10 +15,9 @@ import { fakeServerCodex } from "./support/fake-app-server.js";
 import {
   approvalAsked,
   interruptHonoured,
+  runningTurn,
   threadAnswered,
-  turnAnswered,
   turnRequested,
-  turnStarted,
   wholeTurn,
 } from "./support/fake-turn-steps.js";
 import { eventually, isAlive } from "./support/processes.js";
@@ -27,13 +26,12 @@ import { eventually, isAlive } from "./support/processes.js";
 // run as the binary of a real `Codex({ transport: "app-server" })`.
 
 const quickRestarts = { backoff: { initialMs: 10, jitter: false } };
-const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted];
 const allGone = (pids: number[]) => pids.every((pid) => !isAlive(pid));
 
 describe("the app-server transport on a faulty server", () => {
   it("a crash during a pending approval: the approval ends withdrawn, the turn restarts and succeeds; the late answer is ignored", async () => {
     const rig = fakeServerCodex(
-      { runs: [[...running, approvalAsked(0), { signal: "SIGKILL" }], wholeTurn("recovered")] },
+      { runs: [[...runningTurn, approvalAsked(0), { signal: "SIGKILL" }], wholeTurn("recovered")] },
       { supervision: quickRestarts },
     );
     let answerLate: ((decision: ApprovalDecision) => void) | undefined;
@@ -65,7 +63,7 @@ describe("the app-server transport on a faulty server", () => {
   });
 
   it("a crash during a pending approval under supervision: false fails the turn with AppServerClosedError", async () => {
-    const rig = fakeServerCodex([...running, approvalAsked(0), { signal: "SIGKILL" }], {
+    const rig = fakeServerCodex([...runningTurn, approvalAsked(0), { signal: "SIGKILL" }], {
       supervision: false,
     });
     const never = new Promise<ApprovalDecision>(() => undefined);
@@ -102,7 +100,7 @@ describe("the app-server transport on a faulty server", () => {
 
   it("idleTimeoutMs counts again once a slow approval is answered: a server silent after it fails the turn with IdleTimeoutError", async () => {
     const rig = fakeServerCodex(
-      [...running, approvalAsked(0), { expectAnswer: true }, ...interruptHonoured],
+      [...runningTurn, approvalAsked(0), { expectAnswer: true }, ...interruptHonoured],
       { supervision: false },
     );
     const thread = rig.codex.startThread({
@@ -137,7 +135,7 @@ describe("the app-server transport on a faulty server", () => {
   });
 
   it("a server that ignores turn/interrupt: the aborted attempt still ends after killGraceMs", async () => {
-    const rig = fakeServerCodex([...running, { expect: "turn/interrupt" }, { hang: true }], {
+    const rig = fakeServerCodex([...runningTurn, { expect: "turn/interrupt" }, { hang: true }], {
       supervision: false,
       killGraceMs: 300,
     });
@@ -158,7 +156,7 @@ describe("the app-server transport on a faulty server", () => {
     const rig = fakeServerCodex(
       {
         runs: [
-          [...running, { line: "thread 'main' panicked\n" }, { hang: true }],
+          [...runningTurn, { line: "thread 'main' panicked\n" }, { hang: true }],
           wholeTurn("fine"),
         ],
       },

@@ -127,7 +127,7 @@ describe("RpcConnection", () => {
     await flush();
     expect(notifications.map((n) => n.method)).toEqual(["turn/started", "serverRequest/resolved"]);
     expect(requests).toEqual([
-      { id: 0, method: "item/commandExecution/requestApproval", params: { itemId: "c" } },
+      { id: 0, method: "item/commandExecution/requestApproval", params: { itemId: "c" }, line: 2 },
     ]);
     expect(sent).toEqual([{ id: 0, result: { decision: "accept" } }]);
   });

@@ -5,11 +5,24 @@ import {
   TurnNotRunningError,
   UnsupportedError,
 } from "../src/types/app-server-errors.js";
+import { AbortError } from "../src/types/errors.js";
 import { collect } from "./support/collect.js";
+import { fakeServerCodex } from "./support/fake-app-server.js";
+import { agentMessage, runningTurn, turnEnded } from "./support/fake-turn-steps.js";
 import { eventually, processesMatching } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
 
 const STEER = "Also update CHANGELOG.md";
+
+/** `promise`, or a rejection naming `what` if it has not settled within 5 s (a hang). */
+const settlesSoon = <T>(promise: Promise<T>, what: string) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      const hang = setTimeout(() => reject(new Error(`${what} did not settle`)), 5_000);
+      void promise.finally(() => clearTimeout(hang)).catch(() => undefined);
+    }),
+  ]);
 
 /** Every text the model request carries, flattened. */
 const textOf = (body: unknown) => JSON.stringify(body);
@@ -97,5 +110,56 @@ describe("talking to a running turn", () => {
     })();
     await expect(reading).rejects.toBeInstanceOf(TurnInterruptedError);
     expect(processesMatching(command)).toEqual([]);
+  });
+
+  it("steer() on a turn aborted before its first event rejects at once with TurnNotRunningError, also after the stream threw", async () => {
+    const rig = await realCodex([reply(message("never"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const controller = new AbortController();
+    controller.abort();
+    const turn = await rig.startThread(codex).runStreamed("hi", { signal: controller.signal });
+    const early = turn.steer(STEER);
+    await expect(collect(turn.events)).resolves.toMatchObject({ error: expect.any(AbortError) });
+    await expect(settlesSoon(early, "the steer made before")).rejects.toBeInstanceOf(
+      TurnNotRunningError,
+    );
+    await expect(settlesSoon(turn.steer(STEER), "the steer made after")).rejects.toBeInstanceOf(
+      TurnNotRunningError,
+    );
+    expect(rig.standIn.requests).toHaveLength(0);
+  });
+
+  it("steer() on a turn interrupted before its first event rejects at once with TurnNotRunningError", async () => {
+    const rig = await realCodex([reply(message("never"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const turn = await rig.startThread(codex).runStreamed("hi");
+    await turn.interrupt();
+    await expect(settlesSoon(turn.steer(STEER), "the steer")).rejects.toBeInstanceOf(
+      TurnNotRunningError,
+    );
+    const { error } = await collect(turn.events);
+    expect(error).toBeInstanceOf(TurnInterruptedError);
+    expect(rig.standIn.requests).toHaveLength(0);
+  });
+
+  it("steer() that reaches the server just after its turn ended (-32600) rejects with TurnNotRunningError", async () => {
+    // The real server's answer to a steer of a turn that is over (seen on 0.169.0).
+    const noActiveTurn = { code: -32600, message: "no active turn to steer" };
+    const rig = fakeServerCodex([
+      ...runningTurn,
+      { expect: "turn/steer" },
+      { respondError: noActiveTurn },
+      agentMessage("done"),
+      turnEnded.completed,
+    ]);
+    const turn = await rig.codex.startThread().runStreamed("go");
+    let steered: Promise<unknown> | undefined;
+    for await (const event of turn.events) {
+      if (event.type === "turn.started") steered = turn.steer(STEER).catch((e: unknown) => e);
+    }
+    const error = await steered;
+    expect(error).toBeInstanceOf(TurnNotRunningError);
+    expect((error as Error).message).toContain("no active turn to steer");
+    expect((await turn.result).finalResponse).toBe("done");
   });
 });

@@ -1,13 +1,52 @@
 import { describe, expect, it } from "@jest/globals";
 import { Codex } from "../src/index.js";
-import { message, reply } from "../src/model-stand-in/index.js";
+import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { UnsupportedError } from "../src/types/app-server-errors.js";
-import { InvalidOptionError, ShutdownError } from "../src/types/errors.js";
+import { CodexConfigError, InvalidOptionError, ShutdownError } from "../src/types/errors.js";
 import { fileURLToPath } from "node:url";
-import { realCodex } from "./support/real-codex.js";
+import { MODEL, realCodex } from "./support/real-codex.js";
 import { tracked } from "./support/rig-registry.js";
 
 describe("thread management on the app-server", () => {
+  it.each(["exec", "app-server"] as const)(
+    "on %s, a turn of a second Thread object of a running thread is refused (CodexConfigError, not restarted); once the first ends, it runs",
+    async (transport) => {
+      const rig = await realCodex([
+        reply(message("first")),
+        reply(shellCommand("sleep 3")),
+        reply(message("mine")),
+        reply(message("theirs")),
+      ]);
+      const codex = rig.makeCodex({ transport, supervision: { restart: "permanent" } });
+      const started = rig.startThread(codex);
+      await started.run("hello");
+      const { events, result } = await started.runStreamed("run the command");
+      for (;;) {
+        const { done, value } = await events.next();
+        if (done) throw new Error("the turn ended before its command started");
+        if (value.type === "item.started" && value.item.type === "command_execution") break;
+      }
+      const other = codex.resumeThread(started.id!, {
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        sandboxMode: "danger-full-access",
+      });
+      const refused = await other.run("me too").catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CodexConfigError);
+      expect(refused).toMatchObject({
+        refusal: expect.stringMatching(/already has an active writer/),
+        notRetried: expect.stringContaining("configuration"),
+      });
+
+      while (!(await events.next()).done);
+      expect((await result).finalResponse).toBe("mine");
+      expect((await other.run("now")).finalResponse).toBe("theirs");
+      expect(rig.standIn.requests).toHaveLength(4);
+      expect(JSON.stringify(rig.standIn.requests.map((r) => r.body))).not.toContain("me too");
+    },
+  );
+
   it("setName, listThreads, fork and archive round-trip through the sessions store", async () => {
     const rig = await realCodex([reply(message("one")), reply(message("forked"))]);
     const codex = rig.makeCodex({ transport: "app-server" });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
-import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/index.js";
+import {
+  CodexConfigError,
+  type CodexOptions,
+  type Input,
+  type ThreadOptions,
+  type TurnOptions,
+} from "../src/index.js";
 import { message, reply } from "../src/model-stand-in/index.js";
 import { pidRecorder } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
@@ -14,6 +20,8 @@ type Refusal = {
   input?: Input;
   resumeId?: string;
   line: RegExp;
+  /** The transport, when not exec. */
+  transport?: "app-server";
 };
 
 const REFUSALS: Refusal[] = [
@@ -64,13 +72,28 @@ const REFUSALS: Refusal[] = [
   },
 ];
 
+/** What the app-server refuses at a turn's start as exec does: the same error, never restarted. */
+const ON_APP_SERVER: Refusal[] = [
+  ...REFUSALS.filter(({ label }) => /resume id|input limit/.test(label)),
+  {
+    label: "a sandbox mode it does not know",
+    thread: { sandboxMode: "bogus" as never },
+    line: /unknown variant `bogus`/,
+  },
+].map((refusal) => ({
+  ...refusal,
+  label: `app-server, ${refusal.label}`,
+  transport: "app-server",
+}));
+
 describe("the real binary refusing to start a turn", () => {
-  it.each(REFUSALS)(
+  it.each([...REFUSALS, ...ON_APP_SERVER])(
     "$label: one process, CodexConfigError with the binary's line, even under restart: permanent",
     async (refusal) => {
       const rig = await realCodex([reply(message("never"))]);
       const recorder = pidRecorder();
       const codex = rig.makeCodex({
+        transport: refusal.transport,
         supervision: { restart: "permanent", backoff: { initialMs: 10, jitter: false } },
         inspect: recorder.inspect,
         ...refusal.codex,
@@ -84,6 +107,7 @@ describe("the real binary refusing to start a turn", () => {
         ? codex.resumeThread(refusal.resumeId, threadOptions)
         : codex.startThread(threadOptions);
       const error = await thread.run(refusal.input ?? "hi", refusal.turn).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CodexConfigError);
       expect(error).toMatchObject({
         name: "CodexConfigError",
         kind: "configuration",

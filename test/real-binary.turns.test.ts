@@ -195,9 +195,10 @@ describe("run() on the real codex binary (app-server only)", () => {
       .makeCodex({ transport: "app-server" })
       .resumeThread(first.id!, { model: MODEL, skipGitRepoCheck: true });
 
+    // As exec refuses a second writer: CodexConfigError, with the server's words.
     await expect(resumed.run("two")).rejects.toMatchObject({
-      name: "AppServerRequestError",
-      message: expect.stringContaining("already has an active writer"),
+      name: "CodexConfigError",
+      refusal: expect.stringContaining("already has an active writer"),
     });
     await holder.shutdown();
     expect((await resumed.run("two")).finalResponse).toBe("second");

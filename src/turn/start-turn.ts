@@ -61,6 +61,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
     if (request.control?.interruptRequested) throw request.control.interruptRequested;
   } catch (error) {
     signal?.removeEventListener("abort", onSignal);
+    request.control?.ended(); // It never runs: a steer waiting for it rejects.
     await schemaFile?.remove();
     throw error;
   }

@@ -14,28 +14,41 @@ export type SteerHandler = (input: Input) => Promise<void>;
  * The handle of one streamed turn for talking to it while it runs: `steer` adds input to the
  * running turn (app-server only; it waits while the turn is being started, e.g. queued or
  * between restarts), `interrupt` stops it on either transport. The running attempt lends its
- * steer handler; the turn's start lends how to cancel it.
+ * steer handler; the turn's start lends how to cancel it. Once the turn has ended, is being
+ * interrupted, or its signal aborted, a steer rejects at once: it will never run again.
  */
 export class TurnControl {
   #steer: SteerHandler | null = null;
   #whenSteerable: Array<(handler: SteerHandler | null) => void> = [];
   #cancel: ((error: CodexError) => void) | null = null;
   #interrupted: TurnInterruptedError | null = null;
-  #ended = false;
+  /** Why the turn can no longer be steered, once it cannot. */
+  #over: string | null = null;
+  #stopListening: () => void = () => undefined;
   #settled: Promise<void>;
   #settle!: () => void;
 
-  constructor(readonly transport: TransportName) {
+  constructor(
+    readonly transport: TransportName,
+    /** The turn's `signal`: once it aborts, the turn is not steered any more. */
+    signal?: AbortSignal,
+  ) {
     this.#settled = new Promise((resolve) => (this.#settle = resolve));
+    if (signal?.aborted) this.#close("was aborted");
+    else if (signal) {
+      const onAbort = () => this.#close("was aborted");
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#stopListening = () => signal.removeEventListener("abort", onAbort);
+    }
   }
 
   /** Adds input to the running turn; the model sees it in its next request. */
   async steer(input: Input): Promise<void> {
     if (this.transport !== "app-server") throw new UnsupportedError("turn.steer()", "app-server");
-    if (this.#ended) throw new TurnNotRunningError("has ended");
+    if (this.#over) throw new TurnNotRunningError(this.#over);
     const handler =
       this.#steer ?? (await new Promise<SteerHandler | null>((r) => this.#whenSteerable.push(r)));
-    if (!handler) throw new TurnNotRunningError("ended before it could be steered");
+    if (!handler) throw new TurnNotRunningError(this.#over ?? "ended before it could be steered");
     await handler(input);
   }
 
@@ -45,6 +58,7 @@ export class TurnControl {
    */
   async interrupt(): Promise<void> {
     this.#interrupted ??= new TurnInterruptedError("turn.interrupt() was called");
+    this.#close("was interrupted");
     if (!this.#cancel) return; // Not started: the start sees the request and ends at once.
     this.#cancel(this.#interrupted);
     await this.#settled;
@@ -62,15 +76,22 @@ export class TurnControl {
 
   /** @internal An attempt runs and can be steered (null: it no longer can). */
   lendSteer(handler: SteerHandler | null): void {
+    if (this.#over) return;
     this.#steer = handler;
     if (handler) for (const waiter of this.#whenSteerable.splice(0)) waiter(handler);
   }
 
-  /** @internal The turn has settled. */
+  /** @internal The turn has settled (or will never start). */
   ended(): void {
-    this.#ended = true;
+    this.#close("has ended");
+    this.#stopListening();
+    this.#settle();
+  }
+
+  /** No steer reaches the turn from now on; those waiting for it reject. */
+  #close(why: string): void {
+    this.#over ??= why;
     this.#steer = null;
     for (const waiter of this.#whenSteerable.splice(0)) waiter(null);
-    this.#settle();
   }
 }

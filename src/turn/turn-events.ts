@@ -104,6 +104,7 @@ export class TurnEvents implements AsyncGenerator<ThreadEvent, TurnResult, undef
     if (!this.finished) {
       this.finished = true;
       this.batch = [];
+      if (!this.turn) this.request.control?.ended(); // Left before it started: it never will.
       const turn = await this.turn?.catch(() => undefined);
       const result = await turn?.end();
       try {

@@ -2,7 +2,7 @@
  * Failures of the JSON-RPC connection to `codex app-server`, in the style of `errors.ts`: a stable
  * `name` and `kind`, a message saying what happened and what to do, and the details to act on.
  */
-import { CodexError } from "./errors.js";
+import { CodexConfigError, CodexError } from "./errors.js";
 
 /** JSON-RPC error code the app-server answers when it is overloaded: retry later. */
 export const OVERLOADED_CODE = -32001;
@@ -138,5 +138,27 @@ export class AppServerCrashLoopError extends CodexError {
         `not started again before ${retryAt.toISOString()}. Run \`codex app-server\` by hand to ` +
         `see why it fails, or allow more with \`supervision.maxRestarts\`/\`withinMs\`.`,
     );
+  }
+}
+
+/**
+ * codex app-server refused, as invalid, to start or resume the thread or to start the turn (an
+ * unknown resume id, an input over the limit, an option value it does not know, a thread whose
+ * turn runs under another `Thread` object): what `codex exec` refuses at its start. It is a
+ * `CodexConfigError` (same `name` and `kind`, `refusal` the server's words), never restarted.
+ */
+export class AppServerRefusalError extends CodexConfigError {
+  constructor(
+    /** The request refused. */
+    readonly method: string,
+    /** The JSON-RPC error code (-32600 invalid request, -32602 invalid params). */
+    readonly code: number,
+    /** The refusal, in the server's words (or exec's, for a refusal made before the server). */
+    serverMessage: string,
+    message = `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}. ` +
+      `Fix the option, input or thread id it names; the turn was not retried.`,
+  ) {
+    super(null, serverMessage);
+    this.message = message;
   }
 }

@@ -77,7 +77,8 @@ export const turnLifecycle = setup({
         starting: {
           on: {
             STARTED: "streaming",
-            REFUSED: failWith("AppServerRequestError"),
+            // Refused as invalid (-32600): a configuration error, as exec's refusal at start.
+            REFUSED: failWith("CodexConfigError"),
             CRASH: failWith("AppServerClosedError"),
             ABORT: stopWith("AbortError"),
             IDLE_TIMEOUT: stopWith("IdleTimeoutError"),

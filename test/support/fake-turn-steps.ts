@@ -31,6 +31,14 @@ export const turnStarted: FakeStep = notify("turn/started", {
   turn: { id: TURN },
 });
 
+/** From `thread/start` to `turn/started`: a turn that runs. */
+export const runningTurn: FakeStep[] = [
+  ...threadAnswered,
+  ...turnRequested,
+  turnAnswered,
+  turnStarted,
+];
+
 /** An agent message completed (`text`). */
 export const agentMessage = (text: string, n = 0): FakeStep =>
   notify("item/completed", { ...ids, item: { type: "agentMessage", id: `msg-${n}`, text } });

@@ -11,7 +11,7 @@ const HOST = fileURLToPath(new URL("../fixtures/host.mjs", import.meta.url));
  */
 export function startHost(
   rig: RealCodexRig,
-  mode: "one-turn" | "long-command",
+  mode: "one-turn" | "long-command" | "abandoned-approval",
   transport: "exec" | "app-server" = "exec",
 ) {
   const host = spawn(process.execPath, [HOST, rig.standIn.url, rig.workdir, mode, transport], {

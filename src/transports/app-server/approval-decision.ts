@@ -16,18 +16,27 @@ const DECISIONS = new Set<string>(["accept", "acceptForSession", "decline", "can
 /** Five minutes: a person at a chat button has time; a stuck handler does not hang the turn. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 5 * 60_000;
 
+const GIVEN_UP: ApprovalAnswer = {
+  decision: "decline",
+  reason: "the turn ended before onApproval answered",
+};
+
 /**
- * Asks the handler; never rejects and never waits past the timeout. No handler, a handler that
- * throws, answers something else than a decision, or takes longer than `timeoutMs`: `decline`,
+ * Asks the handler; never rejects and never waits past the timeout, nor past `givenUp` (the turn
+ * ended: its timer must not keep the host alive). No handler, a handler that throws, answers
+ * something else than a decision, takes longer than `timeoutMs`, or is given up on: `decline`,
  * with the reason (which the stream's `approval.resolved` event carries).
  */
 export async function decideApproval(
   settings: ApprovalSettings,
   request: ApprovalRequestedEvent,
+  givenUp?: AbortSignal,
 ): Promise<ApprovalAnswer> {
   const { handler, timeoutMs } = settings;
   if (!handler) return { decision: "decline", reason: "no onApproval handler is set" };
+  if (givenUp?.aborted) return GIVEN_UP;
   let timer: NodeJS.Timeout | undefined;
+  let giveUp = () => undefined as void;
   const late = new Promise<ApprovalAnswer>((resolve) => {
     timer = setTimeout(
       () =>
@@ -37,6 +46,8 @@ export async function decideApproval(
         }),
       timeoutMs,
     );
+    giveUp = () => resolve(GIVEN_UP);
+    givenUp?.addEventListener("abort", giveUp, { once: true });
   });
   const asked = Promise.resolve()
     .then(() => handler(request))
@@ -54,5 +65,6 @@ export async function decideApproval(
     return await Promise.race([asked, late]);
   } finally {
     clearTimeout(timer);
+    givenUp?.removeEventListener("abort", giveUp);
   }
 }

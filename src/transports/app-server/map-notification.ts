@@ -91,7 +91,8 @@ export function mapNotification(state: TurnMapState, notification: RpcNotificati
       return turnCompleted(next, n.params.turn, events);
     default:
       if (!isKnownNotification(notification.method)) {
-        events.push({ type: "app_server.notification", ...notification });
+        const { method, params } = notification;
+        events.push({ type: "app_server.notification", method, params });
       }
   }
   return { state: next, events };

@@ -13,11 +13,14 @@ import { parseRpcMessage, type RequestId, type RpcErrorBody } from "./rpc-messag
 /** The server's stdout (read) and stdin (written), e.g. a child process's pipes. */
 export type RpcStreams = { input: Readable; output: Writable };
 
+/** Where a message came from: the line of the server's stdout (1-based), when a connection read it. */
+type FromLine = { line?: number };
+
 /** A notification from the server. */
-export type RpcNotification = { method: string; params: unknown };
+export type RpcNotification = { method: string; params: unknown } & FromLine;
 
 /** A request from the server (an approval, …), answered with `respond` or `respondError`. */
-export type RpcServerRequest = { id: RequestId; method: string; params: unknown };
+export type RpcServerRequest = { id: RequestId; method: string; params: unknown } & FromLine;
 
 /** Options of one request. */
 export type RpcRequestOptions = {
@@ -163,11 +166,16 @@ export class RpcConnection {
           return;
         case "notification":
           for (const listener of [...this.notificationListeners]) {
-            listener({ method: message.method, params: message.params });
+            listener({ method: message.method, params: message.params, line: this.lineNumber });
           }
           break;
         case "request":
-          this.dispatchRequest({ id: message.id, method: message.method, params: message.params });
+          this.dispatchRequest({
+            id: message.id,
+            method: message.method,
+            params: message.params,
+            line: this.lineNumber,
+          });
           break;
         case "response":
           this.settle(message.id)?.resolve(message.result);
@@ -224,7 +232,8 @@ function abandoned(method: string): AbortError {
   return new AbortError(`The request \`${method}\` was abandoned (its signal aborted).`);
 }
 
-function protocolError(lineNumber: number, line: string, reason: string, cause: unknown) {
+/** The `ProtocolError` of stdout line `lineNumber` (`line`, cut to an excerpt) and why. */
+export function protocolError(lineNumber: number, line: string, reason: string, cause: unknown) {
   const excerpt = line.length > EXCERPT_LENGTH ? `${line.slice(0, EXCERPT_LENGTH)}…` : line;
   return new ProtocolError(
     lineNumber,

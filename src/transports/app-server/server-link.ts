@@ -1,6 +1,7 @@
 import type { CodexError } from "../../types/errors.js";
 import type { OutputGate } from "./output-gate.js";
 import type { RpcConnection } from "./rpc-connection.js";
+import { ThreadClaims } from "./thread-claims.js";
 
 /**
  * A running app-server as turns use it: its connection, its pid (process group leader), and
@@ -17,6 +18,8 @@ type Waiter = { resolve: (session: ServerSession) => void; reject: (error: Codex
  * `hold`s it while it runs, so the process keeps the host alive only while a turn needs it.
  */
 export class AppServerLink {
+  /** The threads with a turn running on this `Codex`'s server. */
+  readonly threads = new ThreadClaims();
   #session: ServerSession | null = null;
   #waiters: Waiter[] = [];
   #demand: (() => void) | null = null;

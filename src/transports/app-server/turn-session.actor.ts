@@ -4,11 +4,10 @@ import { checkedTraceContext } from "../../telemetry/trace-context.js";
 import type { FlowControl } from "../../actors/flow-control.js";
 import { whenGone } from "../../actors/process-group.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
-import type { CodexError } from "../../types/errors.js";
+import type { CodexError, ProtocolError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
-import { normalizeInput } from "../../cli/input.js";
 import type { TurnControl } from "../../turn/turn-control.js";
-import type { Input, ThreadOptions } from "../../types/options.js";
+import type { ThreadOptions } from "../../types/options.js";
 import { sideEffectIn } from "../exec/lifecycle-filter.js";
 import { decideApproval, type ApprovalSettings } from "./approval-decision.js";
 import {
@@ -19,10 +18,13 @@ import {
   withdrawApprovals,
 } from "./map-approval.js";
 import { mapNotification } from "./map-notification.js";
+import { guardedReader } from "./message-guard.js";
+import { activeWriterRefusal, rethrowStartRefusal } from "./request-refusals.js";
+import { steerTurn } from "./steer-turn.js";
 import { killThreadCommands } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
-import type { RpcConnection, RpcNotification, RpcServerRequest } from "./rpc-connection.js";
+import type { RpcNotification, RpcServerRequest } from "./rpc-connection.js";
 import type { AppServerLink, ServerSession } from "./server-link.js";
 import { threadParamsOf, turnInputOf } from "./thread-params.js";
 import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
@@ -88,7 +90,8 @@ export const turnSessionLogic = fromCallback<
   let interruptWanted = false;
   let sideEffectSeen = false;
   let pendingApprovals = 0;
-  const stops: Array<() => void> = [];
+  const approvalsGivenUp = new AbortController();
+  const stops: Array<() => void> = [() => approvalsGivenUp.abort()];
 
   const { idleTimeoutMs } = input;
   const idleTimer =
@@ -113,7 +116,12 @@ export const turnSessionLogic = fromCallback<
     const ids = params as { threadId?: string; turnId?: string } | undefined;
     return ids?.threadId === state.threadId && (!ids?.turnId || !turnId || ids.turnId === turnId);
   };
-  const onNotification = (notification: RpcNotification) => {
+  // A message this turn cannot read fails the turn, which is interrupted on the server.
+  const failWith = (error: ProtocolError) => {
+    interrupt();
+    send({ type: "session.failed", error });
+  };
+  const readNotification = (notification: RpcNotification) => {
     if (state.threadId === null || !ofThisTurn(notification.params)) return;
     idleTimer?.refresh();
     const step = mapNotification(state, notification);
@@ -129,7 +137,7 @@ export const turnSessionLogic = fromCallback<
     if (interruptWanted) void endCommands().then(() => send(ended));
     else send(ended);
   };
-  const onServerRequest = (request: RpcServerRequest) => {
+  const readServerRequest = (request: RpcServerRequest) => {
     if (state.threadId === null || !ofThisTurn(request.params) || !session) return;
     const { connection } = session;
     if (!approvalKindOf(request.method)) {
@@ -144,8 +152,10 @@ export const turnSessionLogic = fromCallback<
     state = step.state;
     deliver(step.events);
     send({ type: "session.approval", pending: ++pendingApprovals });
-    void decideApproval(input.approvals, step.events[0] as ApprovalRequestedEvent).then(
+    const asked = step.events[0] as ApprovalRequestedEvent;
+    void decideApproval(input.approvals, asked, approvalsGivenUp.signal).then(
       ({ decision, reason }) => {
+        if (!active) return; // Given up: the turn is over.
         state = recordApprovalDecision(state, request.id, decision, reason);
         connection.respond(request.id, approvalResponse(request, decision));
         idleTimer?.refresh(); // The wait for the handler was not the server's silence.
@@ -167,6 +177,14 @@ export const turnSessionLogic = fromCallback<
     );
   };
 
+  // One turn of a thread at a time on the server: another Thread object's is refused.
+  const claim = (threadId: string) => {
+    const release = input.link.threads.claim(threadId);
+    if (!release) throw activeWriterRefusal(threadId);
+    if (active) stops.push(release);
+    else release(); // Stopped meanwhile: its stops have run.
+  };
+
   const run = async () => {
     session = await input.link.acquire();
     if (!active) return;
@@ -175,8 +193,8 @@ export const turnSessionLogic = fromCallback<
     input.flow?.attach(hold);
     send({ type: "session.connected", pid: session.pid });
     const { connection } = session;
-    stops.push(connection.onNotification(onNotification));
-    stops.push(connection.onServerRequest(onServerRequest));
+    stops.push(connection.onNotification(guardedReader(readNotification, failWith)));
+    stops.push(connection.onServerRequest(guardedReader(readServerRequest, failWith)));
     void connection.closed.then((error) => {
       const step = withdrawApprovals(state, "the server ended before the answer reached it");
       state = step.state;
@@ -185,10 +203,13 @@ export const turnSessionLogic = fromCallback<
     });
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const traced = { trace: checkedTraceContext(input.trace) ?? undefined };
-    const { thread } =
+    if (input.threadId !== null) claim(input.threadId);
+    const { thread } = await (
       input.threadId === null
-        ? await call(connection, "thread/start", params, traced)
-        : await call(connection, "thread/resume", { ...params, threadId: input.threadId }, traced);
+        ? call(connection, "thread/start", params, traced)
+        : call(connection, "thread/resume", { ...params, threadId: input.threadId }, traced)
+    ).catch(rethrowStartRefusal);
+    if (input.threadId === null) claim(thread.id);
     state = initialTurnMapState(thread.id);
     send({ type: "session.thread", threadId: thread.id });
     const { turn } = await call(
@@ -202,9 +223,9 @@ export const turnSessionLogic = fromCallback<
           : { outputSchema: input.outputSchema as JsonValue }),
       },
       traced,
-    );
+    ).catch(rethrowStartRefusal);
     turnId = turn.id;
-    input.control?.lendSteer((more) => steer(connection, thread.id, turn.id, more));
+    input.control?.lendSteer((more) => steerTurn(connection, thread.id, turn.id, more));
     if (interruptWanted) interrupt();
   };
   run().catch((error: CodexError) => send({ type: "session.failed", error }));
@@ -222,18 +243,3 @@ export const turnSessionLogic = fromCallback<
     release();
   };
 });
-
-/** Adds input to the running turn `turnId` (refused by the server if another turn runs now). */
-async function steer(
-  connection: RpcConnection,
-  threadId: string,
-  turnId: string,
-  more: Input,
-): Promise<void> {
-  const { prompt, images } = normalizeInput(more);
-  await call(connection, "turn/steer", {
-    threadId,
-    input: turnInputOf(prompt, images),
-    expectedTurnId: turnId,
-  });
-}
