@@ -17,6 +17,7 @@ import {
   type TurnMessage,
   type TurnRestartMessage,
 } from "../telemetry/channels.js";
+import { warnOnce } from "../telemetry/warn-once.js";
 import { traceCarrierOf } from "./traceparent.js";
 import { TurnMetrics } from "./turn-metrics.js";
 
@@ -112,17 +113,19 @@ export function instrumentCodexActors(options: InstrumentOptions = {}): Instrume
     open.get(turnId)?.attempt?.addEvent(`codex.${event.type}`, attributes);
   };
 
+  // Node reports a subscriber's throw as an uncaught exception: a failing exporter must not.
+  const guard = warnOnce("CODEX_ACTORS_OTEL", "codex-actors/otel could not record a turn");
   const tracing = {
-    start: onTurnStart,
-    error: onTurnError,
-    asyncEnd: onTurnEnd,
+    start: guard(onTurnStart),
+    error: guard(onTurnError),
+    asyncEnd: guard(onTurnEnd),
   };
   const plain: Array<[diagnostics.Channel, (message: unknown) => void]> = [
-    [channels.attemptStart, onAttemptStart],
-    [channels.attemptEnd, onAttemptEnd],
-    [channels.turnRestart, onRestart],
-    [channels.approvalRequested, onApproval],
-    [channels.approvalResolved, onApproval],
+    [channels.attemptStart, guard(onAttemptStart)],
+    [channels.attemptEnd, guard(onAttemptEnd)],
+    [channels.turnRestart, guard(onRestart)],
+    [channels.approvalRequested, guard(onApproval)],
+    [channels.approvalResolved, guard(onApproval)],
   ];
   channels.turn.subscribe(tracing as Parameters<typeof channels.turn.subscribe>[0]);
   for (const [channel, handler] of plain) channel.subscribe(handler);

@@ -1,5 +1,5 @@
 import type { InspectionEvent, Observer } from "xstate";
-import { describeThrown } from "../types/describe-thrown.js";
+import { warnOnce } from "../telemetry/warn-once.js";
 import { faultSeam } from "./fault-seam.js";
 
 /** The `inspect` option's shape. */
@@ -14,18 +14,14 @@ export function guardedInspector(inspect?: Inspector): Inspector | undefined {
   const seam = faultSeam.beforeAction;
   if (!inspect && !seam) return undefined;
   const next = typeof inspect === "function" ? inspect : inspect?.next?.bind(inspect);
-  let warned = false;
+  const guarded = next
+    ? warnOnce(
+        "CODEX_ACTORS_INSPECT",
+        "The Codex's inspect callback threw; the actors went on",
+      )(next)
+    : undefined;
   return (event) => {
     if (seam && event.type === "@xstate.action") seam(event);
-    try {
-      next?.(event);
-    } catch (error) {
-      if (warned) return;
-      warned = true;
-      process.emitWarning(
-        `The Codex's inspect callback threw (${describeThrown(error)}); the actors went on. Fix the inspector.`,
-        { code: "CODEX_ACTORS_INSPECT" },
-      );
-    }
+    guarded?.(event);
   };
 }
