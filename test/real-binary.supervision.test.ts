@@ -56,6 +56,18 @@ describe("supervision on the real codex binary", () => {
     for (const pid of recorder.pids) expect(isAlive(pid)).toBe(false);
   });
 
+  it("a command that detaches into a session of its own, orphaned at once, does not outlive its completed turn", async () => {
+    // Its shell exits at once: the sleep is no descendant of codex by the time anyone looks.
+    const command = "setsid sleep 308.5 </dev/null >/dev/null 2>&1 & echo detached";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("done"))]);
+    const turn = await rig.startThread().run("run it");
+    expect(turn.finalResponse).toBe("done");
+    expect(turn.items).toContainEqual(
+      expect.objectContaining({ type: "command_execution", exit_code: 0 }),
+    );
+    expect(processesMatching("sleep 308.5")).toEqual([]);
+  });
+
   it("shutdown with three long turns running leaves no codex and no command alive", async () => {
     const command = "sleep 305.5";
     const rig = await realCodex([], {});
