@@ -113,6 +113,30 @@ describe("the host process", () => {
     );
   });
 
+  it("killed with SIGKILL while codex runs a command, takes with it a command that detached into a session of its own", async () => {
+    // Forked by a subshell that exits at once, the first sleep is orphaned: no descendant of codex.
+    // (`$n`: the shell's own command line does not hold the sleeps' arguments.)
+    const command = "n=309; (setsid sleep $n.5 </dev/null >/dev/null 2>&1 &); sleep $n.6";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const host = startHost(rig, "long-command");
+    const lines = createInterface({ input: host.stdout! });
+    for await (const line of lines) if (line) break;
+    await eventually(
+      () =>
+        processesMatching("sleep 309.5").length === 1 &&
+        processesMatching("sleep 309.6").length === 1,
+      "the commands",
+      10_000,
+    );
+
+    host.kill("SIGKILL");
+    await eventually(
+      () => processesMatching("sleep 309.5").length + processesMatching("sleep 309.6").length === 0,
+      "both commands to die",
+      10_000,
+    );
+  });
+
   it("runs one turn without calling shutdown() and still exits by itself", async () => {
     const rig = await realCodex([reply(message("bye"))]);
     const host = startHost(rig, "one-turn");

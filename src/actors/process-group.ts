@@ -1,7 +1,7 @@
 import { knownDescendants, unwatchDescendants, watchDescendants } from "./descendant-watch.js";
 import { processesCarrying } from "./process-environment.js";
 import { anyRunning, descendantsOf } from "./process-tree.js";
-import { unwatchGroup, watchGroup } from "./sentinel.js";
+import { unwatchGroup, unwatchMark, watchGroup, watchMark } from "./sentinel.js";
 
 /**
  * Each codex child leads its own process group; codex starts its commands in sessions of their
@@ -98,11 +98,12 @@ export async function whenGone(
 
 /**
  * Remembers a live group, to be killed if the host exits before it ends, with the processes that
- * carry its attempt's `mark`, if it has one.
+ * carry its attempt's `mark`, if it has one (the sentinel's job).
  */
 export function trackGroup(pid: number, mark?: string): void {
   liveGroups.set(pid, mark);
   watchGroup(pid);
+  if (mark !== undefined) watchMark(mark);
   watchDescendants(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -112,24 +113,22 @@ export function trackGroup(pid: number, mark?: string): void {
 
 /** Forgets a group that has ended. */
 export function untrackGroup(pid: number): void {
+  const mark = liveGroups.get(pid);
   liveGroups.delete(pid);
   unwatchGroup(pid);
+  if (mark !== undefined) unwatchMark(mark);
   unwatchDescendants(pid);
 }
 
 /**
  * The host is exiting (`process.exit()`, an uncaught exception, the loop ran dry): every live
- * codex gets SIGTERM with its whole tree and the processes carrying its attempt's mark, listed
- * before the first signal (codex's exit would orphan its commands out of its tree), and the
- * sentinel learns them, to SIGKILL what outlives the SIGTERM once the host is gone.
+ * codex gets SIGTERM with its whole tree, listed before the first signal (codex's exit would
+ * orphan its commands out of reach), and the sentinel learns the tree, to SIGKILL what outlives
+ * the SIGTERM once the host is gone (what carries the attempts' marks, it finds itself).
  */
 function killLiveGroups(): void {
-  for (const [pid, mark] of liveGroups) {
-    const known = [
-      ...knownDescendants(pid),
-      ...(mark === undefined ? [] : processesCarrying(mark)),
-    ];
-    for (const member of signalTree(pid, "SIGTERM", known)) watchGroup(member);
+  for (const pid of liveGroups.keys()) {
+    for (const member of signalTree(pid, "SIGTERM", knownDescendants(pid))) watchGroup(member);
   }
   liveGroups.clear();
 }
