@@ -136,19 +136,26 @@ describe("a codex that exits leaving a command in a session of its own", () => {
     expect(isAlive(command!)).toBe(false);
   });
 
-  // codex's descendants are listed once a second: the crash comes after at least two listings.
-  it("after a crash: the command is killed before the turn settles", async () => {
-    rig = mockCodex(
-      [...started, { spawn: ["sleep", "314.5"], own: "session" }, { delayMs: 2_500 }, { exit: 1 }],
-      unsupervised,
-    );
-    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
-      name: "CodexExitError",
-      exitCode: 1,
-    });
-    const [command] = spawnedBy(rig);
-    expect(isAlive(command!)).toBe(false);
-  });
+  // codex's descendants are listed once a second: a crash after 2.5 s comes after two listings,
+  // one after 0.3 s before any (the command is found by the attempt's mark).
+  it.each([
+    [2_500, "314.5"],
+    [300, "316.5"],
+  ])(
+    "after a crash %i ms after it started: the command is killed before the turn settles",
+    async (delayMs, seconds) => {
+      rig = mockCodex(
+        [...started, { spawn: ["sleep", seconds], own: "session" }, { delayMs }, { exit: 1 }],
+        unsupervised,
+      );
+      await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+        name: "CodexExitError",
+        exitCode: 1,
+      });
+      const [command] = spawnedBy(rig);
+      expect(isAlive(command!)).toBe(false);
+    },
+  );
 
   it("a process codex leaves in its own group is killed with the group", async () => {
     rig = mockCodex([{ spawn: ["sleep", "315.5"] }, { turn: "done" }, { exit: 0 }]);
@@ -162,19 +169,6 @@ describe("a command orphaned between two looks at codex's tree (found by the att
   /** A command that detaches into a session of its own and is orphaned at once (its shell exits). */
   const detached = (sleep: string) => ({
     spawn: ["sh", "-c", `setsid ${sleep} </dev/null >/dev/null 2>&1 &`],
-  });
-
-  it("a crash 0.3 s after starting a command in a session of its own: the command is killed before the turn settles", async () => {
-    rig = mockCodex(
-      [...started, { spawn: ["sleep", "316.5"], own: "session" }, { delayMs: 300 }, { exit: 1 }],
-      unsupervised,
-    );
-    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
-      name: "CodexExitError",
-      exitCode: 1,
-    });
-    const [command] = spawnedBy(rig);
-    expect(isAlive(command!)).toBe(false);
   });
 
   it("a completed turn whose command detached and was orphaned at once: it is killed before the turn settles", async () => {
