@@ -47,6 +47,17 @@ export function traceEnvOf(trace: TraceCarrier | undefined): Record<string, stri
  */
 export const ATTEMPT_MARK_VAR = "CODEX_ACTORS_ATTEMPT";
 
+let attemptsStarted = 0;
+
+/**
+ * A new attempt's id: unique among the live processes of the machine by construction (this
+ * host's pid and a count), with a random part for the leftovers of a dead host whose pid is
+ * reused. Made without `node:crypto`, whose loading costs a one-turn script ~5 ms of CPU.
+ */
+export function newAttemptId(): string {
+  return `${process.pid}-${++attemptsStarted}-${Math.random().toString(36).slice(2)}`;
+}
+
 /** The entry (`KEY=value`) that an attempt's processes carry in their environment. */
 export const attemptMarkOf = (attemptId: string) => `${ATTEMPT_MARK_VAR}=${attemptId}`;
 

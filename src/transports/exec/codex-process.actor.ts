@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { fromCallback } from "xstate";
-import { attemptMarkOf, type ChildEnvSource } from "../../cli/child-env.js";
+import { attemptMarkOf, newAttemptId, type ChildEnvSource } from "../../cli/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
 import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
@@ -125,7 +124,7 @@ export const codexProcessLogic = fromCallback<
   /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
   let listedAtTurnEnd = false;
 
-  const attemptId = randomUUID();
+  const attemptId = newAttemptId();
   const mark = attemptMarkOf(attemptId);
   const child = spawnCodex({ ...input, attemptId }, (error) =>
     send({ type: "codex.spawnFailed", error }),
