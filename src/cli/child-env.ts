@@ -45,7 +45,7 @@ export function traceEnvOf(trace: TraceCarrier | undefined): Record<string, stri
  * The variable that marks codex's environment with its attempt: everything codex starts inherits
  * it (orphaned commands in sessions of their own included), so the attempt's end finds them all.
  */
-export const ATTEMPT_MARK_VAR = "CODEX_ACTORS_ATTEMPT";
+const ATTEMPT_MARK_VAR = "CODEX_ACTORS_ATTEMPT";
 
 let attemptsStarted = 0;
 

@@ -5,7 +5,7 @@ import type { ServerResponse } from "node:http";
  * everything (1 MiB). Past it the page is dropped, so a page that stops reading costs the host
  * at most this, not every record sent since.
  */
-export const PAGE_BACKLOG_LIMIT = 1 << 20;
+const PAGE_BACKLOG_LIMIT = 1 << 20;
 /** A comment line on idle streams, so proxies and browsers keep them open. */
 const HEARTBEAT_MS = 15_000;
 
