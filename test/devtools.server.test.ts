@@ -1,11 +1,15 @@
 import { describe, expect, it } from "@jest/globals";
 import diagnostics from "node:diagnostics_channel";
 import { request } from "node:http";
+import { connect, type Socket } from "node:net";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { InvalidOptionError } from "../src/index.js";
 import { CHANNEL_NAMES, type EventMessage } from "../src/telemetry/channels.js";
 import { listeningAddresses, openDevtools, streamClient, withToken } from "./support/devtools.js";
 import { mockCodex } from "./support/mock-codex.js";
 import { eventually } from "./support/processes.js";
+import { atTeardown } from "./support/rig-registry.js";
 
 /** Status and body of a request to `url`. */
 function fetchStatus(url: string, method = "GET"): Promise<{ status: number; body: string }> {
@@ -19,6 +23,25 @@ function fetchStatus(url: string, method = "GET"): Promise<{ status: number; bod
     req.on("error", reject);
     req.end();
   });
+}
+
+/** A stream client that sends its request and then never reads: its socket is paused at once. */
+async function stalledClient(url: string): Promise<Socket> {
+  const { port, search } = new URL(url);
+  const socket = connect(Number(port), "127.0.0.1");
+  atTeardown("a stalled devtools client", () => socket.destroy());
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.pause();
+  socket.write(`GET /api/stream${search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  return socket;
+}
+
+/** This process's memory in JS objects and buffers, after a full garbage collection. */
+function memoryAfterGc(): number {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 const eventMessage = (threadKey: string, text: string): EventMessage => ({
@@ -128,6 +151,45 @@ describe("the devtools server", () => {
     expect(left).toBeLessThanOrEqual(1_000);
     expect((await turn).attempts).toBe(2);
     expect(codex.getSnapshot().threads[0]!.turn).toBeUndefined();
+  });
+
+  it("drops a page that stops reading once it falls behind, holding none of its backlog, while a page that reads gets every record", async () => {
+    const { codex } = mockCodex([]);
+    const thread = codex.startThread(); // kept: a thread nobody references leaves the tree
+    const key = codex.getSnapshot().threads[0]!.key;
+    const server = await openDevtools(codex);
+    const reading = await streamClient(server.url);
+    const stalled = await stalledClient(server.url);
+    let stalledClosed = false;
+    stalled.once("close", () => (stalledClosed = true));
+    await eventually(() => reading.events.length > 0, "the hello message");
+    // Counted and let go, so that the reading page's records are not measured as the host's.
+    let received = 0;
+    const records = () => {
+      received += reading.events.filter((e) => e.event === "record").length;
+      reading.events.length = 0;
+      return received;
+    };
+    const before = memoryAfterGc();
+    // 30 MB of records in 2 KB events, 100 KB per turn of the event loop (a busy codex's pace):
+    // far more than the kernel's socket buffers hold for the page that never reads.
+    const count = 15_000;
+    const padding = "x".repeat(2_000);
+    for (let i = 0; i < count; i++) {
+      diagnostics.channel(CHANNEL_NAMES.event).publish(eventMessage(key, `${i} ${padding}`));
+      if (i % 50 === 49) {
+        records();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await eventually(() => records() === count, "every record at the reading page", 20_000);
+    // The backlog a stalled page made the host keep (over 20 MB without a bound) is gone.
+    expect(memoryAfterGc() - before).toBeLessThan(8 * 2 ** 20);
+    // Dropped: once it reads what the kernel held for it, its stream ends.
+    stalled.resume();
+    await eventually(() => stalledClosed, "the stalled page's stream to end", 10_000);
+    expect(reading.response.destroyed).toBe(false);
+    expect(thread.id).toBeNull();
   });
 
   it("rejects a port that is not an integer from 0 to 65535", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { mockCodex, type MockCodexRig, type MockStep } from "./support/mock-codex.js";
-import { eventually, isAlive } from "./support/processes.js";
+import { eventually, isAlive, processesMatching } from "./support/processes.js";
 
 /* What codex leaves behind as it exits: processes holding its stdout, commands in sessions of
    their own. The turn must settle all the same, and what codex left must die. */
@@ -136,24 +136,62 @@ describe("a codex that exits leaving a command in a session of its own", () => {
     expect(isAlive(command!)).toBe(false);
   });
 
-  // codex's descendants are listed once a second: the crash comes after at least two listings.
-  it("after a crash: the command is killed before the turn settles", async () => {
-    rig = mockCodex(
-      [...started, { spawn: ["sleep", "314.5"], own: "session" }, { delayMs: 2_500 }, { exit: 1 }],
-      unsupervised,
-    );
-    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
-      name: "CodexExitError",
-      exitCode: 1,
-    });
-    const [command] = spawnedBy(rig);
-    expect(isAlive(command!)).toBe(false);
-  });
+  // codex's descendants are listed once a second: a crash after 2.5 s comes after two listings,
+  // one after 0.3 s before any (the command is found by the attempt's mark).
+  it.each([
+    [2_500, "314.5"],
+    [300, "316.5"],
+  ])(
+    "after a crash %i ms after it started: the command is killed before the turn settles",
+    async (delayMs, seconds) => {
+      rig = mockCodex(
+        [...started, { spawn: ["sleep", seconds], own: "session" }, { delayMs }, { exit: 1 }],
+        unsupervised,
+      );
+      await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+        name: "CodexExitError",
+        exitCode: 1,
+      });
+      const [command] = spawnedBy(rig);
+      expect(isAlive(command!)).toBe(false);
+    },
+  );
 
   it("a process codex leaves in its own group is killed with the group", async () => {
     rig = mockCodex([{ spawn: ["sleep", "315.5"] }, { turn: "done" }, { exit: 0 }]);
     await rig.codex.startThread().run("hi");
     await eventually(() => spawnedBy(rig).length === 1, "the record of the child");
     expect(isAlive(spawnedBy(rig)[0]!)).toBe(false);
+  });
+});
+
+describe("a command orphaned between two looks at codex's tree (found by the attempt's mark)", () => {
+  /** A command that detaches into a session of its own and is orphaned at once (its shell exits). */
+  const detached = (sleep: string) => ({
+    spawn: ["sh", "-c", `setsid ${sleep} </dev/null >/dev/null 2>&1 &`],
+  });
+
+  it("a completed turn whose command detached and was orphaned at once: it is killed before the turn settles", async () => {
+    rig = mockCodex([
+      detached("sleep 317.5"),
+      { delayMs: 100 },
+      { turn: "done" },
+      { delayMs: 300 },
+      { exit: 0 },
+    ]);
+    await expect(rig.codex.startThread().run("hi")).resolves.toMatchObject({
+      finalResponse: "done",
+    });
+    expect(processesMatching("sleep 317.5")).toEqual([]);
+  });
+
+  it("an aborted turn whose command detached and was orphaned at once: it is killed before the turn settles", async () => {
+    rig = mockCodex([...started, detached("sleep 318.5"), { hang: true }], unsupervised);
+    const controller = new AbortController();
+    const turn = rig.codex.startThread().run("hi", { signal: controller.signal });
+    await eventually(() => processesMatching("sleep 318.5").length === 1, "the command");
+    controller.abort();
+    await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+    expect(processesMatching("sleep 318.5")).toEqual([]);
   });
 });

@@ -56,6 +56,18 @@ describe("supervision on the real codex binary", () => {
     for (const pid of recorder.pids) expect(isAlive(pid)).toBe(false);
   });
 
+  it("a command that detaches into a session of its own, orphaned at once, does not outlive its completed turn", async () => {
+    // Its shell exits at once: the sleep is no descendant of codex by the time anyone looks.
+    const command = "setsid sleep 308.5 </dev/null >/dev/null 2>&1 & echo detached";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("done"))]);
+    const turn = await rig.startThread().run("run it");
+    expect(turn.finalResponse).toBe("done");
+    expect(turn.items).toContainEqual(
+      expect.objectContaining({ type: "command_execution", exit_code: 0 }),
+    );
+    expect(processesMatching("sleep 308.5")).toEqual([]);
+  });
+
   it("shutdown with three long turns running leaves no codex and no command alive", async () => {
     const command = "sleep 305.5";
     const rig = await realCodex([], {});
@@ -97,6 +109,30 @@ describe("the host process", () => {
     await eventually(
       () => !isAlive(codexPid) && processesMatching(command).length === 0,
       "the orphans to die",
+      10_000,
+    );
+  });
+
+  it("killed with SIGKILL while codex runs a command, takes with it a command that detached into a session of its own", async () => {
+    // Forked by a subshell that exits at once, the first sleep is orphaned: no descendant of codex.
+    // (`$n`: the shell's own command line does not hold the sleeps' arguments.)
+    const command = "n=309; (setsid sleep $n.5 </dev/null >/dev/null 2>&1 &); sleep $n.6";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const host = startHost(rig, "long-command");
+    const lines = createInterface({ input: host.stdout! });
+    for await (const line of lines) if (line) break;
+    await eventually(
+      () =>
+        processesMatching("sleep 309.5").length === 1 &&
+        processesMatching("sleep 309.6").length === 1,
+      "the commands",
+      10_000,
+    );
+
+    host.kill("SIGKILL");
+    await eventually(
+      () => processesMatching("sleep 309.5").length + processesMatching("sleep 309.6").length === 0,
+      "both commands to die",
       10_000,
     );
   });

@@ -1,6 +1,7 @@
 import { knownDescendants, unwatchDescendants, watchDescendants } from "./descendant-watch.js";
+import { processesCarrying } from "./process-environment.js";
 import { anyRunning, descendantsOf } from "./process-tree.js";
-import { unwatchGroup, watchGroup } from "./sentinel.js";
+import { unwatchGroup, unwatchMark, watchGroup, watchMark } from "./sentinel.js";
 
 /**
  * Each codex child leads its own process group; codex starts its commands in sessions of their
@@ -9,7 +10,10 @@ import { unwatchGroup, watchGroup } from "./sentinel.js";
  * whole job if the host is killed).
  */
 
-const liveGroups = new Set<number>();
+/** Live codex groups: leader pid → the mark its attempt's processes carry (none for a server). */
+const liveGroups = new Map<number, string | undefined>();
+/** Looks for marked processes at most: a kill that found some looks again (one may have forked). */
+const MARKED_LOOKS = 3;
 let exitHookInstalled = false;
 
 /** Sends `signal` to the process group led by `pid`; false when no process of it remains. */
@@ -48,6 +52,25 @@ export function killLeftovers(pid: number, leftovers: readonly number[]): boolea
   return groupLeft || leftovers.length > 0;
 }
 
+/**
+ * SIGKILLs every process whose environment carries `mark` (the `KEY=value` an attempt gave codex,
+ * inherited by all it starts, orphans in sessions of their own included), with the groups they
+ * lead. A look that found some is followed by another (one may have forked as it was killed), up
+ * to `MARKED_LOOKS`: one read of /proc in the usual case, where nothing is left. Returns them all.
+ */
+export function killMarked(mark: string): number[] {
+  const killed = new Set<number>();
+  for (let look = 0; look < MARKED_LOOKS; look++) {
+    const found = processesCarrying(mark).filter((pid) => !killed.has(pid));
+    if (found.length === 0) break;
+    for (const pid of found) {
+      killed.add(pid);
+      signalMember(pid, "SIGKILL");
+    }
+  }
+  return [...killed];
+}
+
 function signalMember(member: number, signal: NodeJS.Signals): void {
   signalGroup(member, signal);
   try {
@@ -73,10 +96,14 @@ export async function whenGone(
   }
 }
 
-/** Remembers a live group, to be killed if the host exits before it ends. */
-export function trackGroup(pid: number): void {
-  liveGroups.add(pid);
+/**
+ * Remembers a live group, to be killed if the host exits before it ends, with the processes that
+ * carry its attempt's `mark`, if it has one (the sentinel's job).
+ */
+export function trackGroup(pid: number, mark?: string): void {
+  liveGroups.set(pid, mark);
   watchGroup(pid);
+  if (mark !== undefined) watchMark(mark);
   watchDescendants(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -86,8 +113,10 @@ export function trackGroup(pid: number): void {
 
 /** Forgets a group that has ended. */
 export function untrackGroup(pid: number): void {
+  const mark = liveGroups.get(pid);
   liveGroups.delete(pid);
   unwatchGroup(pid);
+  if (mark !== undefined) unwatchMark(mark);
   unwatchDescendants(pid);
 }
 
@@ -95,10 +124,10 @@ export function untrackGroup(pid: number): void {
  * The host is exiting (`process.exit()`, an uncaught exception, the loop ran dry): every live
  * codex gets SIGTERM with its whole tree, listed before the first signal (codex's exit would
  * orphan its commands out of reach), and the sentinel learns the tree, to SIGKILL what outlives
- * the SIGTERM once the host is gone.
+ * the SIGTERM once the host is gone (what carries the attempts' marks, it finds itself).
  */
 function killLiveGroups(): void {
-  for (const pid of liveGroups) {
+  for (const pid of liveGroups.keys()) {
     for (const member of signalTree(pid, "SIGTERM", knownDescendants(pid))) watchGroup(member);
   }
   liveGroups.clear();

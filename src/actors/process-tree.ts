@@ -49,13 +49,22 @@ export function processTable(): ProcessRow[] {
       }));
   }
   const rows: ProcessRow[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const first = entry.charCodeAt(0);
-    if (first < DIGIT_0 || first > DIGIT_9) continue;
-    const row = procRow(Number(entry));
+  for (const pid of processIds()) {
+    const row = procRow(pid);
     if (row) rows.push(row);
   }
   return rows;
+}
+
+/** The pid of every process, from one read of /proc's folder; empty where there is no /proc. */
+export function processIds(): number[] {
+  if (!hasProc()) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const first = entry.charCodeAt(0);
+    if (first >= DIGIT_0 && first <= DIGIT_9) pids.push(Number(entry));
+  }
+  return pids;
 }
 
 /** The row of one process, or null when it does not run (one file read where there is /proc). */

@@ -42,6 +42,31 @@ export function traceEnvOf(trace: TraceCarrier | undefined): Record<string, stri
 }
 
 /**
+ * The variable that marks codex's environment with its attempt: everything codex starts inherits
+ * it (orphaned commands in sessions of their own included), so the attempt's end finds them all.
+ */
+const ATTEMPT_MARK_VAR = "CODEX_ACTORS_ATTEMPT";
+
+let attemptsStarted = 0;
+
+/**
+ * A new attempt's id: unique among the live processes of the machine by construction (this
+ * host's pid and a count), with a random part for the leftovers of a dead host whose pid is
+ * reused. Made without `node:crypto`, whose loading costs a one-turn script ~5 ms of CPU.
+ */
+export function newAttemptId(): string {
+  return `${process.pid}-${++attemptsStarted}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The entry (`KEY=value`) that an attempt's processes carry in their environment. */
+export const attemptMarkOf = (attemptId: string) => `${ATTEMPT_MARK_VAR}=${attemptId}`;
+
+/** The child's `CODEX_ACTORS_ATTEMPT` for an attempt's unique id, if it has one. */
+export function attemptEnvOf(attemptId: string | undefined): Record<string, string> {
+  return attemptId === undefined ? {} : { [ATTEMPT_MARK_VAR]: attemptId };
+}
+
+/**
  * Where a child's environment comes from (the user's env or the host's, and the API key), held
  * out of actor state: a context, an input or an inspection event that carries this handle shows
  * nothing of it (JSON, `util.inspect`), and the process actor asks it for the env at spawn.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { CodexNotFoundError, SpawnError } from "../types/errors.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
-import { traceEnvOf, type ChildEnvSource } from "./child-env.js";
+import { attemptEnvOf, traceEnvOf, type ChildEnvSource } from "./child-env.js";
 import { spawnFailure } from "./spawn-failure.js";
 
 /**
@@ -16,6 +16,8 @@ export type CodexSpawnSpec = {
   prompt?: string;
   /** W3C trace context for the child's `TRACEPARENT`/`TRACESTATE`, if any. */
   trace?: TraceCarrier;
+  /** The attempt's unique id, given to the child as `CODEX_ACTORS_ATTEMPT` (see `attemptMarkOf`). */
+  attemptId?: string;
 };
 
 /**
@@ -31,7 +33,11 @@ export function spawnCodex(
   let child: ChildProcess;
   try {
     child = spawn(spec.executablePath, spec.argv, {
-      env: { ...spec.envSource.build(spec.pathDirs), ...traceEnvOf(spec.trace) },
+      env: {
+        ...spec.envSource.build(spec.pathDirs),
+        ...traceEnvOf(spec.trace),
+        ...attemptEnvOf(spec.attemptId),
+      },
       stdio: ["pipe", "pipe", "pipe"],
       detached: process.platform !== "win32",
       windowsHide: true,

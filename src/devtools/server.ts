@@ -1,16 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CodexActorRef } from "../machines/codex.machine.js";
 import { ThreadHistories, type HistoryRecord } from "./history.js";
 import { pageFile, pageHtml, type PageFile } from "./page-asset.js";
+import { PageStream } from "./page-stream.js";
 import { hasToken, newToken } from "./token.js";
 import { TreeReader, type TreeView } from "./tree-view.js";
 import type { DevtoolsOptions, DevtoolsServer } from "./types.js";
 
 /** How often the tree is read while a page is connected (a change is sent at once). */
 const TREE_POLL_MS = 200;
-/** A comment line on idle streams, so proxies and browsers keep them open. */
-const HEARTBEAT_MS = 15_000;
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -23,7 +22,8 @@ const TYPES: Record<string, string> = {
  * Serves the devtools page of the Codex whose root actor is `root`, on 127.0.0.1 only. Every
  * request must carry the server's random token (`?token=`), else 401; nothing it serves changes
  * anything. The live view is one server-sent event stream per page: `hello` (the tree, the
- * charts of its machines, the history kept), then `tree` on each change and `record` per message.
+ * charts of its machines, the history kept), then `tree` on each change and `record` per message;
+ * a page that falls too far behind is dropped (see `PageStream`).
  */
 export async function startDevtoolsServer(
   root: CodexActorRef,
@@ -33,14 +33,12 @@ export async function startDevtoolsServer(
   const reader = new TreeReader(root);
   const belongs = (key: string) => key in root.getSnapshot().children;
   const histories = new ThreadHistories(belongs);
-  const streams = new Set<ServerResponse>();
+  const streams = new Set<PageStream>();
   let last: { json: string; charts: number } = { json: "", charts: 0 };
   let poll: NodeJS.Timeout | undefined;
 
-  const send = (response: ServerResponse, event: string, data: unknown) =>
-    response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const broadcast = (event: string, data: unknown) => {
-    for (const response of streams) send(response, event, data);
+    for (const stream of streams) stream.send(event, data);
   };
   const treeMessage = (tree: TreeView) => ({ tree, charts: Object.fromEntries(reader.charts) });
 
@@ -53,24 +51,17 @@ export async function startDevtoolsServer(
   };
   const onRecord = (record: HistoryRecord) => broadcast("record", record);
 
-  const openStream = (request: IncomingMessage, response: ServerResponse) => {
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
-      connection: "keep-alive",
-    });
-    send(response, "hello", { ...treeMessage(reader.read()), history: histories.all() });
-    streams.add(response);
-    const heartbeat = setInterval(() => response.write(": still here\n\n"), HEARTBEAT_MS).unref();
-    poll ??= setInterval(readTree, TREE_POLL_MS).unref();
-    request.on("close", () => {
-      clearInterval(heartbeat);
-      streams.delete(response);
+  const openStream = (response: ServerResponse) => {
+    const stream = new PageStream(response, () => {
+      streams.delete(stream);
       if (streams.size === 0) {
         clearInterval(poll);
         poll = undefined;
       }
     });
+    stream.send("hello", { ...treeMessage(reader.read()), history: histories.all() });
+    streams.add(stream);
+    poll ??= setInterval(readTree, TREE_POLL_MS).unref();
   };
 
   const server = createServer((request, response) => {
@@ -98,7 +89,7 @@ export async function startDevtoolsServer(
     }
     if (url.pathname === "/api/tree")
       return reply(200, "json", JSON.stringify(treeMessage(reader.read())));
-    if (url.pathname === "/api/stream") return openStream(request, response);
+    if (url.pathname === "/api/stream") return openStream(response);
     return reply(404, "json", '{"error":"no such page"}');
   });
 
@@ -122,7 +113,7 @@ export async function startDevtoolsServer(
         clearInterval(poll);
         stopFeed();
         histories.stop();
-        for (const response of streams) response.end();
+        for (const stream of streams) stream.end();
         streams.clear();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { environmentOf } from "../../actors/process-environment.js";
 import { descendantsOf } from "../../actors/process-tree.js";
 
 /**
@@ -25,13 +25,4 @@ export function killThreadCommands(serverPid: number, threadId: string, alone: b
     }
   }
   return commands;
-}
-
-/** The `KEY=value` entries of a process's environment, or null when they cannot be read. */
-function environmentOf(pid: number): string[] | null {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,5 @@
 import { fromCallback } from "xstate";
-import type { ChildEnvSource } from "../../cli/child-env.js";
+import { attemptMarkOf, newAttemptId, type ChildEnvSource } from "../../cli/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
 import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
@@ -8,11 +8,13 @@ import { LifecycleFilter } from "./lifecycle-filter.js";
 import { knownDescendants, leftoversOf, lookNow } from "../../actors/descendant-watch.js";
 import {
   killLeftovers,
+  killMarked,
   signalTree,
   trackGroup,
   untrackGroup,
   whenGone,
 } from "../../actors/process-group.js";
+import { processesCarrying } from "../../actors/process-environment.js";
 import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
 import { StderrTail } from "../../actors/stderr-tail.js";
 import { spawnCodex } from "../../cli/spawn-codex.js";
@@ -71,7 +73,9 @@ const OUTPUT_DRAIN_MS = 500;
  * Each chunk's events go straight to `deliver`; the machine gets a `codex.batch` only for a
  * chunk with events that move its lifecycle (or a protocol error), and one at the end with the
  * count of the rest: profiling showed a transition per chunk costing ~30 µs of CPU, more than
- * parsing it. Stopping the actor kills the whole group.
+ * parsing it. Stopping the actor kills the whole group. codex's environment carries a mark unique
+ * to the attempt (`CODEX_ACTORS_ATTEMPT`), which all it starts inherits: however the attempt
+ * ends, every process still carrying it is killed before the exit is reported.
  */
 export const codexProcessLogic = fromCallback<
   CodexProcessCommand,
@@ -120,14 +124,18 @@ export const codexProcessLogic = fromCallback<
   /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
   let listedAtTurnEnd = false;
 
-  const child = spawnCodex(input, (error) => send({ type: "codex.spawnFailed", error }));
+  const attemptId = newAttemptId();
+  const mark = attemptMarkOf(attemptId);
+  const child = spawnCodex({ ...input, attemptId }, (error) =>
+    send({ type: "codex.spawnFailed", error }),
+  );
   if (child instanceof Error) {
     send({ type: "codex.spawnFailed", error: child });
     return () => void (active = false);
   }
   const pid = child.pid;
   if (pid !== undefined) {
-    trackGroup(pid);
+    trackGroup(pid, mark);
     send({ type: "codex.spawned", pid });
   }
   const { idleTimeoutMs } = input;
@@ -158,7 +166,7 @@ export const codexProcessLogic = fromCallback<
       drain?.cut();
       return;
     }
-    doomed = signalTree(pid, "SIGTERM", knownDescendants(pid));
+    doomed = signalTree(pid, "SIGTERM", [...knownDescendants(pid), ...processesCarrying(mark)]);
     const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     killTimer = setTimeout(() => (doomed = signalTree(pid, "SIGKILL", doomed)), graceMs);
   };
@@ -177,6 +185,10 @@ export const codexProcessLogic = fromCallback<
     const found = listedAtTurnEnd ? knownDescendants(pid) : leftoversOf(pid);
     const leftovers = new Set([...doomed, ...found]);
     let anyLeft = killLeftovers(pid, [...leftovers]);
+    // What carries the attempt's mark, wherever it went (orphans the looks above missed).
+    const marked = killMarked(mark);
+    for (const member of marked) leftovers.add(member);
+    anyLeft ||= marked.length > 0;
     drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
     if (stopping) drain.cut();
     let holders: number[] | undefined;
