@@ -1,12 +1,12 @@
 import type { CodexError } from "../../types/errors.js";
-import type { OutputGate } from "./output-gate.js";
 import type { RpcConnection } from "./rpc-connection.js";
 
 /**
- * A running app-server as turns use it: its connection, its pid (process group leader), and
- * the gate of its output, where each turn's flow control holds it back.
+ * A running app-server as turns use it: its connection and its pid (process group leader). Its
+ * stdout is read as it comes, never paused for one turn: a turn's consumer that falls behind
+ * keeps its own events (`EventQueue`).
  */
-export type ServerSession = { connection: RpcConnection; pid: number; output: OutputGate };
+export type ServerSession = { connection: RpcConnection; pid: number };
 
 type Waiter = { resolve: (session: ServerSession) => void; reject: (error: CodexError) => void };
 

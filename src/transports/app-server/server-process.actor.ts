@@ -9,7 +9,6 @@ import { spawnCodex } from "../../cli/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
 import { initialize } from "./methods.js";
-import { OutputGate } from "./output-gate.js";
 import { RpcConnection } from "./rpc-connection.js";
 import type { AppServerLink } from "./server-link.js";
 
@@ -140,7 +139,7 @@ export const serverProcessLogic = fromCallback<
         clearTimeout(startTimer);
         if (exited || failure) return;
         ready = true;
-        link.attach({ connection, pid, output: new OutputGate(child.stdout!) });
+        link.attach({ connection, pid });
         setHeld(link.held);
         sendBack({ type: "server.ready" });
       },

@@ -1,7 +1,6 @@
 import { fromCallback } from "xstate";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import { checkedTraceContext } from "../../telemetry/trace-context.js";
-import type { FlowControl } from "../../actors/flow-control.js";
 import { whenGone } from "../../actors/process-group.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError } from "../../types/errors.js";
@@ -48,8 +47,6 @@ export type TurnSessionInput = {
   deltas?: boolean;
   /** The turn's handle, lent a way to steer this attempt while it runs. */
   control?: TurnControl;
-  /** Lets a consumer that falls behind hold back the server's output. */
-  flow?: FlowControl;
   /** W3C trace context the server continues for this attempt's requests, if telemetry set one. */
   trace?: TraceCarrier;
 };
@@ -170,9 +167,6 @@ export const turnSessionLogic = fromCallback<
   const run = async () => {
     session = await input.link.acquire();
     if (!active) return;
-    const hold = session.output.hold();
-    stops.push(() => hold.release());
-    input.flow?.attach(hold);
     send({ type: "session.connected", pid: session.pid });
     const { connection } = session;
     stops.push(connection.onNotification(onNotification));
