@@ -66,6 +66,7 @@ async function run(step) {
   else if ("flood" in step) await flood(step.flood);
   else if ("ignoreInitialize" in step) answerInitialize = false;
   else if ("ignoreSigterm" in step) process.on("SIGTERM", () => {});
+  else if ("closeStdout" in step) await new Promise((resolve) => process.stdout.end(resolve));
   else if ("hang" in step) await new Promise(() => setInterval(() => {}, 1 << 30));
   else if ("exit" in step) await exitAfterFlush(step.exit);
   else if ("signal" in step) process.kill(process.pid, step.signal);

@@ -33,7 +33,8 @@ export class AppServerLink {
   /** The running server, started on demand; rejects if it could not be started. */
   acquire(): Promise<ServerSession> {
     if (this.#closed) return Promise.reject(this.#closed);
-    if (this.#session) return Promise.resolve(this.#session);
+    // A session whose connection closed is dead, even before its process's exit is seen.
+    if (this.#session?.connection.isOpen) return Promise.resolve(this.#session);
     return new Promise<ServerSession>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
       this.#demand?.();

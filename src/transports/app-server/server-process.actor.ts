@@ -44,7 +44,8 @@ const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" 
  * link for turns to use. It keeps the host alive only while a turn holds the link. When it exits
  * (or cannot start) the link is detached with a typed error, so no request and no waiting turn
  * hangs. A server that does not answer `initialize` within `startTimeoutMs`, or whose stdout
- * stops being JSON-RPC, is ended and reported with that error. Stopping the actor ends the whole
+ * closes or stops being JSON-RPC, is detached at once (never handed to a turn again), ended and
+ * reported with that error. Stopping the actor ends the whole
  * group (SIGTERM, then SIGKILL after the grace).
  */
 export const serverProcessLogic = fromCallback<
@@ -130,9 +131,10 @@ export const serverProcessLogic = fromCallback<
       startTimeoutMs,
     );
     startTimer.unref();
-    // A line that is not JSON-RPC closes the connection, but the process may run on.
+    // A connection that closed (stdout closed, a line that is not JSON-RPC) leaves a process
+    // that may run on but serves no turn: it is ended, and replaced when a turn needs a server.
     void connection.closed.then((error) => {
-      if (error.kind !== "app_server_closed") fail(error);
+      if (!stopped) fail(error);
     });
     initialize(connection, CLIENT_INFO).then(
       () => {
