@@ -76,4 +76,36 @@ describe("the app-server's lifecycle", () => {
     expect(isAlive(killed!)).toBe(false);
     expect(warnings).toEqual([]);
   }, 60_000);
+
+  it("a real server SIGSTOPped mid-turn misses its check after the idle timeout: it is killed and a new server finishes the turn", async () => {
+    const rig = await realCodex([hang(), reply(message("recovered"))]);
+    const codex = rig.makeCodex({
+      transport: "app-server",
+      supervision: quickRestarts,
+      serverStartTimeoutMs: 2_000, // the bound of the check
+      killGraceMs: 500,
+    });
+    const turn = await rig.startThread(codex).runStreamed("go", { idleTimeoutMs: 1_500 });
+    let stopped: number | undefined;
+    const types: string[] = [];
+    for await (const event of turn.events) {
+      types.push(event.type);
+      if (event.type === "turn.started" && stopped === undefined) {
+        await eventually(() => rig.standIn.requests.length === 1, "the model request", 10_000);
+        stopped = codex.getSnapshot().server!.pid!;
+        process.kill(stopped, "SIGSTOP");
+      }
+    }
+    const result = await turn.result;
+    expect(result.finalResponse).toBe("recovered");
+    expect(types).toContain("turn.restarted");
+    const server = codex.getSnapshot().server!;
+    expect(server.pid).not.toBe(stopped);
+    await eventually(() => !isAlive(stopped!), "the stopped server to be gone", 5_000);
+
+    // The new server serves the next turn too.
+    rig.standIn.enqueue(reply(message("next")));
+    expect((await rig.startThread(codex).run("again")).finalResponse).toBe("next");
+    expect(codex.getSnapshot().server!.pid).toBe(server.pid);
+  }, 60_000);
 });

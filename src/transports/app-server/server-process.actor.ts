@@ -8,9 +8,10 @@ import type { CodexBinary } from "../../cli/codex-binary.js";
 import { spawnCodex } from "../../cli/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
+import { answersWithin } from "./liveness-check.js";
 import { initialize } from "./methods.js";
 import { RpcConnection } from "./rpc-connection.js";
-import type { AppServerLink } from "./server-link.js";
+import type { AppServerLink, ServerSession } from "./server-link.js";
 
 /** What the server process actor needs to start `codex app-server`. */
 export type ServerProcessInput = {
@@ -104,12 +105,27 @@ export const serverProcessLogic = fromCallback<
       input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     );
   };
+  /** Takes the server from the turns: those waiting get the next one (or why none started). */
+  const letGo = (error: CodexError) => (ready ? link.withdraw() : link.detach(error));
   const fail = (error: CodexError) => {
     if (exited || failure) return;
     failure = error;
-    link.detach(error);
+    letGo(error);
     connection.close(error.message);
     end();
+  };
+  const checks = new AbortController();
+  const check = (session: ServerSession, boundMs: number) => {
+    void answersWithin(connection, CLIENT_INFO, boundMs, checks.signal).then((answered) => {
+      if (exited || failure || checks.signal.aborted) return;
+      if (answered) link.attach(session, () => check(session, boundMs));
+      else
+        fail(
+          new AppServerClosedError(
+            `it stopped answering: a check got no answer within ${boundMs} ms`,
+          ),
+        );
+    });
   };
 
   const setHeld = (held: boolean) => {
@@ -133,15 +149,18 @@ export const serverProcessLogic = fromCallback<
     startTimer.unref();
     // A connection that closed (stdout closed, a line that is not JSON-RPC) leaves a process
     // that may run on but serves no turn: it is ended, and replaced when a turn needs a server.
-    void connection.closed.then((error) => {
-      if (!stopped) fail(error);
+    // Before the handshake, a closed stdout waits for the exit, which says why (a refused
+    // configuration), or for the start timeout.
+    connection.onClosed((error) => {
+      if (!stopped && (ready || error.kind !== "app_server_closed")) fail(error);
     });
     initialize(connection, CLIENT_INFO).then(
       () => {
         clearTimeout(startTimer);
         if (exited || failure) return;
         ready = true;
-        link.attach({ connection, pid });
+        const session = { connection, pid };
+        link.attach(session, () => check(session, startTimeoutMs));
         setHeld(link.held);
         sendBack({ type: "server.ready" });
       },
@@ -157,12 +176,13 @@ export const serverProcessLogic = fromCallback<
     const error = failure ?? (refused ? new CodexConfigError(code, tail) : closed);
     // After our own failure (no handshake, garbage) the turns waiting then were told; those
     // that came since wait for the next server.
-    if (!failure) link.detach(error);
+    if (!failure) letGo(error);
     if (!stopped) sendBack({ type: "server.exited", error });
   };
   child.once("exit", (code, signal) => {
     exited = true;
     clearTimeout(killTimer);
+    checks.abort();
     stopListening();
     if (pid !== undefined) untrackGroup(pid);
     // An error exit before the handshake is the binary refusing its configuration, as on exec;
@@ -174,6 +194,7 @@ export const serverProcessLogic = fromCallback<
 
   return () => {
     stopped = true;
+    checks.abort();
     stopListening();
     if (pid === undefined || exited) return;
     connection.close("the server is shutting down");

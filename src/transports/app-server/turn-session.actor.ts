@@ -91,7 +91,11 @@ export const turnSessionLogic = fromCallback<
   const idleTimer =
     idleTimeoutMs === undefined
       ? undefined
-      : setTimeout(() => send({ type: "session.idle", idleTimeoutMs }), idleTimeoutMs);
+      : setTimeout(() => {
+          send({ type: "session.idle", idleTimeoutMs });
+          // The server's silence may be the server's: it must answer a check, or be replaced.
+          input.link.suspect();
+        }, idleTimeoutMs);
 
   const deliver = (mapped: MappedEvent[]) => {
     const events = input.deltas ? mapped : mapped.filter((event) => event.type !== "item.delta");
@@ -171,12 +175,14 @@ export const turnSessionLogic = fromCallback<
     const { connection } = session;
     stops.push(connection.onNotification(onNotification));
     stops.push(connection.onServerRequest(onServerRequest));
-    void connection.closed.then((error) => {
-      const step = withdrawApprovals(state, "the server ended before the answer reached it");
-      state = step.state;
-      deliver(step.events);
-      send({ type: "session.failed", error });
-    });
+    stops.push(
+      connection.onClosed((error) => {
+        const step = withdrawApprovals(state, "the server ended before the answer reached it");
+        state = step.state;
+        deliver(step.events);
+        send({ type: "session.failed", error });
+      }),
+    );
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const traced = { trace: checkedTraceContext(input.trace) ?? undefined };
     const { thread } =
