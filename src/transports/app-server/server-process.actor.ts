@@ -43,11 +43,13 @@ const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" 
  * One `codex app-server` process as an actor: spawned in its own process group (argv, never a
  * shell; the key only in its env), the JSON-RPC handshake made, then its session attached to the
  * link for turns to use. It keeps the host alive only while a turn holds the link. When it exits
- * (or cannot start) the link is detached with a typed error, so no request and no waiting turn
- * hangs. A server that does not answer `initialize` within `startTimeoutMs`, or whose stdout
- * closes or stops being JSON-RPC, is detached at once (never handed to a turn again), ended and
- * reported with that error. Stopping the actor ends the whole
- * group (SIGTERM, then SIGKILL after the grace).
+ * (or cannot start) it is taken from the link: turns waiting for a server that could not start
+ * reject with a typed error, those waiting after a running one ended wait for the next, so no
+ * request and no waiting turn hangs. A server that does not answer `initialize` within
+ * `startTimeoutMs` (at start, or when a turn that missed a deadline has it checked), or whose
+ * connection closes or stops being JSON-RPC, is taken from the link at once (never handed to a
+ * turn again), ended and reported with that error. Stopping the actor ends the whole group
+ * (SIGTERM, then SIGKILL after the grace).
  */
 export const serverProcessLogic = fromCallback<
   { type: "server.stop" },
@@ -174,8 +176,7 @@ export const serverProcessLogic = fromCallback<
     const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
     connection.close(closed.reason);
     const error = failure ?? (refused ? new CodexConfigError(code, tail) : closed);
-    // After our own failure (no handshake, garbage) the turns waiting then were told; those
-    // that came since wait for the next server.
+    // After our own failure (no handshake, garbage, no answer) the link was let go already.
     if (!failure) letGo(error);
     if (!stopped) sendBack({ type: "server.exited", error });
   };
