@@ -51,4 +51,16 @@ describe("EventQueue", () => {
     queue.push(batches(1)[0]!); // a late batch of a turn being cancelled is dropped
     expect(await queue.take()).toBeUndefined();
   });
+
+  it("keeps what it cannot spill in memory rather than lose it (no temp folder)", async () => {
+    const unwritable = { ...limits, spillDirectory: "/nonexistent/codex-actors" };
+    const queue = new EventQueue<{ n: number; text: string }>(new FlowControl(), unwritable);
+    const sent = batches(500);
+    for (const batch of sent) queue.push(batch);
+    queue.end();
+    expect(queue.spilled).toBe(false);
+    const taken: unknown[] = [];
+    for (let batch = await queue.take(); batch; batch = await queue.take()) taken.push(batch);
+    expect(taken).toEqual(sent);
+  });
 });

@@ -14,7 +14,8 @@ const orphans = new FinalizationRegistry<number>((fd) => closeQuietly(fd));
  * Lines kept on disk instead of in memory, read back in the order they were added. The file is
  * private (0600) and unlinked as soon as it is open, so nothing is left on disk whatever ends
  * the process; its space is freed by `close()`, or when the spill is collected. In memory it
- * holds at most a chunk to write, a chunk read back and the line being read.
+ * holds at most a chunk to write, a chunk read back and the line being read — unless the disk
+ * fails: what it refuses stays in memory rather than being lost.
  */
 export class SpillFile {
   readonly #fd: number;
@@ -27,6 +28,8 @@ export class SpillFile {
   /** Lines read back and not yet taken, and the start of the next one. */
   #lines: string[] = [];
   #partial = "";
+  /** What the disk refused, kept in memory from then on (null while the disk takes it all). */
+  #stranded: Buffer | null = null;
   #count = 0;
   #closed = false;
 
@@ -70,25 +73,42 @@ export class SpillFile {
     closeQuietly(this.#fd);
   }
 
+  /** Writes what waits; a disk that fails (full, gone) leaves the rest in memory, lost to none. */
   #flush(): void {
-    const bytes = Buffer.from(this.#unwritten.join(""));
-    this.#unwritten = [];
-    this.#unwrittenBytes = 0;
-    for (let done = 0; done < bytes.length;) {
-      done += writeSync(this.#fd, bytes, done, bytes.length - done, this.#writeOffset + done);
+    if (this.#stranded) return;
+    const bytes = this.#takeUnwritten();
+    let done = 0;
+    try {
+      while (done < bytes.length) {
+        done += writeSync(this.#fd, bytes, done, bytes.length - done, this.#writeOffset + done);
+      }
+    } catch {
+      this.#stranded = bytes.subarray(done);
     }
-    this.#writeOffset += bytes.length;
+    this.#writeOffset += done;
   }
 
   #readChunk(): void {
     if (this.#readOffset === this.#writeOffset) this.#flush();
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    const read = readSync(this.#fd, chunk, 0, CHUNK_BYTES, this.#readOffset);
-    this.#readOffset += read;
-    const text = this.#partial + this.#decoder.write(chunk.subarray(0, read));
-    const lines = text.split("\n");
+    let chunk: Buffer;
+    if (this.#readOffset < this.#writeOffset) {
+      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      chunk = chunk.subarray(0, readSync(this.#fd, chunk, 0, CHUNK_BYTES, this.#readOffset));
+      this.#readOffset += chunk.length;
+    } else {
+      chunk = Buffer.concat([this.#stranded!, this.#takeUnwritten()]);
+      this.#stranded = Buffer.alloc(0);
+    }
+    const lines = (this.#partial + this.#decoder.write(chunk)).split("\n");
     this.#partial = lines.pop()!;
     this.#lines = lines;
+  }
+
+  #takeUnwritten(): Buffer {
+    const bytes = Buffer.from(this.#unwritten.join(""));
+    this.#unwritten = [];
+    this.#unwrittenBytes = 0;
+    return bytes;
   }
 }
 

@@ -8,9 +8,13 @@ import { SpillFile } from "../actors/spill-file.js";
 export class EventBacklog<T> {
   #memory: string[] = [];
   #memoryBytes = 0;
-  #spill: SpillFile | undefined;
+  /** The file past the bound; null when the last try to make one failed (tried again later). */
+  #spill: SpillFile | null | undefined;
 
-  constructor(private readonly memoryBytes: number) {}
+  constructor(
+    private readonly memoryBytes: number,
+    private readonly spillDirectory?: string,
+  ) {}
 
   /** How many batches wait. */
   get length(): number {
@@ -24,19 +28,20 @@ export class EventBacklog<T> {
 
   /** Whether part of the backlog is on disk now. */
   get spilled(): boolean {
-    return this.#spill !== undefined;
+    return Boolean(this.#spill);
   }
 
   /** Keeps a batch (once something waits on disk, every later batch goes there too). */
   push(batch: T[]): void {
     const line = JSON.stringify(batch);
-    if (this.#spill === undefined && this.#memoryBytes + line.length <= this.memoryBytes) {
+    if (!this.#spill && this.#memoryBytes + line.length <= this.memoryBytes) {
       this.#memory.push(line);
       this.#memoryBytes += line.length;
       return;
     }
-    this.#spill ??= new SpillFile();
-    this.#spill.push(line);
+    this.#spill ??= openSpill(this.spillDirectory);
+    if (this.#spill) this.#spill.push(line);
+    else this.#memory.push(line); // No file could be made: memory, rather than a lost event.
   }
 
   /** The oldest batch, or undefined when none waits. */
@@ -46,7 +51,7 @@ export class EventBacklog<T> {
       this.#memoryBytes -= line.length;
       return JSON.parse(line) as T[];
     }
-    if (this.#spill === undefined) return undefined;
+    if (!this.#spill) return undefined;
     const spilled = this.#spill.shift()!;
     if (this.#spill.length === 0) {
       this.#spill.close();
@@ -61,5 +66,14 @@ export class EventBacklog<T> {
     this.#memoryBytes = 0;
     this.#spill?.close();
     this.#spill = undefined;
+  }
+}
+
+/** A new spill file, or null when none can be made (no temp folder, no space, no descriptor). */
+function openSpill(directory: string | undefined): SpillFile | null {
+  try {
+    return new SpillFile(directory);
+  } catch {
+    return null;
   }
 }

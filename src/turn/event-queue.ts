@@ -5,7 +5,13 @@ import { EventBacklog } from "./event-backlog.js";
  * How many undelivered batches make the queue hold back the producer (and keep the next ones as
  * JSON), when it lets it go on again, and how much JSON it keeps in memory before spilling.
  */
-export type QueueLimits = { highWater: number; lowWater: number; memoryBytes: number };
+export type QueueLimits = {
+  highWater: number;
+  lowWater: number;
+  memoryBytes: number;
+  /** Where the spill file goes (default: the OS's temp folder). */
+  spillDirectory?: string;
+};
 
 /** 1 MiB of JSON per turn before its events go to disk. */
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
@@ -33,7 +39,7 @@ export class EventQueue<T> {
     readonly flow: FlowControl,
     private readonly limits: QueueLimits = DEFAULT_QUEUE_LIMITS,
   ) {
-    this.backlog = new EventBacklog(limits.memoryBytes);
+    this.backlog = new EventBacklog(limits.memoryBytes, limits.spillDirectory);
   }
 
   /** How many batches wait for the reader. */
