@@ -13,22 +13,34 @@ const batches = (count: number) =>
     { n, text: "line\nbreak" },
   ]);
 
+type Event = { n: number; text: string };
+
+/** A queue holding `sent`, ended: nothing more will come. */
+function filled(sent: Event[][], queueLimits: typeof limits & { spillDirectory?: string }) {
+  const queue = new EventQueue<Event>(new FlowControl(), queueLimits);
+  for (const batch of sent) queue.push(batch);
+  queue.end();
+  return queue;
+}
+
+/** Every batch left in an ended queue, in the order taken. */
+async function drain<T>(queue: EventQueue<T>): Promise<T[][]> {
+  const taken: T[][] = [];
+  for (let batch = await queue.take(); batch; batch = await queue.take()) taken.push(batch);
+  return taken;
+}
+
 describe("EventQueue", () => {
   it("keeps what the reader has not taken past its memory bound on disk, and gives it all back in order", async () => {
-    const queue = new EventQueue<{ n: number; text: string }>(new FlowControl(), limits);
     const sent = batches(5_000);
-    for (const batch of sent) queue.push(batch);
-    queue.end();
+    const queue = filled(sent, limits);
     expect(queue.spilled).toBe(true);
-
-    const taken: unknown[] = [];
-    for (let batch = await queue.take(); batch; batch = await queue.take()) taken.push(batch);
-    expect(taken).toEqual(sent);
+    expect(await drain(queue)).toEqual(sent);
     expect(queue.spilled).toBe(false);
   });
 
   it("interleaves pushes and takes in order, across several spills", async () => {
-    const queue = new EventQueue<{ n: number; text: string }>(new FlowControl(), limits);
+    const queue = new EventQueue<Event>(new FlowControl(), limits);
     const sent = batches(3_000);
     const taken: unknown[] = [];
     for (const [index, batch] of sent.entries()) {
@@ -37,13 +49,12 @@ describe("EventQueue", () => {
       if (index % 1_000 === 999) while (queue.length > 0) taken.push(await queue.take());
     }
     queue.end();
-    for (let batch = await queue.take(); batch; batch = await queue.take()) taken.push(batch);
-    expect(taken).toEqual(sent);
+    expect([...taken, ...(await drain(queue))]).toEqual(sent);
   });
 
   it("frees its spill file when the reader leaves", async () => {
     const before = openFds();
-    const queue = new EventQueue<{ n: number; text: string }>(new FlowControl(), limits);
+    const queue = new EventQueue<Event>(new FlowControl(), limits);
     for (const batch of batches(1_000)) queue.push(batch);
     expect(openFds()).toBe(before + 1);
     queue.close();
@@ -53,14 +64,9 @@ describe("EventQueue", () => {
   });
 
   it("keeps what it cannot spill in memory rather than lose it (no temp folder)", async () => {
-    const unwritable = { ...limits, spillDirectory: "/nonexistent/codex-actors" };
-    const queue = new EventQueue<{ n: number; text: string }>(new FlowControl(), unwritable);
     const sent = batches(500);
-    for (const batch of sent) queue.push(batch);
-    queue.end();
+    const queue = filled(sent, { ...limits, spillDirectory: "/nonexistent/codex-actors" });
     expect(queue.spilled).toBe(false);
-    const taken: unknown[] = [];
-    for (let batch = await queue.take(); batch; batch = await queue.take()) taken.push(batch);
-    expect(taken).toEqual(sent);
+    expect(await drain(queue)).toEqual(sent);
   });
 });
