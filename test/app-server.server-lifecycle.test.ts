@@ -82,10 +82,11 @@ describe("the app-server's lifecycle", () => {
     const codex = rig.makeCodex({
       transport: "app-server",
       supervision: quickRestarts,
-      serverStartTimeoutMs: 2_000, // the bound of the check
+      serverStartTimeoutMs: 5_000, // the bound of the check (and of the start, under load)
       killGraceMs: 500,
     });
-    const turn = await rig.startThread(codex).runStreamed("go", { idleTimeoutMs: 1_500 });
+    // Longer than a loaded machine takes from `turn.started` to the model request.
+    const turn = await rig.startThread(codex).runStreamed("go", { idleTimeoutMs: 5_000 });
     let stopped: number | undefined;
     const types: string[] = [];
     for await (const event of turn.events) {
