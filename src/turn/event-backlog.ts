@@ -21,11 +21,6 @@ export class EventBacklog<T> {
     return this.#memory.length + (this.#spill?.length ?? 0);
   }
 
-  /** How much of the backlog is in memory (the length of its JSON). */
-  get bytesInMemory(): number {
-    return this.#memoryBytes;
-  }
-
   /** Whether part of the backlog is on disk now. */
   get spilled(): boolean {
     return Boolean(this.#spill);
