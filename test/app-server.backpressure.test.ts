@@ -39,6 +39,8 @@ const floodNumbers = (events: ThreadEvent[]) =>
 
 const inOrder = (numbers: number[]) => numbers.every((n, index) => n === index);
 
+type FakeCodex = ReturnType<typeof fakeServerCodex>["codex"];
+
 /** The steps of one turn of thread `id`, `flood` deltas of 200 bytes before its answer. */
 const turnOf = (id: string, flood: number, answer: string): FakeStep[] => [
   { expect: "thread/start" },
@@ -68,33 +70,55 @@ const turnOf = (id: string, flood: number, answer: string): FakeStep[] => [
 ];
 
 describe("the app-server's output is never held back for one consumer", () => {
-  it("lets `await steer()` inside the loop that reads a flood of deltas complete", async () => {
-    const rig = fakeServerCodex([
-      ...running,
-      { flood: { count: 20_000, bytes: 200, params: ofTheTurn } },
-      { expect: "turn/steer" },
-      { respond: { turnId: "fake-turn" } },
-      agentMessage("steered"),
-      turnEnded.completed,
-    ]);
-    const turn = await rig.codex.startThread().runStreamed("hi", { deltas: true });
-    const read = async () => {
-      const events: ThreadEvent[] = [];
-      let steered = false;
-      for await (const event of turn.events) {
-        events.push(event as ThreadEvent);
-        if (event.type === "item.delta" && !steered) {
-          steered = true;
-          await turn.steer("and one more thing");
+  it.each([
+    {
+      call: "turn.steer()",
+      method: "turn/steer",
+      answer: { turnId: "fake-turn" },
+      make: (turn: { steer: (input: string) => Promise<void> }, _codex: FakeCodex) =>
+        turn.steer("and one more thing"),
+    },
+    {
+      call: "codex.listThreads()",
+      method: "thread/list",
+      answer: { data: [], nextCursor: null },
+      make: (_turn: unknown, codex: FakeCodex) => codex.listThreads(),
+    },
+  ])(
+    "lets `await $call` inside the loop that reads a flood of deltas complete",
+    async (request) => {
+      const rig = fakeServerCodex([
+        ...running,
+        { flood: { count: 20_000, bytes: 200, params: ofTheTurn } },
+        { expect: request.method },
+        { respond: request.answer },
+        agentMessage("answered"),
+        turnEnded.completed,
+      ]);
+      const turn = await rig.codex.startThread().runStreamed("hi", { deltas: true });
+      const read = async () => {
+        const events: ThreadEvent[] = [];
+        let asked = false;
+        for await (const event of turn.events) {
+          events.push(event as ThreadEvent);
+          if (event.type === "item.delta" && !asked) {
+            asked = true;
+            await request.make(turn, rig.codex);
+          }
         }
-      }
-      return events;
-    };
-    const events = await within(read(), 30_000, "the turn's end after an awaited steer");
-    expect(floodNumbers(events)).toHaveLength(20_000);
-    expect(inOrder(floodNumbers(events))).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: "turn.completed" });
-  }, 60_000);
+        return events;
+      };
+      const events = await within(
+        read(),
+        30_000,
+        `the turn's end after an awaited ${request.call}`,
+      );
+      expect(floodNumbers(events)).toHaveLength(20_000);
+      expect(inOrder(floodNumbers(events))).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: "turn.completed" });
+    },
+    60_000,
+  );
 
   it("completes another thread's turn while one thread's stream goes unread, then delivers it all", async () => {
     const total = 50_000;
