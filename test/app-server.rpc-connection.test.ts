@@ -85,6 +85,21 @@ describe("RpcConnection", () => {
     expect((error as Error).message).toMatch(/overloaded .*retry it after a backoff/);
   });
 
+  it("tells close listeners why it ended, once; a listener removed is not told, one added late is", async () => {
+    const { connection, toClient, flush } = connected();
+    const told: string[] = [];
+    connection.onClosed((error) => told.push(`kept: ${error.name}`));
+    const stop = connection.onClosed(() => told.push("removed"));
+    stop();
+    toClient.end();
+    await flush();
+    const stopLate = connection.onClosed((error) => told.push(`late: ${error.name}`));
+    connection.onClosed(() => told.push("late, removed"))();
+    await flush();
+    stopLate();
+    expect(told).toEqual(["kept: AppServerClosedError", "late: AppServerClosedError"]);
+  });
+
   it("rejects every request in flight with AppServerClosedError when the stream ends, and later ones at once", async () => {
     const { connection, toClient } = connected();
     const inFlight = [connection.request("turn/start"), connection.request("thread/list")];

@@ -66,6 +66,7 @@ async function run(step) {
   else if ("flood" in step) await flood(step.flood);
   else if ("ignoreInitialize" in step) answerInitialize = false;
   else if ("ignoreSigterm" in step) process.on("SIGTERM", () => {});
+  else if ("closeStdout" in step) await new Promise((resolve) => process.stdout.end(resolve));
   else if ("hang" in step) await new Promise(() => setInterval(() => {}, 1 << 30));
   else if ("exit" in step) await exitAfterFlush(step.exit);
   else if ("signal" in step) process.kill(process.pid, step.signal);
@@ -88,15 +89,14 @@ async function next(take) {
   }
 }
 
-// `count` agent-message deltas (with `params` added to each); how many are written so far goes
-// to FAKE_APP_SERVER_PROGRESS when it is set.
+// `count` agent-message deltas (with `params` added to each), delta `n` reading `n:xxx…`; how
+// many are written so far goes to FAKE_APP_SERVER_PROGRESS when it is set.
 async function flood({ count, bytes = 100, params = {} }) {
-  const text = "x".repeat(bytes);
   const progress = process.env.FAKE_APP_SERVER_PROGRESS;
   for (let n = 0; n < count; n++) {
     await send({
       method: "item/agentMessage/delta",
-      params: { itemId: "flood", delta: text, n, ...params },
+      params: { itemId: "flood", delta: `${n}:`.padEnd(bytes, "x"), n, ...params },
     });
     if (progress && n % 100 === 99) writeFileSync(progress, String(n + 1));
   }

@@ -134,6 +134,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
       signal?.removeEventListener("abort", onSignal);
       // Made only for a turn still running: an error captures a stack trace.
       if (!result) cancel(new AbortError("The consumer stopped reading the turn's events."));
+      queue.close(); // What the consumer left unread is dropped, its spill file freed.
       try {
         return await settled;
       } finally {

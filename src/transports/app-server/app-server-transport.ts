@@ -28,7 +28,6 @@ const createAppServerTransport = () =>
           outputSchema: job.options.outputSchema,
           approvals: own.approvals,
           deliver: job.sink.deliver,
-          flow: job.sink.flow,
           idleTimeoutMs: job.options.idleTimeoutMs,
           control: job.sink.control,
           deltas: job.options.deltas === true,

@@ -54,6 +54,7 @@ export class RpcConnection {
   private readonly splitter = new LineSplitter();
   private readonly notificationListeners = new Set<(notification: RpcNotification) => void>();
   private readonly requestListeners = new Set<(request: RpcServerRequest) => void>();
+  private readonly closeListeners = new Set<(error: CodexError) => void>();
   private nextId = 1;
   private lineNumber = 0;
   private failure: CodexError | undefined;
@@ -143,6 +144,24 @@ export class RpcConnection {
     return () => this.requestListeners.delete(listener);
   }
 
+  /**
+   * Listens for the connection's end (called at once, in a microtask, if it has ended); returns
+   * the function that stops listening. Unlike a reaction to `closed`, a listener removed is
+   * freed: a turn that ended keeps nothing alive on a connection that lives on.
+   */
+  onClosed(listener: (error: CodexError) => void): () => void {
+    const failure = this.failure;
+    if (failure) {
+      let stopped = false;
+      queueMicrotask(() => {
+        if (!stopped) listener(failure);
+      });
+      return () => (stopped = true);
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
   /** Ends the connection from our side: stdin is closed, requests in flight reject. */
   close(reason = "closed by the client"): void {
     this.fail(new AppServerClosedError(reason));
@@ -213,6 +232,9 @@ export class RpcConnection {
     this.pending.clear();
     for (const pending of inFlight) pending.reject(this.errorFor(pending.method, error));
     this.announceClosed(error);
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const listener of listeners) listener(error);
   }
 
   private errorFor(method: string, failure: CodexError): CodexError {

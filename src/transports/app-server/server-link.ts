@@ -1,13 +1,13 @@
 import type { CodexError } from "../../types/errors.js";
-import type { OutputGate } from "./output-gate.js";
 import type { RpcConnection } from "./rpc-connection.js";
 import { ThreadClaims } from "./thread-claims.js";
 
 /**
- * A running app-server as turns use it: its connection, its pid (process group leader), and
- * the gate of its output, where each turn's flow control holds it back.
+ * A running app-server as turns use it: its connection and its pid (process group leader). Its
+ * stdout is read as it comes, never paused for one turn: a turn's consumer that falls behind
+ * keeps its own events (`EventQueue`).
  */
-export type ServerSession = { connection: RpcConnection; pid: number; output: OutputGate };
+export type ServerSession = { connection: RpcConnection; pid: number };
 
 type Waiter = { resolve: (session: ServerSession) => void; reject: (error: CodexError) => void };
 
@@ -23,6 +23,8 @@ export class AppServerLink {
   #session: ServerSession | null = null;
   #waiters: Waiter[] = [];
   #demand: (() => void) | null = null;
+  #check: (() => void) | null = null;
+  #checking = false;
   #holders = 0;
   #onHeld = new Set<(held: boolean) => void>();
   #process: Promise<void> = Promise.resolve();
@@ -33,14 +35,28 @@ export class AppServerLink {
     this.#demand = demand;
   }
 
-  /** The running server, started on demand; rejects if it could not be started. */
+  /**
+   * The running server, started on demand; rejects if it could not be started. A server whose
+   * connection closed (even before its exit is seen) or that is being checked is not handed out:
+   * the turn waits for the check, or for the next server.
+   */
   acquire(): Promise<ServerSession> {
     if (this.#closed) return Promise.reject(this.#closed);
-    if (this.#session) return Promise.resolve(this.#session);
+    if (this.#session?.connection.isOpen && !this.#checking) return Promise.resolve(this.#session);
     return new Promise<ServerSession>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
-      this.#demand?.();
+      if (!this.#session) this.#demand?.();
     });
+  }
+
+  /**
+   * A turn missed a deadline (its idle timeout): the server is checked (it must answer within a
+   * bound, or it is ended and replaced), and no turn gets it until it has answered.
+   */
+  suspect(): void {
+    if (!this.#session || this.#checking) return;
+    this.#checking = true;
+    this.#check?.();
   }
 
   /** A turn uses the server until it calls the function returned. */
@@ -70,15 +86,27 @@ export class AppServerLink {
     return () => this.#onHeld.delete(listener);
   }
 
-  /** The server actor's session is ready: turns waiting for it get it. */
-  attach(session: ServerSession): void {
+  /**
+   * The server actor's session is ready (or has answered its check): turns waiting for it get it.
+   * `check` asks the server to prove it still answers.
+   */
+  attach(session: ServerSession, check: () => void): void {
     this.#session = session;
+    this.#check = check;
+    this.#checking = false;
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(session);
   }
 
-  /** The server is gone (or could not start): turns waiting for it reject with `error`. */
-  detach(error: CodexError): void {
+  /** The running server is gone: turns waiting for it wait for the next one. */
+  withdraw(): void {
     this.#session = null;
+    this.#check = null;
+    this.#checking = false;
+  }
+
+  /** The server could not start (or is gone): turns waiting for it reject with `error`. */
+  detach(error: CodexError): void {
+    this.withdraw();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
   }
 

@@ -8,10 +8,10 @@ import type { CodexBinary } from "../../cli/codex-binary.js";
 import { spawnCodex } from "../../cli/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
+import { answersWithin } from "./liveness-check.js";
 import { initialize } from "./methods.js";
-import { OutputGate } from "./output-gate.js";
 import { RpcConnection } from "./rpc-connection.js";
-import type { AppServerLink } from "./server-link.js";
+import type { AppServerLink, ServerSession } from "./server-link.js";
 
 /** What the server process actor needs to start `codex app-server`. */
 export type ServerProcessInput = {
@@ -43,10 +43,13 @@ const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" 
  * One `codex app-server` process as an actor: spawned in its own process group (argv, never a
  * shell; the key only in its env), the JSON-RPC handshake made, then its session attached to the
  * link for turns to use. It keeps the host alive only while a turn holds the link. When it exits
- * (or cannot start) the link is detached with a typed error, so no request and no waiting turn
- * hangs. A server that does not answer `initialize` within `startTimeoutMs`, or whose stdout
- * stops being JSON-RPC, is ended and reported with that error. Stopping the actor ends the whole
- * group (SIGTERM, then SIGKILL after the grace).
+ * (or cannot start) it is taken from the link: turns waiting for a server that could not start
+ * reject with a typed error, those waiting after a running one ended wait for the next, so no
+ * request and no waiting turn hangs. A server that does not answer `initialize` within
+ * `startTimeoutMs` (at start, or when a turn that missed a deadline has it checked), or whose
+ * connection closes or stops being JSON-RPC, is taken from the link at once (never handed to a
+ * turn again), ended and reported with that error. Stopping the actor ends the whole group
+ * (SIGTERM, then SIGKILL after the grace).
  */
 export const serverProcessLogic = fromCallback<
   { type: "server.stop" },
@@ -104,12 +107,27 @@ export const serverProcessLogic = fromCallback<
       input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     );
   };
+  /** Takes the server from the turns: those waiting get the next one (or why none started). */
+  const letGo = (error: CodexError) => (ready ? link.withdraw() : link.detach(error));
   const fail = (error: CodexError) => {
     if (exited || failure) return;
     failure = error;
-    link.detach(error);
+    letGo(error);
     connection.close(error.message);
     end();
+  };
+  const checks = new AbortController();
+  const check = (session: ServerSession, boundMs: number) => {
+    void answersWithin(connection, CLIENT_INFO, boundMs, checks.signal).then((answered) => {
+      if (exited || failure || checks.signal.aborted) return;
+      if (answered) link.attach(session, () => check(session, boundMs));
+      else
+        fail(
+          new AppServerClosedError(
+            `it stopped answering: a check got no answer within ${boundMs} ms`,
+          ),
+        );
+    });
   };
 
   const setHeld = (held: boolean) => {
@@ -131,16 +149,20 @@ export const serverProcessLogic = fromCallback<
       startTimeoutMs,
     );
     startTimer.unref();
-    // A line that is not JSON-RPC closes the connection, but the process may run on.
-    void connection.closed.then((error) => {
-      if (error.kind !== "app_server_closed") fail(error);
+    // A connection that closed (stdout closed, a line that is not JSON-RPC) leaves a process
+    // that may run on but serves no turn: it is ended, and replaced when a turn needs a server.
+    // Before the handshake, a closed stdout waits for the exit, which says why (a refused
+    // configuration), or for the start timeout.
+    connection.onClosed((error) => {
+      if (!stopped && (ready || error.kind !== "app_server_closed")) fail(error);
     });
     initialize(connection, CLIENT_INFO).then(
       () => {
         clearTimeout(startTimer);
         if (exited || failure) return;
         ready = true;
-        link.attach({ connection, pid, output: new OutputGate(child.stdout!) });
+        const session = { connection, pid };
+        link.attach(session, () => check(session, startTimeoutMs));
         setHeld(link.held);
         sendBack({ type: "server.ready" });
       },
@@ -154,14 +176,14 @@ export const serverProcessLogic = fromCallback<
     const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
     connection.close(closed.reason);
     const error = failure ?? (refused ? new CodexConfigError(code, tail) : closed);
-    // After our own failure (no handshake, garbage) the turns waiting then were told; those
-    // that came since wait for the next server.
-    if (!failure) link.detach(error);
+    // After our own failure (no handshake, garbage, no answer) the link was let go already.
+    if (!failure) letGo(error);
     if (!stopped) sendBack({ type: "server.exited", error });
   };
   child.once("exit", (code, signal) => {
     exited = true;
     clearTimeout(killTimer);
+    checks.abort();
     stopListening();
     if (pid !== undefined) untrackGroup(pid);
     // An error exit before the handshake is the binary refusing its configuration, as on exec;
@@ -173,6 +195,7 @@ export const serverProcessLogic = fromCallback<
 
   return () => {
     stopped = true;
+    checks.abort();
     stopListening();
     if (pid === undefined || exited) return;
     connection.close("the server is shutting down");

@@ -1,7 +1,6 @@
 import { fromCallback } from "xstate";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import { checkedTraceContext } from "../../telemetry/trace-context.js";
-import type { FlowControl } from "../../actors/flow-control.js";
 import { whenGone } from "../../actors/process-group.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError, ProtocolError } from "../../types/errors.js";
@@ -50,8 +49,6 @@ export type TurnSessionInput = {
   deltas?: boolean;
   /** The turn's handle, lent a way to steer this attempt while it runs. */
   control?: TurnControl;
-  /** Lets a consumer that falls behind hold back the server's output. */
-  flow?: FlowControl;
   /** W3C trace context the server continues for this attempt's requests, if telemetry set one. */
   trace?: TraceCarrier;
 };
@@ -97,7 +94,11 @@ export const turnSessionLogic = fromCallback<
   const idleTimer =
     idleTimeoutMs === undefined
       ? undefined
-      : setTimeout(() => send({ type: "session.idle", idleTimeoutMs }), idleTimeoutMs);
+      : setTimeout(() => {
+          send({ type: "session.idle", idleTimeoutMs });
+          // The server's silence may be the server's: it must answer a check, or be replaced.
+          input.link.suspect();
+        }, idleTimeoutMs);
 
   const deliver = (mapped: MappedEvent[]) => {
     const events = input.deltas ? mapped : mapped.filter((event) => event.type !== "item.delta");
@@ -188,19 +189,18 @@ export const turnSessionLogic = fromCallback<
   const run = async () => {
     session = await input.link.acquire();
     if (!active) return;
-    const hold = session.output.hold();
-    stops.push(() => hold.release());
-    input.flow?.attach(hold);
     send({ type: "session.connected", pid: session.pid });
     const { connection } = session;
     stops.push(connection.onNotification(guardedReader(readNotification, failWith)));
     stops.push(connection.onServerRequest(guardedReader(readServerRequest, failWith)));
-    void connection.closed.then((error) => {
-      const step = withdrawApprovals(state, "the server ended before the answer reached it");
-      state = step.state;
-      deliver(step.events);
-      send({ type: "session.failed", error });
-    });
+    stops.push(
+      connection.onClosed((error) => {
+        const step = withdrawApprovals(state, "the server ended before the answer reached it");
+        state = step.state;
+        deliver(step.events);
+        send({ type: "session.failed", error });
+      }),
+    );
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
     const traced = { trace: checkedTraceContext(input.trace) ?? undefined };
     if (input.threadId !== null) claim(input.threadId);
