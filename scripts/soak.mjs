@@ -37,8 +37,12 @@ const { Codex, CodexError } = await import("../dist/index.js");
 const { startModelStandIn, reply, codexProcessesLeft } = await import("../dist/testing/index.js");
 
 const uncaught = [];
-process.on("uncaughtException", (error) => uncaught.push(error));
-process.on("unhandledRejection", (error) => uncaught.push(error));
+const onUncaught = (error) => {
+  uncaught.push(error);
+  console.error("uncaught:", error);
+};
+process.on("uncaughtException", onUncaught);
+process.on("unhandledRejection", onUncaught);
 
 /** What the stand-in answers: a turn's kind is the first word of its prompt. */
 const lastUserText = (request) => request.userTexts.at(-1) ?? "";
@@ -111,7 +115,7 @@ async function soak(transport) {
   const codex = new Codex({
     ...standIn.codexOptions,
     transport,
-    onApproval: () => "accept",
+    ...(transport === "app-server" ? { onApproval: () => "accept" } : {}),
     supervision: { restart: "transient" },
   });
   const devtools = await codex.devtools();
@@ -132,6 +136,7 @@ async function soak(transport) {
       threads.map((thread, t) => oneTurn(thread, kinds[(round + t) % kinds.length], done + t)),
     );
     done += threads.length;
+    if (process.env.SOAK_DEBUG) console.error(`round ${round}`, results);
     for (const result of results) outcomes.set(result, (outcomes.get(result) ?? 0) + 1);
     globalThis.gc();
     samples.push({ x: done, y: process.memoryUsage().heapUsed, actors: actorCount(codex.actor) });
@@ -165,7 +170,11 @@ async function soak(transport) {
 }
 
 const problems = [];
-for (const transport of transports) problems.push(...(await soak(transport)));
+try {
+  for (const transport of transports) problems.push(...(await soak(transport)));
+} catch (error) {
+  problems.push(`the soak threw: ${error?.stack ?? error}`);
+}
 if (uncaught.length > 0) problems.push(`${uncaught.length} uncaught: ${uncaught[0]}`);
 if (problems.length > 0) {
   console.error(`soak failed: ${problems.join("; ")}`);

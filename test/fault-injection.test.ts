@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { InspectionEvent } from "xstate";
-import { CodexError, InternalError, type CodexOptions, type TurnOptions } from "../src/index.js";
+import {
+  Codex,
+  CodexError,
+  InternalError,
+  type CodexOptions,
+  type TurnOptions,
+} from "../src/index.js";
 import { faultSeam } from "../src/supervision/fault-seam.js";
+import { fakeServerCodex, type FakeStep } from "./support/fake-app-server.js";
+import { interruptHonoured, runningTurn, wholeTurn } from "./support/fake-turn-steps.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { eventually, isAlive } from "./support/processes.js";
 
@@ -18,9 +26,17 @@ const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.star
 /** Restarts after `ms` (fast by default). */
 const backoff = (ms = 10) => ({ backoff: { initialMs: ms, maxMs: ms, jitter: false } });
 
+/** A Codex the scenario's turns run on, and the pids of the codex processes it started. */
+type Rig = {
+  codex: Codex<"exec" | "app-server">;
+  pids: () => number[];
+  close: () => Promise<void>;
+};
+
 type Scenario = {
   name: string;
-  attempts: MockStep[][];
+  /** The codex of each attempt: mock-codex's steps (exec), or the fake app-server's per start. */
+  attempts: MockStep[][] | { server: FakeStep[][] };
   turn: TurnOptions;
   backoffMs?: number;
 };
@@ -43,7 +59,44 @@ const SCENARIOS: Scenario[] = [
     turn: { timeoutMs: 300 },
     backoffMs: 5_000,
   },
+  {
+    name: "app-server: completes",
+    attempts: { server: [[...wholeTurn("done"), ...wholeTurn("again")]] },
+    turn: {},
+  },
+  {
+    name: "app-server: its server is killed, the turn restarted on a new one",
+    attempts: {
+      server: [
+        [...runningTurn, { signal: "SIGKILL" }],
+        [...wholeTurn("recovered"), ...wholeTurn("again")],
+      ],
+    },
+    turn: {},
+  },
+  {
+    name: "app-server: meets its deadline, interrupted",
+    attempts: { server: [[...runningTurn, ...interruptHonoured, ...wholeTurn("again")]] },
+    turn: { timeoutMs: 300 },
+  },
 ];
+
+/** The scenario's Codex: on mock-codex, or on the fake app-server (started again as needed). */
+function rigOf(scenario: Scenario, options: CodexOptions): Rig {
+  const supervision = { restart: "transient" as const, ...backoff(scenario.backoffMs) };
+  // A stopped turn's server gets half a second to answer an interrupt, not the default 5 s.
+  options = { killGraceMs: 500, ...options };
+  if (Array.isArray(scenario.attempts)) {
+    const rig = mockCodex({ attempts: scenario.attempts }, { supervision, ...options });
+    const pids = () => rig.records().flatMap((record) => (record.pid ? [record.pid] : []));
+    return { codex: rig.codex, pids, close: rig.close };
+  }
+  // Spare starts: a fault may cost a server, and the next turn needs one.
+  const { server } = scenario.attempts;
+  const runs = [...server, ...server.slice(-1), ...server.slice(-1)];
+  const rig = fakeServerCodex({ runs }, { supervision, ...options });
+  return { codex: rig.codex, pids: rig.serverPids, close: () => rig.codex.shutdown() };
+}
 
 /** Where an action runs: the machine, its state, the action's type. */
 type Site = { machine: string; state: string; action: string };
@@ -74,10 +127,7 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T | string> =>
 
 /** Runs one turn of `scenario` on a fresh rig; the seam is whatever the caller set. */
 async function runScenario(scenario: Scenario, options: CodexOptions = {}) {
-  const rig = mockCodex(
-    { attempts: scenario.attempts },
-    { supervision: { restart: "transient", ...backoff(scenario.backoffMs) }, ...options },
-  );
+  const rig = rigOf(scenario, options);
   const thread = () => rig.codex.startThread();
   const settled = Promise.resolve()
     .then(() => thread().run("hi", scenario.turn))
@@ -91,8 +141,15 @@ async function runScenario(scenario: Scenario, options: CodexOptions = {}) {
   return { rig, thread, outcome };
 }
 
-/** The sites of the actions a scenario runs, from the first to the turn's end. */
+/** The sites of the actions a scenario runs every time (in two runs), to the turn's end. */
 async function sitesOf(scenario: Scenario): Promise<Site[]> {
+  const first = await sitesOfOneRun(scenario);
+  const again = new Set((await sitesOfOneRun(scenario)).map(siteKey));
+  return first.filter((site) => again.has(siteKey(site)));
+}
+
+/** The sites of the actions one run of a scenario runs, from the first to the turn's end. */
+async function sitesOfOneRun(scenario: Scenario): Promise<Site[]> {
   const sites = new Map<string, Site>();
   let open = true;
   const { rig } = await runScenario(scenario, {
@@ -157,15 +214,15 @@ describe("fault injection: any action of any actor of a turn throws", () => {
           () => "settled",
           () => "settled",
         ),
-        5_000,
+        8_000,
       );
       if (next !== "settled") problems.push(`the next turn was ${next}`);
       const shutdown = await within(
         rig.codex.shutdown({ timeoutMs: 0 }).then(() => "resolved"),
-        5_000,
+        8_000,
       );
       if (shutdown !== "resolved") problems.push(`shutdown() was ${shutdown}`);
-      const pids = rig.records().flatMap((record) => (record.pid ? [record.pid] : []));
+      const pids = rig.pids();
       await eventually(() => pids.every((pid) => !isAlive(pid)), "no codex left", 5_000).catch(() =>
         problems.push(`codex processes left: ${pids.filter(isAlive).join(", ")}`),
       );

@@ -115,7 +115,8 @@ export const createCodexMachine = (transport: Transport) =>
         const crashed = crashedThread(self.getSnapshot().children, event);
         if (!crashed) return;
         const fault = new InternalError("the thread actor", (event as { error?: unknown }).error);
-        const { context } = crashed.getSnapshot() as { context: ThreadContext };
+        const { context } = crashed.getSnapshot() as { context?: ThreadContext };
+        if (!context) return;
         settle(context, fault);
         for (const job of context.queue) refuse(job, fault);
       },
@@ -131,9 +132,9 @@ export const createCodexMachine = (transport: Transport) =>
         } else {
           enqueue.assign({ waiting: next ? [next, ...rest] : rest, ...holding(others) });
         }
-        const { context: last } = crashed.getSnapshot() as { context: ThreadContext };
+        const { context: last } = crashed.getSnapshot() as { context?: ThreadContext };
         enqueue.stopChild(id);
-        if (!last.released)
+        if (last && !last.released)
           enqueue.spawnChild("thread", {
             id,
             input: { settings: last.settings, threadId: last.threadId },

@@ -90,6 +90,8 @@ function readSpawned(dir: string): Spawned[] {
     delete env.PWD;
     delete env.SHLVL;
     delete env._;
+    // codex-actors' one addition, each attempt's mark (docs/supervision.md, "Owning processes").
+    if (/^\d+-\d+-\w+$/.test(env.CODEX_ACTORS_ATTEMPT ?? "")) delete env.CODEX_ACTORS_ATTEMPT;
     return {
       argv: argv.map((arg, i) => (argv[i - 1] === "--output-schema" ? "<schema>" : arg)),
       env,
