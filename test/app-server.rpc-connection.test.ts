@@ -7,6 +7,7 @@ import {
 } from "../src/types/app-server-errors.js";
 import { AbortError, ProtocolError } from "../src/types/errors.js";
 import { LineSplitter } from "../src/transports/app-server/line-splitter.js";
+import { LINE_TOO_LONG, MAX_LINE_LENGTH } from "../src/transports/line-limit.js";
 import {
   METHOD_NOT_FOUND,
   RpcConnection,
@@ -28,6 +29,20 @@ function connected() {
   const flush = () => new Promise((resolve) => setImmediate(resolve));
   return { connection, toClient, toServer, sent, serverSays, flush };
 }
+
+describe("a line past MAX_LINE_LENGTH", () => {
+  it("closes the connection with ProtocolError, holding none of it, and nothing is thrown", async () => {
+    const { connection, toClient, flush } = connected();
+    const mib = "x".repeat(2 ** 20);
+    toClient.write('{"method":"a","params":');
+    for (let written = 0; written <= MAX_LINE_LENGTH; written += mib.length) toClient.write(mib);
+    await flush();
+    const error = await connection.closed;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toContain(LINE_TOO_LONG);
+    expect(connection.isOpen).toBe(false);
+  });
+});
 
 describe("LineSplitter", () => {
   it("joins lines split across chunks, even inside a UTF-8 character, and drops blank lines", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { delayed, message, reply, shellCommand } from "../src/model-stand-in/index.js";
-import { InternalError, TurnInterruptedError } from "../src/index.js";
+import { Codex, InternalError, TurnInterruptedError } from "../src/index.js";
 import { decideApproval } from "../src/transports/app-server/approval-decision.js";
 import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
 import { collect } from "./support/collect.js";
@@ -23,6 +23,15 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T | string> =>
     promise,
     new Promise<string>((resolve) => setTimeout(() => resolve(`pending after ${ms} ms`), ms)),
   ]);
+
+/** A thread on the app-server that asks before it runs anything. */
+const askingThread = (codex: Codex<"app-server">, workingDirectory: string) =>
+  codex.startThread({
+    model: MODEL,
+    workingDirectory,
+    sandboxMode: "danger-full-access",
+    approvalPolicy: "untrusted",
+  });
 
 describe("a supervision.isTransient that throws", () => {
   it("fails the turn with InternalError naming it and the failure, frees the slot, leaves no process", async () => {
@@ -108,12 +117,7 @@ describe("onApproval answers that cannot be printed", () => {
   it("on the real binary, a circular answer declines the command and the turn completes", async () => {
     const rig = await realCodex([reply(shellCommand("touch never")), reply(message("done"))]);
     const codex = rig.makeCodex({ transport: "app-server", onApproval: () => circular as never });
-    const thread = codex.startThread({
-      model: MODEL,
-      workingDirectory: rig.workdir,
-      sandboxMode: "danger-full-access",
-      approvalPolicy: "untrusted",
-    });
+    const thread = askingThread(codex, rig.workdir);
     const { events } = await thread.runStreamed("make it");
     const { seen, error } = await collect(events);
     expect(error).toBeUndefined();
@@ -158,12 +162,7 @@ describe("stops asked for are never restarted, whatever the policy", () => {
       supervision: { restart: "permanent", restartAfterSideEffects: true, ...fast },
       onApproval: () => "cancel",
     });
-    const thread = codex.startThread({
-      model: MODEL,
-      workingDirectory: rig.workdir,
-      sandboxMode: "danger-full-access",
-      approvalPolicy: "untrusted",
-    });
+    const thread = askingThread(codex, rig.workdir);
     const { events } = await thread.runStreamed("make it");
     const { seen, error } = await collect(events);
     expect(error).toBeInstanceOf(TurnInterruptedError);

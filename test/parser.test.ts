@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { JsonlParser } from "../src/transports/exec/jsonl-parser.js";
+import { LINE_TOO_LONG, MAX_LINE_LENGTH } from "../src/transports/line-limit.js";
 import { normalizeEvent } from "../src/transports/exec/normalize-event.js";
 import { CodexError, ProtocolError } from "../src/types/errors.js";
 import type { ThreadEvent } from "../src/types/events.js";
@@ -149,6 +150,19 @@ describe("JsonlParser: lines into events", () => {
 });
 
 describe("JsonlParser: protocol errors", () => {
+  it("a line past MAX_LINE_LENGTH is a ProtocolError, not a string the host cannot hold", () => {
+    const parser = new JsonlParser();
+    const mib = "x".repeat(2 ** 20);
+    expect(parser.push('{"type":"item.completed","text":"').error).toBeUndefined();
+    let error: ProtocolError | undefined;
+    for (let written = 0; !error && written <= MAX_LINE_LENGTH; written += mib.length)
+      error = parser.push(mib).error;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error!.message).toContain(LINE_TOO_LONG);
+    expect(error!.lineNumber).toBe(1);
+    expect(parser.push("\n").events).toEqual([]);
+  });
+
   it("rejects a non-JSON line with a ProtocolError naming its 1-based line number", () => {
     const text = `${JSON.stringify(THREAD_STARTED)}\n\n   \nthis is not json\n`;
     const { events, error } = parseChunks([text]);

@@ -7,6 +7,7 @@ import {
   OVERLOADED_CODE,
 } from "../../types/app-server-errors.js";
 import { AbortError, type CodexError, ProtocolError } from "../../types/errors.js";
+import { LINE_TOO_LONG } from "../line-limit.js";
 import { LineSplitter } from "./line-splitter.js";
 import { parseRpcMessage, type RequestId, type RpcErrorBody } from "./rpc-message.js";
 
@@ -63,7 +64,12 @@ export class RpcConnection {
   constructor(private readonly streams: RpcStreams) {
     this.closed = new Promise((resolve) => (this.announceClosed = resolve));
     const { input, output } = streams;
-    input.on("data", (chunk: Buffer | string) => this.receive(this.splitter.push(chunk)));
+    input.on("data", (chunk: Buffer | string) => {
+      this.receive(this.splitter.push(chunk));
+      const { overlong } = this.splitter;
+      if (overlong !== undefined && !this.failure)
+        this.fail(protocolError(this.lineNumber + 1, overlong, LINE_TOO_LONG, undefined));
+    });
     input.on("end", () => {
       this.receive(this.splitter.end());
       this.fail(new AppServerClosedError("the server's stdout ended"));

@@ -1,5 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import { ProtocolError } from "../../types/errors.js";
+import { LINE_TOO_LONG, MAX_LINE_LENGTH } from "../line-limit.js";
 import type { ThreadEvent } from "../../types/events.js";
 import { normalizeEvent } from "./normalize-event.js";
 
@@ -15,12 +16,14 @@ const OPEN_BRACE = 0x7b;
 /**
  * Turns the bytes of `codex exec --experimental-json` into events, with no I/O: lines may be split
  * anywhere across chunks (even inside a UTF-8 character), end in LF or CRLF, or be blank. Linear in
- * the input, however long a line is. After a protocol error it parses nothing more.
+ * the input, however long a line is, up to `MAX_LINE_LENGTH` (a longer one is a protocol error).
+ * After a protocol error it parses nothing more.
  */
 export class JsonlParser {
   private readonly decoder = new StringDecoder("utf8");
   /** Pieces of the line not yet ended by a newline. */
   private partial: string[] = [];
+  private partialLength = 0;
   private lineNumber = 0;
   private failed = false;
 
@@ -46,7 +49,15 @@ export class JsonlParser {
       start = newline + 1;
       newline = text.indexOf("\n", start);
     }
-    if (start < text.length) this.partial.push(start === 0 ? text : text.slice(start));
+    if (start < text.length) {
+      const piece = start === 0 ? text : text.slice(start);
+      this.partial.push(piece);
+      this.partialLength += piece.length;
+      if (this.partialLength > MAX_LINE_LENGTH) {
+        this.lineNumber += 1;
+        return this.fail(events, this.error(this.partial[0]!, LINE_TOO_LONG));
+      }
+    }
     if (final && this.partial.length > 0) {
       const error = this.parseLine(this.takeLine("", 0, 0), events);
       if (error) return this.fail(events, error);
@@ -60,6 +71,7 @@ export class JsonlParser {
       this.partial.push(line);
       line = this.partial.join("");
       this.partial = [];
+      this.partialLength = 0;
     }
     return line;
   }
