@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
+import { createInterface } from "node:readline";
 import { hang, message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { TurnInterruptedError } from "../src/types/app-server-errors.js";
 import { collect } from "./support/collect.js";
+import { startHost } from "./support/host.js";
 import { eventually, processesMatching } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
 
@@ -39,5 +41,28 @@ describe("the commands of an app-server turn", () => {
     expect(processesMatching(sleep)).toEqual([]);
     await codex.shutdown();
     expect(processesMatching(sleep)).toEqual([]);
+  });
+
+  it("a host killed with SIGKILL takes with it a command of its thread that detached into a session of its own", async () => {
+    // Forked by a subshell that exits at once, the first sleep is orphaned: no descendant of the
+    // server. (`$n`: the shell's own command line does not hold the sleeps' arguments.)
+    const command = "n=311; (setsid sleep $n.7 </dev/null >/dev/null 2>&1 &); sleep $n.8";
+    const rig = await realCodex([reply(shellCommand(command)), reply(message("never"))]);
+    const host = startHost(rig, "long-command", "app-server");
+    for await (const line of createInterface({ input: host.stdout! })) if (line) break;
+    await eventually(
+      () =>
+        processesMatching("sleep 311.7").length === 1 &&
+        processesMatching("sleep 311.8").length === 1,
+      "the commands",
+      10_000,
+    );
+
+    host.kill("SIGKILL");
+    await eventually(
+      () => processesMatching("sleep 311.7").length + processesMatching("sleep 311.8").length === 0,
+      "both commands to die",
+      10_000,
+    );
   });
 });
