@@ -56,10 +56,11 @@ export function killLeftovers(pid: number, leftovers: readonly number[]): boolea
  * SIGKILLs every process whose environment carries `mark` (the `KEY=value` an attempt gave codex,
  * inherited by all it starts, orphans in sessions of their own included), with the groups they
  * lead. A look that found some is followed by another (one may have forked as it was killed), up
- * to `MARKED_LOOKS`: one read of /proc in the usual case, where nothing is left. Returns them all.
+ * to `MARKED_LOOKS`: one read of /proc in the usual case, where nothing is left. The `spared`
+ * pids are never signalled. Returns them all.
  */
-export function killMarked(mark: string): number[] {
-  const killed = new Set<number>();
+export function killMarked(mark: string, spared: readonly number[] = []): number[] {
+  const killed = new Set<number>(spared);
   for (let look = 0; look < MARKED_LOOKS; look++) {
     const found = processesCarrying(mark).filter((pid) => !killed.has(pid));
     if (found.length === 0) break;
@@ -68,6 +69,7 @@ export function killMarked(mark: string): number[] {
       signalMember(pid, "SIGKILL");
     }
   }
+  for (const pid of spared) killed.delete(pid);
   return [...killed];
 }
 

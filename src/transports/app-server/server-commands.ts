@@ -1,20 +1,23 @@
+import { killMarked } from "../../actors/process-group.js";
 import { environmentOf } from "../../actors/process-environment.js";
 import { descendantsOf } from "../../actors/process-tree.js";
 
+/** The environment entry codex gives every command it runs for the thread `threadId`. */
+export function threadMarkOf(threadId: string): string {
+  return `CODEX_THREAD_ID=${threadId}`;
+}
+
 /**
- * SIGKILLs the commands an app-server runs for one thread (its descendants whose environment has
- * `CODEX_THREAD_ID=<threadId>`, which codex sets for the commands of that thread, with the groups
- * they lead), never the server itself nor another thread's commands: an interrupted turn's
- * command outlives the interrupt otherwise (codex 0.169 leaves it running). Where environments
- * cannot be read (no /proc), every command is the thread's when it is `alone` on the server, and
- * none otherwise. Returns the pids signalled.
+ * SIGKILLs the commands an app-server ran for one thread, with the groups they lead: every
+ * process of the host's user whose environment carries `CODEX_THREAD_ID=<threadId>`, which codex
+ * sets for the commands of that thread (inherited by theirs, orphans in sessions of their own
+ * included), never the server itself nor another thread's commands. Where environments cannot be
+ * read (no /proc), the server's descendants are the thread's when it is `alone` on the server, and
+ * none are otherwise. Returns the pids signalled.
  */
 export function killThreadCommands(serverPid: number, threadId: string, alone: boolean): number[] {
-  const marker = `CODEX_THREAD_ID=${threadId}`;
-  const commands = descendantsOf(serverPid).filter((pid) => {
-    const environment = environmentOf(pid);
-    return environment === null ? alone : environment.includes(marker);
-  });
+  if (environmentOf(process.pid) !== null) return killMarked(threadMarkOf(threadId), [serverPid]);
+  const commands = alone ? descendantsOf(serverPid) : [];
   for (const pid of commands) {
     for (const target of [-pid, pid]) {
       try {

@@ -2,6 +2,7 @@ import { fromCallback } from "xstate";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import { checkedTraceContext } from "../../telemetry/trace-context.js";
 import { whenGone } from "../../actors/process-group.js";
+import { unwatchMark, watchMark } from "../../actors/sentinel.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import type { CodexError, ProtocolError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
@@ -20,7 +21,7 @@ import { mapNotification } from "./map-notification.js";
 import { guardedReader } from "./message-guard.js";
 import { activeWriterRefusal, rethrowStartRefusal } from "./request-refusals.js";
 import { steerTurn } from "./steer-turn.js";
-import { killThreadCommands } from "./server-commands.js";
+import { killThreadCommands, threadMarkOf } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
 import type { RpcNotification, RpcServerRequest } from "./rpc-connection.js";
@@ -28,7 +29,7 @@ import type { AppServerLink, ServerSession } from "./server-link.js";
 import { threadParamsOf, turnInputOf } from "./thread-params.js";
 import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
 
-/** How long an interrupted turn waits for the commands it killed to be gone. */
+/** How long an ending turn waits for the commands it killed to be gone. */
 const COMMANDS_GONE_MS = 1_000;
 
 /** What one attempt of a turn on the app-server needs. */
@@ -69,7 +70,8 @@ export type TurnSessionEvent =
  * demand), starts or resumes the thread, starts the turn, maps its notifications to events for
  * the consumer (and the few that move the lifecycle for the machine), answers its approvals with
  * the thread's handler, and interrupts the turn on `session.interrupt`. A closed connection or a
- * refused request ends it with `session.failed`; nothing waits forever.
+ * refused request ends it with `session.failed`; nothing waits forever. However it ends, the
+ * thread's commands are killed first (those left running in the background too).
  */
 export const turnSessionLogic = fromCallback<
   { type: "session.interrupt" },
@@ -87,6 +89,7 @@ export const turnSessionLogic = fromCallback<
   let interruptWanted = false;
   let sideEffectSeen = false;
   let pendingApprovals = 0;
+  let commandsEnded: Promise<void> | undefined;
   const approvalsGivenUp = new AbortController();
   const stops: Array<() => void> = [() => approvalsGivenUp.abort()];
 
@@ -117,10 +120,12 @@ export const turnSessionLogic = fromCallback<
     const ids = params as { threadId?: string; turnId?: string } | undefined;
     return ids?.threadId === state.threadId && (!ids?.turnId || !turnId || ids.turnId === turnId);
   };
+  // The turn's end is reported once its thread's commands are gone, as an exec attempt's is.
+  const end = (event: TurnSessionEvent) => void endCommands().then(() => send(event));
   // A message this turn cannot read fails the turn, which is interrupted on the server.
   const failWith = (error: ProtocolError) => {
     interrupt();
-    send({ type: "session.failed", error });
+    end({ type: "session.failed", error });
   };
   const readNotification = (notification: RpcNotification) => {
     if (state.threadId === null || !ofThisTurn(notification.params)) return;
@@ -129,14 +134,7 @@ export const turnSessionLogic = fromCallback<
     state = step.state;
     deliver(step.events);
     if (!step.outcome) return;
-    const ended = {
-      type: "session.ended",
-      outcome: step.outcome,
-      message: state.lastError,
-    } as const;
-    // An interrupted turn settles once its commands are gone, as an exec attempt does.
-    if (interruptWanted) void endCommands().then(() => send(ended));
-    else send(ended);
+    end({ type: "session.ended", outcome: step.outcome, message: state.lastError });
   };
   const readServerRequest = (request: RpcServerRequest) => {
     if (state.threadId === null || !ofThisTurn(request.params) || !session) return;
@@ -164,11 +162,14 @@ export const turnSessionLogic = fromCallback<
       },
     );
   };
-  // An interrupted turn's commands outlive it: those of its thread are ended.
-  const endCommands = async () => {
-    if (!session || state.threadId === null) return;
+  // What the turn's commands leave running outlives the turn (codex kills none of it, even when
+  // interrupted): everything of its thread is ended, once. One turn of a thread runs at a time.
+  const endCommands = (): Promise<void> => {
+    if (commandsEnded || !session || state.threadId === null)
+      return commandsEnded ?? Promise.resolve();
     const killed = killThreadCommands(session.pid, state.threadId, input.link.holders === 1);
-    await whenGone(killed, killed, COMMANDS_GONE_MS);
+    unwatchMark(threadMarkOf(state.threadId));
+    return (commandsEnded = whenGone(killed, killed, COMMANDS_GONE_MS));
   };
   const interrupt = () => {
     interruptWanted = true;
@@ -198,7 +199,7 @@ export const turnSessionLogic = fromCallback<
         const step = withdrawApprovals(state, "the server ended before the answer reached it");
         state = step.state;
         deliver(step.events);
-        send({ type: "session.failed", error });
+        end({ type: "session.failed", error });
       }),
     );
     const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
@@ -211,6 +212,8 @@ export const turnSessionLogic = fromCallback<
     ).catch(rethrowStartRefusal);
     if (input.threadId === null) claim(thread.id);
     state = initialTurnMapState(thread.id);
+    // Should the host be killed, the sentinel kills the thread's commands too.
+    if (active) watchMark(threadMarkOf(thread.id));
     send({ type: "session.thread", threadId: thread.id });
     const { turn } = await call(
       connection,
@@ -228,7 +231,7 @@ export const turnSessionLogic = fromCallback<
     input.control?.lendSteer((more) => steerTurn(connection, thread.id, turn.id, more));
     if (interruptWanted) interrupt();
   };
-  run().catch((error: CodexError) => send({ type: "session.failed", error }));
+  run().catch((error: CodexError) => end({ type: "session.failed", error }));
 
   receive((command) => {
     if (command.type === "session.interrupt") interrupt();
@@ -239,7 +242,7 @@ export const turnSessionLogic = fromCallback<
     input.control?.lendSteer(null);
     clearTimeout(idleTimer);
     for (const stop of stops) stop();
-    if (interruptWanted) void endCommands();
+    void endCommands();
     release();
   };
 });
