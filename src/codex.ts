@@ -65,6 +65,10 @@ export class Codex<X extends TransportName = "exec"> {
     const { openTurns } = this.runtime;
     this.actor.subscribe({
       error: (fault) => openTurns.failAll(new InternalError("the Codex root supervisor", fault)),
+      complete: () =>
+        openTurns.failAll(
+          new InternalError("the Codex root supervisor", new Error("codex.actor was stopped")),
+        ),
     });
     this.actor.start();
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@jest/globals";
 import { delayed, message, reply, shellCommand } from "../src/model-stand-in/index.js";
-import { Codex, InternalError, TurnInterruptedError } from "../src/index.js";
+import { AbortError, Codex, InternalError, TurnInterruptedError } from "../src/index.js";
 import { decideApproval } from "../src/transports/app-server/approval-decision.js";
 import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
 import { collect } from "./support/collect.js";
+import { fakeServerCodex } from "./support/fake-app-server.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { eventually, isAlive } from "./support/processes.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
@@ -114,6 +115,28 @@ describe("onApproval answers that cannot be printed", () => {
     });
   });
 
+  it("an error whose message getter throws declines, with the reason, and never rejects", async () => {
+    const error = new Error("no");
+    Object.defineProperty(error, "message", {
+      get() {
+        throw new Error("getter bug");
+      },
+    });
+    const answered = await decideApproval(
+      {
+        handler: () => {
+          throw error;
+        },
+        timeoutMs: 5_000,
+      },
+      request,
+    );
+    expect(answered).toMatchObject({
+      decision: "decline",
+      reason: expect.stringContaining("onApproval threw"),
+    });
+  });
+
   it("on the real binary, a circular answer declines the command and the turn completes", async () => {
     const rig = await realCodex([reply(shellCommand("touch never")), reply(message("done"))]);
     const codex = rig.makeCodex({ transport: "app-server", onApproval: () => circular as never });
@@ -124,6 +147,55 @@ describe("onApproval answers that cannot be printed", () => {
     expect(seen.filter((event) => event.type === "approval.resolved")).toMatchObject([
       { decision: "decline", reason: "onApproval answered [object Object]" },
     ]);
+  });
+});
+
+describe("odd values and odd calls", () => {
+  it("an abort reason whose message getter throws: AbortError with it as cause, nothing uncaught", async () => {
+    const rig = mockCodex([...started, { hang: true }]);
+    const controller = new AbortController();
+    const turn = rig.codex.startThread().run("hi", { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reason = new Error("r");
+    Object.defineProperty(reason, "message", {
+      get() {
+        throw new Error("getter bug");
+      },
+    });
+    controller.abort(reason);
+    const failed = await within(
+      turn.catch((error: unknown) => error),
+      10_000,
+    );
+    expect(failed).toBeInstanceOf(AbortError);
+    // Compared by identity: Jest's matchers would read its throwing message.
+    expect((failed as AbortError).cause === reason).toBe(true);
+  });
+
+  it("codex.actor.stop(): the running turn fails with InternalError and shutdown() resolves", async () => {
+    const rig = mockCodex([...started, { hang: true }]);
+    const turn = rig.codex.startThread().run("hi");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rig.codex.actor.stop();
+    await expect(
+      within(
+        turn.catch((error: unknown) => error),
+        10_000,
+      ),
+    ).resolves.toBeInstanceOf(InternalError);
+    await expect(within(rig.codex.shutdown(), 10_000)).resolves.toBeUndefined();
+    const pids = rig.records().flatMap((record) => (record.pid ? [record.pid] : []));
+    await eventually(() => pids.every((pid) => !isAlive(pid)), "no codex left");
+  });
+
+  it("an app-server answer without the thread it must carry: a typed InternalError, not a TypeError", async () => {
+    const rig = fakeServerCodex([{ expect: ["thread/start"] }, { respond: {} }], {
+      supervision: false,
+    });
+    await expect(rig.codex.startThread().run("go")).rejects.toMatchObject({
+      name: "InternalError",
+      where: "reading the app-server's answers",
+    });
   });
 });
 

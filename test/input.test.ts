@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { normalizeInput } from "../src/cli/input.js";
+import { InvalidOptionError } from "../src/types/errors.js";
 import type { UserInput } from "../src/types/options.js";
 
 describe("normalizeInput", () => {
@@ -57,5 +58,24 @@ describe("normalizeInput", () => {
       { type: "remote_image", url: "https://example.com/x.png" },
     ] as unknown as UserInput[];
     expect(normalizeInput(input)).toEqual({ prompt: "hi", images: [] });
+  });
+});
+
+describe("input that cannot be read", () => {
+  const throwing = {
+    type: "text",
+    get text(): string {
+      throw new Error("getter bug");
+    },
+  };
+  it.each([
+    ["null", null],
+    ["a number", 5],
+    ["a BigInt", 10n],
+    ["an array with null in it", [null]],
+    ["a part whose getter throws", [throwing]],
+  ])("%s: InvalidOptionError naming the input", (_, input) => {
+    expect(() => normalizeInput(input as never)).toThrow(InvalidOptionError);
+    expect(() => normalizeInput(input as never)).toThrow(/`input`/);
   });
 });

@@ -5,6 +5,7 @@ import { normalizeInput } from "../cli/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
 import type { OpenTurns } from "../supervision/open-turns.js";
 import type { TurnResult } from "../supervision/turn-job.js";
+import { describeThrown } from "../types/describe-thrown.js";
 import { AbortError, InternalError, type CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { Input, TurnOptions } from "../types/options.js";
@@ -146,6 +147,6 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
 
 function abortErrorOf(signal: AbortSignal): AbortError {
   const reason: unknown = signal.reason;
-  const detail = reason instanceof Error ? `: ${reason.message}` : "";
+  const detail = reason instanceof Error ? `: ${describeThrown(reason)}` : "";
   return new AbortError(`The turn was aborted by its signal${detail}.`, { cause: reason });
 }

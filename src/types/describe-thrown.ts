@@ -1,13 +1,22 @@
-/** What a thrown value says, whatever it is (a circular object or a BigInt included). */
+/**
+ * What a thrown value says, whatever it is — a circular object, a BigInt, a revoked Proxy, an
+ * error whose `message` getter throws: never throws itself.
+ */
 export function describeThrown(thrown: unknown): string {
-  if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
-  try {
-    return JSON.stringify(thrown) ?? String(thrown);
-  } catch {
+  for (const describe of DESCRIPTIONS) {
     try {
-      return String(thrown);
+      const text = describe(thrown);
+      if (typeof text === "string") return text;
     } catch {
-      return Object.prototype.toString.call(thrown);
+      // The next, plainer description.
     }
   }
+  return "an undescribable value";
 }
+
+const DESCRIPTIONS: Array<(thrown: unknown) => string | undefined> = [
+  (thrown) => (thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : undefined),
+  (thrown) => JSON.stringify(thrown),
+  (thrown) => String(thrown),
+  (thrown) => Object.prototype.toString.call(thrown),
+];

@@ -58,11 +58,14 @@ export async function decideApproval(
           : { decision: "decline", reason: `onApproval answered ${describeThrown(decision)}` },
       (error: unknown): ApprovalAnswer => ({
         decision: "decline",
-        reason: `onApproval threw: ${error instanceof Error ? error.message : describeThrown(error)}`,
+        reason: `onApproval threw: ${describeThrown(error)}`,
       }),
     );
   try {
     return await Promise.race([asked, late]);
+  } catch (error) {
+    // Only a fault of this function itself: the handler's own are answers above.
+    return { decision: "decline", reason: `the answer could not be read: ${describeThrown(error)}` };
   } finally {
     clearTimeout(timer);
     givenUp?.removeEventListener("abort", giveUp);

@@ -4,7 +4,7 @@ import { checkedTraceContext } from "../../telemetry/trace-context.js";
 import { whenGone } from "../../actors/process-group.js";
 import { unwatchMark, watchMark } from "../../actors/sentinel.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
-import type { CodexError, ProtocolError } from "../../types/errors.js";
+import { CodexError, InternalError, type ProtocolError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { TurnControl } from "../../turn/turn-control.js";
 import type { ThreadOptions } from "../../types/options.js";
@@ -231,7 +231,15 @@ export const turnSessionLogic = fromCallback<
     input.control?.lendSteer((more) => steerTurn(connection, thread.id, turn.id, more));
     if (interruptWanted) interrupt();
   };
-  run().catch((error: CodexError) => end({ type: "session.failed", error }));
+  run().catch((error: unknown) =>
+    end({
+      type: "session.failed",
+      error:
+        error instanceof CodexError
+          ? error
+          : new InternalError("reading the app-server's answers", error),
+    }),
+  );
 
   receive((command) => {
     if (command.type === "session.interrupt") interrupt();
