@@ -107,7 +107,11 @@ function slope(points) {
 }
 
 async function soak(transport) {
-  const standIn = await startModelStandIn(script, { fallback: reply.message("done") });
+  // The stand-in keeps no request: each holds codex's whole prompt, which is not ours to count.
+  const standIn = await startModelStandIn(script, {
+    fallback: reply.message("done"),
+    keepRequests: 0,
+  });
   const kinds =
     transport === "app-server"
       ? ["plain", "plain", "approve", "steer", "interrupt"]

@@ -51,6 +51,11 @@ export type StandInOptions = {
   fallback?: Reply;
   /** Called as each request arrives, before it is answered (e.g. to abort a turn there). */
   onRequest?: (request: StandInRequest) => void;
+  /**
+   * How many of the latest requests `requests` keeps (default: all). A long run (a soak, a
+   * daemon's test) keeps a few: each request carries codex's whole prompt (~50 KB).
+   */
+  keepRequests?: number;
 };
 
 /** The options that point a `Codex` at the stand-in, to spread into `new Codex({...})`. */
@@ -135,9 +140,15 @@ export async function startModelStandIn(
       }
     );
   };
+  const keep = options.keepRequests ?? Infinity;
+  let received = 0;
   const server = await ModelStandIn.start([], (recorded) => {
-    const request = parse(recorded, requests.length);
+    const request = parse(recorded, received++);
     requests.push(request);
+    if (requests.length > keep) {
+      requests.splice(0, requests.length - keep);
+      server.requests.splice(0, server.requests.length - keep);
+    }
     options.onRequest?.(request);
     return choose(request);
   });
