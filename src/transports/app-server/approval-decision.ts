@@ -65,7 +65,10 @@ export async function decideApproval(
     return await Promise.race([asked, late]);
   } catch (error) {
     // Only a fault of this function itself: the handler's own are answers above.
-    return { decision: "decline", reason: `the answer could not be read: ${describeThrown(error)}` };
+    return {
+      decision: "decline",
+      reason: `the answer could not be read: ${describeThrown(error)}`,
+    };
   } finally {
     clearTimeout(timer);
     givenUp?.removeEventListener("abort", giveUp);
