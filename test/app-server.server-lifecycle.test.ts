@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { hang, message, reply } from "../src/model-stand-in/index.js";
+import { AppServerClosedError } from "../src/types/app-server-errors.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
 import { threadAnswered, wholeTurn } from "./support/fake-turn-steps.js";
 import { eventually, isAlive } from "./support/processes.js";
@@ -108,5 +109,24 @@ describe("the app-server's lifecycle", () => {
     rig.standIn.enqueue(reply(message("next")));
     expect((await rig.startThread(codex).run("again")).finalResponse).toBe("next");
     expect(codex.getSnapshot().server!.pid).toBe(server.pid);
+  }, 60_000);
+
+  it("listThreads() on a real server SIGSTOPped: the server is checked, killed and replaced; the call rejects typed, the next one works", async () => {
+    const rig = await realCodex([reply(message("first"))]);
+    const codex = rig.makeCodex({
+      transport: "app-server",
+      serverStartTimeoutMs: 2_000, // the bound of the check
+      killGraceMs: 500,
+    });
+    await rig.startThread(codex).run("go");
+    const stopped = codex.getSnapshot().server!.pid!;
+    process.kill(stopped, "SIGSTOP");
+    // ANSWER_WATCH_MS (10 s) unanswered, then the check's 2 s, then the kill.
+    const failed = await codex.listThreads().catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(AppServerClosedError);
+    await eventually(() => !isAlive(stopped), "the stopped server to be gone", 5_000);
+    const page = await codex.listThreads();
+    expect(page.threads.length).toBeGreaterThan(0);
+    expect(codex.getSnapshot().server!.pid).not.toBe(stopped);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import type {
   ThreadSummary,
 } from "../../types/app-server.js";
 import type { ThreadOptions } from "../../types/options.js";
+import { watchAnswer } from "./answer-watch.js";
 import { call, type ParamsOf } from "./methods.js";
 import type { v2 } from "./protocol/index.js";
 import type { RpcConnection } from "./rpc-connection.js";
@@ -28,14 +29,17 @@ export type ListThreadsOptions = {
   archived?: boolean;
 };
 
-/** Runs `request` on the server (started if needed), holding it meanwhile. */
+/**
+ * Runs `request` on the server (started if needed), holding it meanwhile; a server that leaves it
+ * unanswered is checked, and replaced if hung (`watchAnswer`).
+ */
 async function onServer<T>(
   link: AppServerLink,
   request: (connection: RpcConnection) => Promise<T>,
 ): Promise<T> {
   const release = link.hold();
   try {
-    return await request((await link.acquire()).connection);
+    return await watchAnswer(link, request((await link.acquire()).connection));
   } finally {
     release();
   }
