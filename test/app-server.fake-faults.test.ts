@@ -4,6 +4,7 @@ import {
   AppServerClosedError,
   AppServerCrashLoopError,
   AppServerStartTimeoutError,
+  TurnNotRunningError,
 } from "../src/types/app-server-errors.js";
 import {
   AbortError,
@@ -13,10 +14,12 @@ import {
 } from "../src/types/errors.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
 import {
+  agentMessage,
   approvalAsked,
   interruptHonoured,
   runningTurn,
   threadAnswered,
+  turnEnded,
   turnRequested,
   wholeTurn,
 } from "./support/fake-turn-steps.js";
@@ -216,5 +219,24 @@ describe("the app-server transport on a faulty server", () => {
 
     await expect(thread.run("again")).rejects.toBeInstanceOf(AppServerCrashLoopError);
     expect(rig.serverPids()).toHaveLength(3);
+  });
+
+  it("a steer the server never answers rejects with TurnNotRunningError once its turn ends", async () => {
+    const rig = fakeServerCodex(
+      [...runningTurn, { expect: "turn/steer" }, agentMessage("done"), turnEnded.completed],
+      { supervision: false },
+    );
+    const turn = await rig.codex.startThread().runStreamed("go");
+    let steered: Promise<unknown> | undefined;
+    for await (const event of turn.events) {
+      if (event.type === "turn.started") {
+        steered = turn.steer("and tests too").then(
+          () => "answered",
+          (error: unknown) => error,
+        );
+      }
+    }
+    expect((await turn.result).finalResponse).toBe("done");
+    expect(await steered).toBeInstanceOf(TurnNotRunningError);
   });
 });

@@ -54,6 +54,15 @@ const MALFORMED: Array<[string, FakeStep]> = [
     },
   ],
   ["item/completed without an item", { notify: { method: "item/completed", params: turn } }],
+  [
+    "an agentMessage whose text is not a string",
+    {
+      notify: {
+        method: "item/completed",
+        params: { ...turn, item: { type: "agentMessage", id: "msg-0", text: { parts: [] } } },
+      },
+    },
+  ],
 ];
 
 describe("a host on the app-server transport", () => {

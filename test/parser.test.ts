@@ -225,6 +225,13 @@ describe("JsonlParser: protocol errors", () => {
     ["an object with a numeric type", '{"type":5}'],
     ["an object with a null type", '{"type":null}'],
     ["an object with an object type", '{"type":{"name":"turn.started"}}'],
+    ["an item.completed without an item", '{"type":"item.completed"}'],
+    ["an item.started whose item has no type", '{"type":"item.started","item":{"id":"i"}}'],
+    [
+      "an agent_message whose text is not a string",
+      '{"type":"item.completed","item":{"id":"i","type":"agent_message","text":{"parts":[]}}}',
+    ],
+    ["a turn.failed without an error", '{"type":"turn.failed"}'],
   ])("rejects a JSON line that is %s with a ProtocolError", (_what, line) => {
     const { events, error } = parseChunks([`${JSON.stringify(TURN_STARTED)}\n${line}\n`]);
     expect(events).toEqual([TURN_STARTED]);

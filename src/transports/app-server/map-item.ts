@@ -57,7 +57,7 @@ export function itemTreatment(type: string): "mapped" | "omitted" | "passed" {
 export function toExecItem(item: ServerItem, id: string): ThreadItem | null {
   switch (item.type) {
     case "agentMessage":
-      return { id, type: "agent_message", text: item.text };
+      return { id, type: "agent_message", text: textOf(item.text, "agentMessage") };
     case "reasoning": {
       const text = item.summary.join("\n");
       return text.trim() ? { id, type: "reasoning", text } : null;
@@ -99,6 +99,12 @@ export function toExecItem(item: ServerItem, id: string): ThreadItem | null {
     default:
       return item as unknown as ThreadItem;
   }
+}
+
+/** An item's text, which must be a string: anything else is a message codex cannot have meant. */
+function textOf(text: unknown, itemType: string): string {
+  if (typeof text !== "string") throw new TypeError(`${itemType}.text is not a string`);
+  return text;
 }
 
 /** One changed file of a patch, as the exec path reports it (path and kind, no diff). */

@@ -21,6 +21,7 @@ import { mapNotification } from "./map-notification.js";
 import { guardedReader } from "./message-guard.js";
 import { activeWriterRefusal, rethrowStartRefusal } from "./request-refusals.js";
 import { steerTurn } from "./steer-turn.js";
+import { watchAnswer } from "./answer-watch.js";
 import { killThreadCommands, threadMarkOf } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
@@ -90,8 +91,8 @@ export const turnSessionLogic = fromCallback<
   let sideEffectSeen = false;
   let pendingApprovals = 0;
   let commandsEnded: Promise<void> | undefined;
-  const approvalsGivenUp = new AbortController();
-  const stops: Array<() => void> = [() => approvalsGivenUp.abort()];
+  const turnOver = new AbortController();
+  const stops: Array<() => void> = [() => turnOver.abort()];
 
   const { idleTimeoutMs } = input;
   const idleTimer =
@@ -152,15 +153,13 @@ export const turnSessionLogic = fromCallback<
     deliver(step.events);
     send({ type: "session.approval", pending: ++pendingApprovals });
     const asked = step.events[0] as ApprovalRequestedEvent;
-    void decideApproval(input.approvals, asked, approvalsGivenUp.signal).then(
-      ({ decision, reason }) => {
-        if (!active) return; // Given up: the turn is over.
-        state = recordApprovalDecision(state, request.id, decision, reason);
-        connection.respond(request.id, approvalResponse(request, decision));
-        idleTimer?.refresh(); // The wait for the handler was not the server's silence.
-        send({ type: "session.approval", pending: --pendingApprovals });
-      },
-    );
+    void decideApproval(input.approvals, asked, turnOver.signal).then(({ decision, reason }) => {
+      if (!active) return; // Given up: the turn is over.
+      state = recordApprovalDecision(state, request.id, decision, reason);
+      connection.respond(request.id, approvalResponse(request, decision));
+      idleTimer?.refresh(); // The wait for the handler was not the server's silence.
+      send({ type: "session.approval", pending: --pendingApprovals });
+    });
   };
   // What the turn's commands leave running outlives the turn (codex kills none of it, even when
   // interrupted): everything of its thread is ended, once. One turn of a thread runs at a time.
@@ -228,7 +227,9 @@ export const turnSessionLogic = fromCallback<
       traced,
     ).catch(rethrowStartRefusal);
     turnId = turn.id;
-    input.control?.lendSteer((more) => steerTurn(connection, thread.id, turn.id, more));
+    input.control?.lendSteer((more) =>
+      watchAnswer(input.link, steerTurn(connection, thread.id, turn.id, more, turnOver.signal)),
+    );
     if (interruptWanted) interrupt();
   };
   run().catch((error: unknown) =>

@@ -1,5 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import { ProtocolError } from "../../types/errors.js";
+import { eventShapeProblem } from "./event-shape.js";
 import { LINE_TOO_LONG, MAX_LINE_LENGTH } from "../line-limit.js";
 import type { ThreadEvent } from "../../types/events.js";
 import { normalizeEvent } from "./normalize-event.js";
@@ -93,6 +94,8 @@ export class JsonlParser {
     ) {
       return this.error(line, "not an object with a string `type`");
     }
+    const problem = eventShapeProblem(value as { type: string } & Record<string, unknown>);
+    if (problem) return this.error(line, problem);
     events.push(normalizeEvent(value as ThreadEvent));
     return undefined;
   }
