@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterEach, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -171,6 +171,46 @@ describe("codex-actors/otel", () => {
     const durations = await metric("codex.turn.duration");
     const counts = durations.map((point) => (point.value as Histogram).count);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it("a span processor that throws: every turn still settles, one warning says so, nothing reaches the host uncaught", async () => {
+    const throwing = {
+      onStart: () => {
+        throw new Error("exporter down");
+      },
+      onEnd: () => {
+        throw new Error("exporter down");
+      },
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [throwing] });
+    instrumentation = instrumentCodexActors({ tracerProvider });
+    const warned = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const good = mockCodex({ attempts: [[...started, { exit: 7 }], ok] }, { supervision: fast });
+      const completed = await good.codex.startThread().run("hi");
+      const bad = mockCodex([...started, { exit: 3 }], { supervision: false });
+      const failed = await bad.codex
+        .startThread()
+        .run("hi")
+        .catch((error: unknown) => error);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(completed.finalResponse).toBe("done");
+      expect(failed).toMatchObject({ kind: "exit" });
+      expect(uncaught).toEqual([]);
+      const ours = warned.mock.calls.filter(([, options]) => {
+        return (options as { code?: string } | undefined)?.code === "CODEX_ACTORS_OTEL";
+      });
+      expect(ours).toHaveLength(1);
+      expect(String(ours[0]![0])).toContain("exporter down");
+    } finally {
+      warned.mockRestore();
+      process.off("uncaughtException", onUncaught);
+    }
   });
 
   it("after disable(), turns make no spans and children get no traceparent", async () => {
