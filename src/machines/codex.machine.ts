@@ -91,14 +91,9 @@ export const createCodexMachine = (transport: Transport) =>
       releaseAndGrantNext: enqueueActions(({ context, event, enqueue }) => {
         const holder = heldBy(context, event);
         if (holder === null) return;
-        const [next, ...rest] = context.waiting;
-        const others = context.holders.filter((id) => id !== holder);
-        if (next) {
-          enqueue.assign({ waiting: rest, ...holding([...others, next.id]) });
-          enqueue.sendTo(next, { type: "slot.granted" });
-        } else {
-          enqueue.assign(holding(others));
-        }
+        const { update, granted } = handOver(context, holder, context.waiting);
+        enqueue.assign(update);
+        if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
       }),
       releaseOnly: assign(({ context, event }) =>
         holding(context.holders.filter((id) => id !== heldBy(context, event))),
@@ -124,14 +119,10 @@ export const createCodexMachine = (transport: Transport) =>
         const crashed = crashedThread(self.getSnapshot().children, event);
         if (!crashed) return;
         const { id } = crashed;
-        const [next, ...rest] = context.waiting.filter((thread) => thread !== crashed);
-        const others = context.holders.filter((holder) => holder !== id);
-        if (others.length < context.holders.length && next) {
-          enqueue.assign({ waiting: rest, ...holding([...others, next.id]) });
-          enqueue.sendTo(next, { type: "slot.granted" });
-        } else {
-          enqueue.assign({ waiting: next ? [next, ...rest] : rest, ...holding(others) });
-        }
+        const waiting = context.waiting.filter((thread) => thread !== crashed);
+        const { update, granted } = handOver(context, id, waiting);
+        enqueue.assign(update);
+        if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
         const { context: last } = crashed.getSnapshot() as { context?: ThreadContext };
         enqueue.stopChild(id);
         if (last && !last.released)
@@ -278,6 +269,23 @@ function escalatedError(context: CodexContext): EscalatedError {
 
 /** The root's context with these threads holding the slots. */
 const holding = (holders: string[]) => ({ holders, running: holders.length });
+
+/**
+ * The slots once `freed` lets go of its own, if it holds one: handed to the first of `waiting`
+ * (the queue from then on), which is `granted`.
+ */
+function handOver(
+  context: CodexContext,
+  freed: string,
+  waiting: ThreadActorRef[],
+): { update: Partial<CodexContext>; granted: ThreadActorRef | null } {
+  const others = context.holders.filter((holder) => holder !== freed);
+  const [next, ...rest] = waiting;
+  if (others.length === context.holders.length || !next) {
+    return { update: { waiting, ...holding(others) }, granted: null };
+  }
+  return { update: { waiting: rest, ...holding([...others, next.id]) }, granted: next };
+}
 
 /** The thread whose `slot.release` this is, if it holds a slot (a stale release counts nothing). */
 function heldBy(context: CodexContext, event: CodexMachineEvent): string | null {

@@ -128,16 +128,10 @@ export function afterFailedAttempt(
  */
 export function afterDecision(
   context: ThreadContext,
-  { decision, now }: DecisionMade,
+  { decision: made, now }: DecisionMade,
 ): Partial<ThreadContext> {
-  if (decision.restart && context.stopError) {
-    const stopped: RestartDecision = {
-      restart: false,
-      reason: "the turn was stopped",
-      limitExceeded: false,
-    };
-    return { decision: stopped, finalError: context.stopError };
-  }
+  const decision = standingDecision(context, made);
+  if (decision !== made) return { decision, finalError: context.stopError! };
   if (decision.restart) {
     return {
       decision,
@@ -151,6 +145,12 @@ export function afterDecision(
       ? new RestartLimitError(failures, settings.policy.maxRestarts, settings.policy.withinMs)
       : failures[failures.length - 1]!;
   return { decision, finalError };
+}
+
+/** The decision once a stop asked while it was made is counted: a stopped turn is not restarted. */
+export function standingDecision(context: ThreadContext, made: RestartDecision): RestartDecision {
+  if (!made.restart || !context.stopError) return made;
+  return { restart: false, reason: "the turn was stopped", limitExceeded: false };
 }
 
 /** The turn's failure after the decision could not be made (the `decide` actor failed). */

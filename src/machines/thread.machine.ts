@@ -13,6 +13,7 @@ import { InternalError } from "../types/errors.js";
 import {
   afterDecision,
   afterDecisionFault,
+  standingDecision,
   afterFailedAttempt,
   deadlineLogic,
   decideLogic,
@@ -159,7 +160,8 @@ export const createThreadMachine = (transport: Transport) =>
       isCurrent: ({ context, event }) =>
         event.type === "thread.cancel" && event.jobId === context.current?.id,
       completed: (_, output: AttemptOutcome) => output.status === "completed",
-      restarts: ({ context }, made: DecisionMade) => made.decision.restart && !context.stopError,
+      restarts: ({ context }, made: DecisionMade) =>
+        standingDecision(context, made.decision).restart,
     },
   }).createMachine({
     id: "thread",
