@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 // The code samples of the README and the guides, read from their fences, with what each must
-// pass. The convention (also in docs/testing.md's "Samples in these docs" — keep both in step):
+// pass. The convention (summed up in the README's Development section — keep both in step):
 //
 // - A ```ts / ```typescript / ```js / ```javascript fence is a complete program: it is
 //   type-checked against the built package as a user's project would, then run with node against
