@@ -107,6 +107,21 @@ describe("examples/", () => {
     );
   });
 
+  it("file-operations: prints each file change as it completes, then the file it wrote", async () => {
+    const standIn = await standInFor([
+      reply.addFile("NOTES.md", "# Notes\n"),
+      reply.patch(
+        "*** Begin Patch\n*** Update File: NOTES.md\n@@\n # Notes\n+The build is green.\n*** End Patch",
+      ),
+      reply.message("Wrote NOTES.md."),
+    ]);
+    const ran = await runExample(standIn, "file-operations");
+    expect(ran).toMatchObject({
+      code: 0,
+      stdout: "completed: add NOTES.md\ncompleted: update NOTES.md\n# Notes\nThe build is green.\n",
+    });
+  });
+
   it("supervised-daemon: works jobs until SIGTERM, then shuts down cleanly and exits 0", async () => {
     const standIn = await standInFor([], reply.message("triaged"));
     const ran = await runExample(standIn, "supervised-daemon", (child, stdout) => {

@@ -1,3 +1,6 @@
+// The PR bot: fixes the build in one turn under a repository lock and opens a pull request only
+// when the turn completed. Its tests (pr-bot.test.ts, pr-bot.vitest.ts) run it on every path a
+// turn can take.
 import type { Codex, ThreadOptions, TurnOptions } from "codex-actors";
 
 /** Where the bot opens pull requests. */

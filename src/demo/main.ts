@@ -15,6 +15,15 @@ import {
 import { keepPageUp } from "./devtools-window.js";
 import { formatEvent } from "./format-event.js";
 
+/** What the offline session scripts, and why it restarts a failure the default policy would not. */
+export const SCRIPT_NOTE = [
+  "The stand-in plays a scripted session. Its first answer is an HTTP 500 on purpose: codex",
+  'reports it as `turn.failed` ("We\'re currently experiencing high demand"). By default such a',
+  "service failure is not restarted (codex has already retried it); this demo opts in with",
+  "`supervision: { restartServiceFailures: true }` to show a supervised restart. The next",
+  "attempt runs a shell command, writes NOTE.md with a real apply_patch, and answers.",
+].join("\n");
+
 /**
  * The offline demo: the real codex binary runs a scripted session against the bundled model
  * stand-in (a shell command, a file edit, a final answer) in a temporary folder; the stand-in's
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     console.log(
       `codex-actors demo (${online ? "real service" : "offline, local model stand-in"}) in ${work}`,
     );
+    if (standIn) console.log(`\n${SCRIPT_NOTE}\n`);
     console.log(page ? `devtools: ${page.url}\n` : "");
     const { events } = await thread.runStreamed(
       "Run `echo hello from codex && pwd`, then create NOTE.md saying who wrote it, then summarise.",

@@ -13,11 +13,12 @@ export class AppServerClosedError extends CodexError {
   readonly kind = "app_server_closed";
   /** A closed server is restarted by supervision; the call can be made again on the new one. */
   readonly retryable = true;
+  /** The request that was in flight, when the error answers one (absent otherwise). */
+  declare readonly method?: string;
   constructor(
     /** Why the connection closed, e.g. `the server's stdout ended`. */
     readonly reason: string,
-    /** The request that was in flight, when the error answers one. */
-    readonly method?: string,
+    method?: string,
     options?: ErrorOptions,
   ) {
     const what = method ? `\`${method}\` got no answer: ` : "";
@@ -26,6 +27,8 @@ export class AppServerClosedError extends CodexError {
         `The server is restarted under the supervision policy; make the call again.`,
       options,
     );
+    if (method !== undefined)
+      Object.defineProperty(this, "method", { value: method, enumerable: true });
   }
 }
 
@@ -35,17 +38,19 @@ export class AppServerRequestError extends CodexError {
   readonly kind: "app_server_error" | "app_server_overloaded" = "app_server_error";
   /** Whether the same request may succeed later unchanged. */
   readonly retryable: boolean = false;
+  /** The error's `data`, as sent (absent when the server sent none). */
+  declare readonly data?: unknown;
   constructor(
     readonly method: string,
     /** The JSON-RPC error code. */
     readonly code: number,
     /** The server's own message. */
     readonly serverMessage: string,
-    /** The error's `data`, as sent. */
-    readonly data?: unknown,
+    data?: unknown,
     message = `codex app-server refused \`${method}\` (error ${code}): ${serverMessage}`,
   ) {
     super(message);
+    if (data !== undefined) Object.defineProperty(this, "data", { value: data, enumerable: true });
   }
 }
 

@@ -1,4 +1,5 @@
 import { describeThrown } from "./describe-thrown.js";
+import { explainingStderr } from "./exit-stderr.js";
 
 /**
  * Every failure a turn can meet, as an exported class with a stable `name` and `kind`, a message
@@ -40,8 +41,11 @@ export type CodexErrorKind = (typeof CODEX_ERROR_KINDS)[number];
 /** The base class of every error codex-actors raises. */
 export abstract class CodexError extends Error {
   abstract readonly kind: CodexErrorKind;
-  /** Set when supervision chose not to restart after this failure: the reason, in words. */
-  notRetried?: string;
+  /**
+   * Set when supervision chose not to restart after this failure: the reason, in words. Declared
+   * only (never initialised), so an error that was not judged has no `notRetried: undefined`.
+   */
+  declare notRetried?: string;
 }
 
 /** The `codex` executable could not be found. */
@@ -81,7 +85,10 @@ export class CodexExitError extends CodexError {
   constructor(
     readonly exitCode: number | null,
     readonly signal: string | null,
-    /** The last part of what the process wrote to stderr. */
+    /**
+     * The last part of what the process wrote to stderr, all of it; the message quotes only the
+     * lines that explain the exit (see `explainingStderr`).
+     */
     readonly stderrTail: string,
     message = describeExit(exitCode, signal, stderrTail),
   ) {
@@ -278,12 +285,13 @@ export class ShutdownError extends CodexError {
 export class InternalError extends CodexError {
   override readonly name = "InternalError";
   readonly kind = "internal";
+  /** The failure the turn had met before the fault, if it had met one (absent otherwise). */
+  declare readonly failure?: CodexError;
   constructor(
     /** What faulted: a callback (`supervision.isTransient`) or an actor (`thread actor`). */
     readonly where: string,
     cause: unknown,
-    /** The failure the turn had met before the fault, if it had met one. */
-    readonly failure?: CodexError,
+    failure?: CodexError,
   ) {
     const before = failure
       ? ` while handling its failure (${failure.name}: ${failure.message})`
@@ -293,12 +301,13 @@ export class InternalError extends CodexError {
         `it was not restarted. Fix the callback if ${where} is yours; otherwise report this as a bug.`,
       { cause },
     );
+    if (failure) Object.defineProperty(this, "failure", { value: failure, enumerable: true });
   }
 }
 
 function describeExit(exitCode: number | null, signal: string | null, stderrTail: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-  const tail = stderrTail.trim();
+  const tail = explainingStderr(stderrTail, signal);
   return `codex ${how} before the turn ended${tail ? `: ${tail}` : "."}`;
 }
 
