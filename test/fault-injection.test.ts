@@ -5,6 +5,7 @@ import {
   CodexError,
   InternalError,
   type CodexOptions,
+  type Thread,
   type TurnOptions,
 } from "../src/index.js";
 import { faultSeam } from "../src/supervision/fault-seam.js";
@@ -39,6 +40,8 @@ type Scenario = {
   attempts: MockStep[][] | { server: FakeStep[][] };
   turn: TurnOptions;
   backoffMs?: number;
+  /** Aborts the turn's signal when its restart is announced. */
+  abortOnRestart?: boolean;
 };
 
 const SCENARIOS: Scenario[] = [
@@ -54,9 +57,12 @@ const SCENARIOS: Scenario[] = [
     turn: { timeoutMs: 300 },
   },
   {
-    name: "meets its deadline while backing off",
+    // Aborted once the restart is announced, so the stop always lands in the backoff (a
+    // deadline could fire before the crash on a loaded machine).
+    name: "is aborted while backing off",
     attempts: [[...started, { signal: "SIGKILL" }], [{ turn: "done" }]],
-    turn: { timeoutMs: 300 },
+    turn: {},
+    abortOnRestart: true,
     backoffMs: 5_000,
   },
   {
@@ -125,12 +131,24 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T | string> =>
     new Promise<string>((resolve) => setTimeout(() => resolve(`pending after ${ms} ms`), ms)),
   ]);
 
+/** One turn of `scenario` on `thread`, aborted when its restart is announced if it says so. */
+async function runTurn(thread: Thread, scenario: Scenario): Promise<unknown> {
+  if (!scenario.abortOnRestart) return thread.run("hi", scenario.turn);
+  const abort = new AbortController();
+  const { events, result } = await thread.runStreamed("hi", {
+    ...scenario.turn,
+    signal: abort.signal,
+  });
+  for await (const event of events) if (event.type === "turn.restarted") abort.abort();
+  return result;
+}
+
 /** Runs one turn of `scenario` on a fresh rig; the seam is whatever the caller set. */
 async function runScenario(scenario: Scenario, options: CodexOptions = {}) {
   const rig = rigOf(scenario, options);
   const thread = () => rig.codex.startThread();
   const settled = Promise.resolve()
-    .then(() => thread().run("hi", scenario.turn))
+    .then(() => runTurn(thread(), scenario))
     .then(
       (): Outcome => ({ status: "resolved" }),
       (error: unknown): Outcome => ({ status: "rejected", error }),
