@@ -11,7 +11,8 @@ import { InvalidOptionError } from "./types/errors.js";
 import { TurnEvents } from "./turn/turn-events.js";
 import type { ThreadEvent } from "./types/events.js";
 import type { Input, ThreadOptions, TurnOptions } from "./types/options.js";
-import type { StreamedTurnWithResult, Turn } from "./types/turn.js";
+import type { OutputSchema, SchemaOutput } from "./types/schema-output.js";
+import type { StreamedTurnWithResult, StructuredTurn, Turn } from "./types/turn.js";
 
 /**
  * A conversation with the agent: consecutive turns that continue one codex thread. Turns asked
@@ -99,6 +100,18 @@ export class Thread<X extends TransportName = "exec"> {
    * process starts; a failed turn is thrown by the generator after its events. The turn keeps its
    * items for `result` only once `result` is read: read it before iterating (destructure it).
    */
+  runStreamed<const S extends OutputSchema>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: S },
+  ): Promise<StreamedTurnWithResult<SchemaOutput<S>, EventOf<X>, StructuredTurn<SchemaOutput<S>>>>;
+  runStreamed<T>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: object },
+  ): Promise<StreamedTurnWithResult<T, EventOf<X>, StructuredTurn<T>>>;
+  runStreamed<T = unknown>(
+    input: Input,
+    turnOptions?: TurnOptions,
+  ): Promise<StreamedTurnWithResult<T, EventOf<X>>>;
   async runStreamed<T = unknown>(
     input: Input,
     turnOptions: TurnOptions = {},
@@ -123,6 +136,15 @@ export class Thread<X extends TransportName = "exec"> {
    * (typed `T`) when first read, and throws `OutputValidationError` there; the turn resolves as
    * the official SDK's does. With `rejectInvalidOutput`, the turn rejects instead.
    */
+  run<const S extends OutputSchema>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: S },
+  ): Promise<StructuredTurn<SchemaOutput<S>>>;
+  run<T>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: object },
+  ): Promise<StructuredTurn<T>>;
+  run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
     const collector = this.collector<T>(turnOptions);
     const events = this.events(input, turnOptions, collector);

@@ -6,3 +6,4 @@ export * from "./turn.js";
 export * from "./errors.js";
 export * from "./app-server.js";
 export * from "./app-server-errors.js";
+export type { JsonTypeName, OutputSchema, SchemaOutput } from "./schema-output.js";

@@ -18,6 +18,13 @@ export type Turn<T = unknown> = {
   attempts?: number;
 };
 
+/**
+ * A turn run with `outputSchema`: `output` is typed `T` — read, it is the parsed, validated final
+ * response, or it throws `OutputValidationError`. `T` is inferred from a literal schema
+ * (`SchemaOutput`) or given as the type argument of `run<T>()`.
+ */
+export type StructuredTurn<T> = Turn<T> & { output: T };
+
 /** Alias for `Turn`: the result of `run()`. */
 export type RunResult<T = unknown> = Turn<T>;
 
@@ -41,8 +48,12 @@ export type StreamedTurn<T = unknown, E = ThreadEvent> = {
 };
 
 /** What `runStreamed()` returns: a `StreamedTurn` whose `result` is always there. */
-export type StreamedTurnWithResult<T = unknown, E = ThreadEvent> = StreamedTurn<T, E> & {
-  result: Promise<Turn<T>>;
+export type StreamedTurnWithResult<
+  T = unknown,
+  E = ThreadEvent,
+  R extends Turn<T> = Turn<T>,
+> = StreamedTurn<T, E> & {
+  result: Promise<R>;
   /**
    * Adds input to the running turn; the model sees it in its next request (app-server transport;
    * on exec it throws `UnsupportedError`). Waits while the turn is being started; rejects with
