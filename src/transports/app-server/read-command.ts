@@ -84,9 +84,10 @@ function unwrap(argv: string[], cwd: string | undefined, depth: number): ReadCom
   if (typeof tokens === "string") return notSimple(tokens, cwd);
   let at = 0;
   let dir = cwd;
-  while (tokens[at] === "cd" && isAnd(tokens[at + 2])) {
-    const target = tokens[at + 1];
-    if (typeof target !== "string" || target === "" || target.startsWith("-")) {
+  // `cd $X &&` and `cd &&` are left to plainWords below, which says why.
+  while (tokens[at] === "cd" && typeof tokens[at + 1] === "string" && isAnd(tokens[at + 2])) {
+    const target = tokens[at + 1] as string;
+    if (target === "" || target.startsWith("-")) {
       return notSimple("a cd that is not to one directory", cwd);
     }
     if (dir === undefined && !path.posix.isAbsolute(target)) {
@@ -120,11 +121,16 @@ function tokensOf(line: string): Token[] | string {
   try {
     // Each `$` the shell would expand (variable, `$(…)`, `$((…))`) comes back as EXPANSION.
     const tokens = parse(line, () => EXPANSION) as Token[];
-    // shell-quote flags an unquoted `*` or `?` as a glob, whatever quotes are around: the
-    // characters the shell also expands unquoted, made `*`, show whether any is unquoted.
-    const probe = parse(line.replace(WHEN_UNQUOTED, "*"), () => EXPANSION) as Token[];
-    if (!tokens.some(isGlob) && probe.some(isGlob)) {
+    if (tokens.some(isGlob)) return tokens;
+    // shell-quote flags an unquoted `*` or `?` as a glob, whatever quotes are around it: the
+    // characters the shell also expands unquoted, made `*`, show whether any is unquoted; and a
+    // quoted `*` after the line is unquoted if the line leaves a quote open (shell-quote would
+    // drop that quote; the shell refuses the line).
+    if (hasGlob(line.replace(WHEN_UNQUOTED, "*"))) {
       return "an unquoted [, {, ~ or $'…' the shell could expand";
+    }
+    if (hasGlob(`${line}"*"`) || hasGlob(`${line}'*'`)) {
+      return "an unterminated quote or a trailing backslash";
     }
     return tokens;
   } catch (error) {
@@ -158,6 +164,10 @@ function commandWordsFault(words: string[]): string | undefined {
 
 function isAnd(token: Token | undefined): boolean {
   return typeof token === "object" && "op" in token && token.op === "&&";
+}
+
+function hasGlob(line: string): boolean {
+  return (parse(line, () => EXPANSION) as Token[]).some(isGlob);
 }
 
 function isGlob(token: Token): boolean {
