@@ -40,7 +40,7 @@ const RESERVED = new Set(
 const MAX_DEPTH = 4;
 
 /** Characters a shell reads specially wherever they stand, quoted or not, as far as we can see. */
-const ANYWHERE = /[`]|[^\S \t]|[\0-\x08\x0e-\x1f\x7f]/;
+const ANYWHERE = /`|[^\S \t]|[^\P{Cc}\t]/u;
 /** Characters and pairs a shell expands when unquoted (bracket glob, braces, tilde, `$'…'`). */
 const WHEN_UNQUOTED = /[[{~]|\$(?=')/g;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
