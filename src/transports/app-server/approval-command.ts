@@ -13,8 +13,9 @@ export type ApprovalCommand = {
 /**
  * What a command approval asks to run, read from the server's params: its line as codex
  * reports it, and the argv and directory it means (see readCommand), or `simple: false` when it
- * cannot be read — no command, one of another shape, or input for a running command
- * (`kind: "writeStdin"`), which no argv describes. Pure; never throws.
+ * cannot be read — no command, one of another shape, or a request of another kind than
+ * `command` (input for a running command, `writeStdin`, which no argv describes). Pure; never
+ * throws.
  */
 export function approvalCommand(
   params: Partial<v2.CommandExecutionRequestApprovalParams>,
