@@ -165,6 +165,11 @@ describe("mapping app-server notifications to the exec path's events", () => {
     );
     expect(requested({ command: 42 })).toMatchObject({ argv: null, simple: false });
     expect(requested({ command: 42 })).not.toHaveProperty("command");
+    // A working directory of the wrong shape is none: a relative cd is then not read.
+    expect(requested({ command: "bash -lc 'cd sub && ls'", cwd: 42 })).toMatchObject({
+      argv: null,
+      simple: false,
+    });
   });
 
   it("maps a cancelled approval: the command is declined and the turn ends interrupted, with no turn event", () => {

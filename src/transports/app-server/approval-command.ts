@@ -21,7 +21,7 @@ export function approvalCommand(
   params: Partial<v2.CommandExecutionRequestApprovalParams>,
 ): ApprovalCommand {
   const raw: unknown = params.command;
-  const serverCwd = params.cwd ?? undefined;
+  const serverCwd = typeof params.cwd === "string" ? params.cwd : undefined;
   const argv = Array.isArray(raw) && raw.every((word) => typeof word === "string") ? raw : null;
   const line = typeof raw === "string" ? raw : argv ? quote(argv) : undefined;
   const unread: ApprovalCommand = {
