@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   addFile,
@@ -184,6 +184,39 @@ describe("approvals on the app-server, through the public API", () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("a command is asked for as it will run: argv out of codex's shell, a cd prefix as cwd", async () => {
+    const rig = await realCodex();
+    const sub = path.join(rig.workdir, "sub");
+    mkdirSync(path.join(sub, "build"), { recursive: true });
+    rig.standIn.enqueue(
+      reply(shellCommand("cd sub && rm -rf build")),
+      reply(shellCommand("rm -rf build | cat")),
+      reply(message("done")),
+    );
+    const asked: ApprovalRequestedEvent[] = [];
+    const { thread } = askingThread(rig, {
+      onApproval: (request) => (asked.push(request), "decline"),
+    });
+    const { error } = await runTurn(thread, "clean up");
+
+    expect(error).toBeUndefined();
+    expect(asked).toEqual([
+      expect.objectContaining({
+        command: "/bin/bash -c 'cd sub && rm -rf build'",
+        argv: ["rm", "-rf", "build"],
+        simple: true,
+        cwd: sub,
+      }),
+      expect.objectContaining({
+        command: "/bin/bash -c 'rm -rf build | cat'",
+        argv: null,
+        simple: false,
+        cwd: rig.workdir,
+      }),
+    ]);
+    expect(existsSync(path.join(sub, "build"))).toBe(true);
+  });
+
   it('"on-request": a command asking to leave the sandbox is asked for, and runs once accepted', async () => {
     const rig = await realCodex();
     const file = path.join(rig.workdir, "escalated.txt");
@@ -201,6 +234,9 @@ describe("approvals on the app-server, through the public API", () => {
       expect.objectContaining({
         kind: "command",
         command: expect.stringContaining(`touch ${file}`),
+        argv: ["touch", file],
+        simple: true,
+        cwd: rig.workdir,
         reason: "It needs to write.",
       }),
     ]);

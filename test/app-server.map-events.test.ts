@@ -102,7 +102,16 @@ describe("mapping app-server notifications to the exec path's events", () => {
         status: "in_progress",
       },
     });
-    expect(events[3]).toMatchObject({ kind: "command", item_id: "item_0", command, request_id: 0 });
+    expect(events[3]).toEqual({
+      type: "approval.requested",
+      kind: "command",
+      item_id: "item_0",
+      command,
+      request_id: 0,
+      argv: ["touch", "/tmp/i9a-explore-1nOEnK/w/ran.txt"],
+      simple: true,
+      cwd: "/tmp/i9a-explore-1nOEnK/w",
+    });
     expect(events[4]).toEqual({
       type: "approval.resolved",
       request_id: 0,
@@ -117,6 +126,50 @@ describe("mapping app-server notifications to the exec path's events", () => {
     expect(events[7]).toMatchObject({ usage: { input_tokens: 84, output_tokens: 10 } });
     expect(outcome).toBe("completed");
     expect(state.approvals).toEqual({});
+  });
+
+  it("a command approval carries the command as its user means it, or says it cannot", () => {
+    const requested = (params: Record<string, unknown>) =>
+      mapApprovalRequest(initialTurnMapState(), {
+        id: 7,
+        method: "item/commandExecution/requestApproval",
+        params: { kind: "command", itemId: "call_1", cwd: "/repo", ...params },
+      }).events[0];
+
+    expect(requested({ command: "/bin/bash -lc 'cd sub && rm -rf build'" })).toMatchObject({
+      command: "/bin/bash -lc 'cd sub && rm -rf build'",
+      argv: ["rm", "-rf", "build"],
+      simple: true,
+      cwd: "/repo/sub",
+    });
+    expect(requested({ command: "/bin/bash -lc 'npm test | tee log'" })).toMatchObject({
+      command: "/bin/bash -lc 'npm test | tee log'",
+      argv: null,
+      simple: false,
+      cwd: "/repo",
+    });
+    // An argv, as older servers sent it: read alike, and shown as one line.
+    expect(requested({ command: ["bash", "-lc", "npm test"] })).toMatchObject({
+      command: "bash -lc 'npm test'",
+      argv: ["npm", "test"],
+      simple: true,
+    });
+    // Input for a command already running is no command line to approve.
+    expect(requested({ kind: "writeStdin", command: "npm test" })).toMatchObject({
+      command: "npm test",
+      argv: null,
+      simple: false,
+    });
+    expect(requested({ command: undefined })).toEqual(
+      expect.objectContaining({ argv: null, simple: false }),
+    );
+    expect(requested({ command: 42 })).toMatchObject({ argv: null, simple: false });
+    expect(requested({ command: 42 })).not.toHaveProperty("command");
+    // A working directory of the wrong shape is none: a relative cd is then not read.
+    expect(requested({ command: "bash -lc 'cd sub && ls'", cwd: 42 })).toMatchObject({
+      argv: null,
+      simple: false,
+    });
   });
 
   it("maps a cancelled approval: the command is declined and the turn ends interrupted, with no turn event", () => {

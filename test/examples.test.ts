@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   reply,
@@ -120,6 +122,42 @@ describe("examples/", () => {
       code: 0,
       stdout: "completed: add NOTES.md\ncompleted: update NOTES.md\n# Notes\nThe build is green.\n",
     });
+  });
+
+  it("approvals: the allow-listed `npm test` runs; `rm -rf build` is declined in every wrapping and does not run", async () => {
+    const standIn = await standInFor([
+      reply.command("bash -lc 'rm -rf build'"),
+      reply.command("cd build/.. && rm -rf build"),
+      reply.command("npm test"),
+      reply.command("npm test && rm -rf build"),
+      reply.message("Fixed."),
+    ]);
+    const tested = path.join(standIn.workdir, "tested.txt");
+    const kept = path.join(standIn.workdir, "build", "keep.txt");
+    mkdirSync(path.dirname(kept));
+    writeFileSync(kept, "still here");
+    writeFileSync(
+      path.join(standIn.workdir, "package.json"),
+      JSON.stringify({
+        scripts: { test: `node -e "require('fs').writeFileSync('tested.txt', 'ran')"` },
+      }),
+    );
+    const ran = await runExample(standIn, "approvals");
+
+    expect(ran).toMatchObject({ code: 0 });
+    expect(ran.stdout.split("\n").filter((line) => /^(asked|answered):/.test(line))).toEqual([
+      "asked: /bin/bash -c \"bash -lc 'rm -rf build'\"",
+      "answered: decline",
+      "asked: /bin/bash -c 'cd build/.. && rm -rf build'",
+      "answered: decline",
+      "asked: /bin/bash -c 'npm test'",
+      "answered: accept",
+      "asked: /bin/bash -c 'npm test && rm -rf build'",
+      "answered: decline",
+    ]);
+    expect(ran.stdout.trimEnd().split("\n").at(-1)).toBe("Fixed.");
+    expect(readFileSync(tested, "utf8")).toBe("ran");
+    expect(readFileSync(kept, "utf8")).toBe("still here");
   });
 
   it("supervised-daemon: works jobs until SIGTERM, then shuts down cleanly and exits 0", async () => {

@@ -39,9 +39,29 @@ export type ApprovalRequestedEvent = {
   kind: ApprovalKind;
   /** The item the approval is for (a `command_execution` or `file_change`). */
   item_id: string;
-  /** The command line, for `command`. */
+  /**
+   * For `command`: the command line as codex reports it, with the shell that runs it
+   * (`/bin/bash -lc 'npm test'`). Match on `argv`, not on this: `/^rm/` never matches it.
+   */
   command?: string;
-  /** The working directory, when the server names one. */
+  /**
+   * For `command`: the program and its arguments as they will run (`["npm", "test"]`), taken out
+   * of the shell codex runs them with (`bash -c`/`-lc`, `sh -c`, `zsh -lc`, from `/bin/…`), a
+   * leading `cd dir &&` moved to `cwd`. Null when `simple` is false.
+   */
+  argv?: string[] | null;
+  /**
+   * For `command`: true when `argv`, run in `cwd`, is exactly what will run. False (and `argv`
+   * null) when it is not one plain command: pipes, `;`, `&&`/`||` past a `cd` prefix, `&`,
+   * redirections, here-docs, subshells, `$` (variables, `$(…)`), backticks, globs, brace or
+   * tilde expansion, comments, line breaks, `FOO=1 cmd` assignments, a shell run another way,
+   * input for a running command. A safe handler declines what is not simple.
+   */
+  simple?: boolean;
+  /**
+   * The working directory, when the server names one; for a simple `command`, where it runs
+   * (a `cd dir &&` prefix resolved against the server's).
+   */
   cwd?: string;
   /** Why the agent asks, when it says. */
   reason?: string;

@@ -3,7 +3,7 @@
  * official `ThreadEvent`s (code typed against them keeps compiling), one on the app-server also
  * its own events, narrowed by `type`.
  */
-import { Codex, type ThreadEvent } from "../../src/index.js";
+import { Codex, type ApprovalHandler, type ThreadEvent } from "../../src/index.js";
 
 /** Code written for the official SDK: a handler typed with `ThreadEvent`. */
 function handle(event: ThreadEvent): string {
@@ -26,3 +26,12 @@ export async function appServerStreamsItsOwnEventsToo(): Promise<string> {
   }
   return text;
 }
+
+/** A command approval's fields as a policy reads them: `argv` only when `simple`. */
+export const readsArgv: ApprovalHandler = (request) => {
+  const argv: string[] | null | undefined = request.argv;
+  const simple: boolean | undefined = request.simple;
+  const cwd: string | undefined = request.cwd;
+  const line: string | undefined = request.command;
+  return simple && argv?.join(" ") === "npm test" && cwd && line ? "accept" : "decline";
+};

@@ -1,4 +1,5 @@
 import type { ApprovalDecision, ApprovalKind } from "../../types/app-server.js";
+import { approvalCommand } from "./approval-command.js";
 import type { v2 } from "./protocol/index.js";
 import type { RpcServerRequest } from "./rpc-connection.js";
 import { draft, idForStarted, type MapStep, type TurnMapState } from "./turn-map-state.js";
@@ -39,8 +40,12 @@ export function mapApprovalRequest(state: TurnMapState, request: RpcServerReques
         request_id: request.id,
         kind,
         item_id: itemId,
-        ...(params.command && { command: params.command }),
-        ...(params.cwd && { cwd: params.cwd }),
+        ...(kind === "command"
+          ? approvalCommand(params)
+          : {
+              ...(params.command && { command: params.command }),
+              ...(params.cwd && { cwd: params.cwd }),
+            }),
         ...(params.reason && { reason: params.reason }),
       },
     ],
