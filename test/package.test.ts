@@ -65,7 +65,7 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe("the published package", () => {
-  it("ships the bundle, its on-demand ajv, the declarations and the docs, nothing else", () => {
+  it("ships the bundle, its on-demand ajv, its folder link, the declarations and the docs, nothing else", () => {
     const unexpected = files.filter(
       (file) =>
         !/^dist\/.*\.d\.ts$/.test(file) &&
@@ -73,13 +73,13 @@ describe("the published package", () => {
           "dist/index.js",
           "dist/otel.js",
           "dist/ajv.cjs",
+          "dist/package-files.cjs",
           "dist/devtools.js",
           "dist/devtools-page.js",
           "dist/devtools-page.css",
           "dist/testing/index.js",
           "dist/testing/mock-codex.mjs",
           "dist/THIRD_PARTY_LICENSES.md",
-          "bin/codex-actors.mjs",
           "package.json",
           "README.md",
           "CHANGELOG.md",
@@ -121,7 +121,7 @@ describe("the published package", () => {
     const imported = [...devtools.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map(
       (match) => match[1]!,
     );
-    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual(["./package-files.cjs"]);
     const script = [
       'import { Codex } from "codex-actors";',
       "const codex = new Codex();",
@@ -137,14 +137,6 @@ describe("the published package", () => {
       { cwd: project, env: { PATH: process.env.PATH ?? "" } },
     );
     expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
-    // Its demo is a repository tool: installed, `npx codex-actors devtools` says where to run it.
-    const bin = path.join(project, "node_modules", "codex-actors", "bin", "codex-actors.mjs");
-    await expect(
-      promisify(execFile)(process.execPath, [bin, "devtools"], { cwd: project }),
-    ).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining("npm ci && npm run build"),
-    });
   });
 
   it("ships codex-actors/otel as a bundle of its own that imports only Node built-ins and the user's @opentelemetry/api, which the main bundle never loads", () => {
@@ -182,12 +174,18 @@ describe("the published package", () => {
     const outside = [...specifiers].filter(
       (s) => !s.startsWith("node:") && !builtinModules.includes(s),
     );
-    expect(outside.sort()).toEqual(["../index.js", "xstate", "xstate/graph"]);
+    expect(outside.sort()).toEqual([
+      "../index.js",
+      "../package-files.cjs",
+      "xstate",
+      "xstate/graph",
+    ]);
     // The library's classes come from the main bundle, so `instanceof` holds for the user.
     expect(kit).not.toMatch(/class (Codex|CodexError|RestartLimitError|Thread)\b/);
     expect(pkg.exports["./testing"]).toEqual({
       types: "./dist/testing/index.d.ts",
       import: "./dist/testing/index.js",
+      default: "./dist/testing/index.js",
     });
   });
 
