@@ -34,16 +34,16 @@ execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, 
 pruneDeclarations(path.join(ROOT, "dist"), ["index.d.ts", "otel/index.d.ts", "testing/index.d.ts"]);
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
-// own (imported), so the actor refs we expose are their xstate's. ajv (and what it uses), needed
-// only by turns with an `outputSchema`, goes to `dist/ajv.cjs`, read on first use. No source maps
-// (the sources are not shipped).
+// own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
+// turns with an `outputSchema`, goes to `dist/ajv.cjs`, read on first use. No source maps (the
+// sources are not shipped).
 const library = await build({
   ...COMMON,
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
-  external: ["xstate"],
   plugins: [
     { name: "builtins-imported", setup: builtinsImported },
+    { name: "xstate-by-require", setup: xstateByRequire },
     { name: "library-link", setup: libraryLink("./package-files.cjs") },
     { name: "devtools-on-demand", setup: devtoolsOnDemand },
   ],
@@ -140,6 +140,25 @@ await build({
   plugins: [{ name: "library-link", setup: libraryLink("../../dist/package-files.cjs") }],
   sourcemap: "linked",
 });
+
+// `xstate` is loaded with `require`, by dist/package-files.cjs, not `import`: the same file, so
+// the same module instance as a user's `import "xstate"` (xstate's ESM entry re-exports its
+// CommonJS build, under every export condition), without Node's ES-module wrapping of that
+// CommonJS build (51 M instructions of a cold import, callgrind). Its exports are read once into
+// plain ES bindings: as a CommonJS module in the bundle it would be wrapped once per importing
+// file, each wrapper copying all its exports.
+function xstateByRequire(on) {
+  const NAMESPACE = "xstate-by-require";
+  on.onResolve({ filter: /^xstate$/ }, () => ({ path: "xstate", namespace: NAMESPACE }));
+  on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
+    const names = Object.keys(requireHere("xstate")).sort();
+    return {
+      contents: `import { xstate } from "./package-files.js";\nexport const { ${names.join(", ")} } = xstate;`,
+      resolveDir: path.join(ROOT, "src"),
+      loader: "js",
+    };
+  });
+}
 
 // A Node built-in that a bundled CommonJS package (tmp) `require`s is imported instead, as the
 // package's `module.exports`: the bundle needs no `require` of its own.

@@ -10,6 +10,12 @@
 exports.folder =
   typeof __filename === "string" && /package-files\.cjs$/.test(__filename) ? __dirname : undefined;
 
+/**
+ * The user's xstate, required (scripts/build.mjs says why): the bundle's xstate imports read it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+exports.xstate = require("xstate");
+
 /** ajv, which only turns with an `outputSchema` need: the copy built beside this file. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 exports.loadAjv = () => require("./ajv.cjs");

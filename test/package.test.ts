@@ -99,16 +99,27 @@ describe("the published package", () => {
   });
 
   it("imports only Node built-ins, xstate and its own ajv file at run time", () => {
-    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
-    const specifiers = new Set(
-      [...bundle.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"|require\("([^"]+)"\)/g)].map(
-        (match) => match[1] ?? match[2],
-      ),
-    );
-    const packages = [...specifiers].filter(
-      (s) => !s!.startsWith("node:") && !s!.startsWith(".") && !builtinModules.includes(s!),
-    );
-    expect(packages).toEqual(["xstate"]);
+    const specifiersIn = (file: string) =>
+      new Set(
+        [
+          ...readFileSync(path.join(ROOT, "dist", file), "utf8").matchAll(
+            /(?:^|\n)import\s[^;]*?from\s*"([^"]+)"|require\("([^"]+)"\)/g,
+          ),
+        ].map((match) => match[1] ?? match[2]),
+      );
+    const packages = (file: string) =>
+      [...specifiersIn(file)].filter(
+        (s) => !s!.startsWith("node:") && !s!.startsWith(".") && !builtinModules.includes(s!),
+      );
+    // The bundle takes xstate (and ajv, on demand) through its link to its folder.
+    expect(packages("index.js")).toEqual([]);
+    expect([...specifiersIn("index.js")].filter((s) => s!.startsWith("."))).toEqual([
+      "./package-files.cjs",
+    ]);
+    expect(packages("package-files.cjs")).toEqual(["xstate"]);
+    expect([...specifiersIn("package-files.cjs")].filter((s) => s!.startsWith("."))).toEqual([
+      "./ajv.cjs",
+    ]);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openai/codex", "xstate"]);
   });
 
