@@ -38,6 +38,20 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (the bundles' link to their folder, src/package-files.bundle.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        exports: "writable",
+        __dirname: "readonly",
+        __filename: "readonly",
+      },
+    },
+  },
+  {
     // The devtools page runs in the browser.
     files: ["src/devtools/page/**"],
     languageOptions: {

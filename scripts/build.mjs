@@ -3,7 +3,7 @@
 // stand-in, for `npm run demo`, the tests and the benchmarks).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -13,19 +13,17 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const requireHere = createRequire(import.meta.url);
 const TSC = requireHere.resolve("typescript/bin/tsc");
 
-// The bundled CommonJS packages (cross-spawn, ajv, tmp…) call `require`, which an ES module
-// lacks: give the bundle one.
-const REQUIRE_BANNER =
-  'import { createRequire as __codexActorsCreateRequire } from "node:module";\n' +
-  "const require = __codexActorsCreateRequire(import.meta.url);";
-
+// The published bundles are plain ES modules that every loader takes as they are: Node, Vitest,
+// a bundler, and a test runner that transforms the package to CommonJS (Jest with ts-jest or
+// babel-jest). So they hold no `import.meta` (a syntax error once transformed) and declare no
+// `require` (the transform's own); what they take from their folder (ajv, the page and fake CLI
+// files, the codex package) comes through dist/package-files.cjs (see libraryLink).
 const COMMON = {
   absWorkingDir: ROOT,
   bundle: true,
   format: "esm",
   platform: "node",
   target: "node20",
-  banner: { js: REQUIRE_BANNER },
   logLevel: "warning",
 };
 
@@ -44,8 +42,9 @@ const library = await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
   plugins: [
-    { name: "ajv-on-demand", setup: (on) => on.onResolve({ filter: /^ajv$/ }, ajvFile) },
+    { name: "builtins-imported", setup: builtinsImported },
     { name: "xstate-by-require", setup: xstateByRequire },
+    { name: "library-link", setup: libraryLink("./package-files.cjs") },
     { name: "devtools-on-demand", setup: devtoolsOnDemand },
   ],
   sourcemap: false,
@@ -58,7 +57,7 @@ await build({
   ...COMMON,
   entryPoints: ["src/devtools/server.ts"],
   outfile: "dist/devtools.js",
-  banner: {},
+  plugins: [{ name: "library-link", setup: libraryLink("./package-files.cjs") }],
   sourcemap: false,
   legalComments: "eof",
 });
@@ -82,7 +81,6 @@ const ajv = await build({
   stdin: { contents: 'module.exports = require("ajv");', resolveDir: ROOT },
   outfile: "dist/ajv.cjs",
   format: "cjs",
-  banner: {},
   sourcemap: false,
   legalComments: "eof",
   metafile: true,
@@ -111,9 +109,11 @@ await build({
   ...COMMON,
   entryPoints: ["src/testing/index.ts"],
   outfile: "dist/testing/index.js",
-  banner: {},
   external: ["xstate", "xstate/graph"],
-  plugins: [{ name: "library-from-its-bundle", setup: libraryFromItsBundle }],
+  plugins: [
+    { name: "library-from-its-bundle", setup: libraryFromItsBundle },
+    { name: "library-link", setup: libraryLink("../package-files.cjs") },
+  ],
   sourcemap: false,
   legalComments: "eof",
 });
@@ -121,8 +121,14 @@ copyFileSync(
   path.join(ROOT, "src/testing/mock-codex.mjs"),
   path.join(ROOT, "dist/testing/mock-codex.mjs"),
 );
+copyFileSync(
+  path.join(ROOT, "src/package-files.bundle.cjs"),
+  path.join(ROOT, "dist/package-files.cjs"),
+);
+assertPlainModules(["index.js", "otel.js", "devtools.js", "testing/index.js"]);
 
-// The demo and the model stand-in: repository tools, never published.
+// The demo and the model stand-in: repository tools, never published. The demo takes what comes
+// with the library from `dist/`, as the package does.
 await build({
   ...COMMON,
   entryPoints: {
@@ -131,28 +137,63 @@ await build({
   },
   outdir: "build",
   packages: "external",
+  plugins: [{ name: "library-link", setup: libraryLink("../../dist/package-files.cjs") }],
   sourcemap: "linked",
 });
 
-// `xstate` is loaded with `require`, not `import`: the same file, so the same module instance
-// as a user's `import "xstate"` (xstate's ESM entry re-exports its CommonJS build, under every
-// export condition), without Node's scan of that CommonJS source for its export names (~5 ms of
-// a cold import). Its exports are read once into plain ES bindings: as a CommonJS module in the
-// bundle it would be wrapped once per importing file, each wrapper copying all its exports.
+// `xstate` is loaded with `require`, by dist/package-files.cjs, not `import`: the same file, so
+// the same module instance as a user's `import "xstate"` (xstate's ESM entry re-exports its
+// CommonJS build, under every export condition), without Node's ES-module wrapping of that
+// CommonJS build (51 M instructions of a cold import, callgrind). Its exports are read once into
+// plain ES bindings: as a CommonJS module in the bundle it would be wrapped once per importing
+// file, each wrapper copying all its exports.
 function xstateByRequire(on) {
   const NAMESPACE = "xstate-by-require";
-  on.onResolve({ filter: /^xstate$/ }, (args) =>
-    args.namespace === NAMESPACE
-      ? { path: "xstate", external: true }
-      : { path: "xstate", namespace: NAMESPACE },
-  );
+  on.onResolve({ filter: /^xstate$/ }, () => ({ path: "xstate", namespace: NAMESPACE }));
   on.onLoad({ filter: /.*/, namespace: NAMESPACE }, () => {
     const names = Object.keys(requireHere("xstate")).sort();
     return {
-      contents: `export const { ${names.join(", ")} } = require("xstate");`,
+      contents: `import { xstate } from "./package-files.js";\nexport const { ${names.join(", ")} } = xstate;`,
+      resolveDir: path.join(ROOT, "src"),
       loader: "js",
     };
   });
+}
+
+// A Node built-in that a bundled CommonJS package (tmp) `require`s is imported instead, as the
+// package's `module.exports`: the bundle needs no `require` of its own.
+function builtinsImported(on) {
+  const NAMESPACE = "builtin-imported";
+  on.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+    args.kind === "require-call" && isBuiltin(args.path)
+      ? { path: args.path.replace(/^node:/, ""), namespace: NAMESPACE }
+      : undefined,
+  );
+  on.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+    contents: `import builtin from "node:${args.path}";\nmodule.exports = builtin;`,
+    loader: "js",
+  }));
+}
+
+// The sources' src/package-files.ts (which uses `import.meta`) becomes an import of
+// `dist/package-files.cjs`, at `specifier` from the bundle being built.
+function libraryLink(specifier) {
+  return (on) =>
+    on.onResolve({ filter: /\/package-files\.js$/ }, (args) =>
+      path.dirname(path.join(args.resolveDir, args.path)) === path.join(ROOT, "src")
+        ? { path: specifier, external: true }
+        : undefined,
+    );
+}
+
+// Fails the build if a published bundle holds `import.meta` (a syntax error once transformed to
+// CommonJS) or esbuild's `__require` (a `require` that an ES module lacks).
+function assertPlainModules(files) {
+  for (const file of files) {
+    const code = readFileSync(path.join(ROOT, "dist", file), "utf8");
+    const found = ["import.meta", "var __require ="].filter((s) => code.includes(s));
+    if (found.length > 0) throw new Error(`dist/${file} holds ${found.join(", ")}`);
+  }
 }
 
 // The `import("./devtools/server.js")` of `codex.devtools()`: the file built beside the bundle.
@@ -170,11 +211,6 @@ function libraryFromItsBundle(on) {
       ? { path: "../index.js", external: true }
       : undefined,
   );
-}
-
-// The `require("ajv")` of the validator, in the bundle: the file built beside it.
-function ajvFile() {
-  return { path: "./ajv.cjs", external: true };
 }
 
 // The name, version, license and license text of every package the bundles hold.

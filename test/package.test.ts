@@ -65,7 +65,7 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe("the published package", () => {
-  it("ships the bundle, its on-demand ajv, the declarations and the docs, nothing else", () => {
+  it("ships the bundle, its on-demand ajv, its folder link, the declarations and the docs, nothing else", () => {
     const unexpected = files.filter(
       (file) =>
         !/^dist\/.*\.d\.ts$/.test(file) &&
@@ -73,13 +73,13 @@ describe("the published package", () => {
           "dist/index.js",
           "dist/otel.js",
           "dist/ajv.cjs",
+          "dist/package-files.cjs",
           "dist/devtools.js",
           "dist/devtools-page.js",
           "dist/devtools-page.css",
           "dist/testing/index.js",
           "dist/testing/mock-codex.mjs",
           "dist/THIRD_PARTY_LICENSES.md",
-          "bin/codex-actors.mjs",
           "package.json",
           "README.md",
           "CHANGELOG.md",
@@ -99,16 +99,27 @@ describe("the published package", () => {
   });
 
   it("imports only Node built-ins, xstate and its own ajv file at run time", () => {
-    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
-    const specifiers = new Set(
-      [...bundle.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"|require\("([^"]+)"\)/g)].map(
-        (match) => match[1] ?? match[2],
-      ),
-    );
-    const packages = [...specifiers].filter(
-      (s) => !s!.startsWith("node:") && !s!.startsWith(".") && !builtinModules.includes(s!),
-    );
-    expect(packages).toEqual(["xstate"]);
+    const specifiersIn = (file: string) =>
+      new Set(
+        [
+          ...readFileSync(path.join(ROOT, "dist", file), "utf8").matchAll(
+            /(?:^|\n)import\s[^;]*?from\s*"([^"]+)"|require\("([^"]+)"\)/g,
+          ),
+        ].map((match) => match[1] ?? match[2]),
+      );
+    const packages = (file: string) =>
+      [...specifiersIn(file)].filter(
+        (s) => !s!.startsWith("node:") && !s!.startsWith(".") && !builtinModules.includes(s!),
+      );
+    // The bundle takes xstate (and ajv, on demand) through its link to its folder.
+    expect(packages("index.js")).toEqual([]);
+    expect([...specifiersIn("index.js")].filter((s) => s!.startsWith("."))).toEqual([
+      "./package-files.cjs",
+    ]);
+    expect(packages("package-files.cjs")).toEqual(["xstate"]);
+    expect([...specifiersIn("package-files.cjs")].filter((s) => s!.startsWith("."))).toEqual([
+      "./ajv.cjs",
+    ]);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@openai/codex", "xstate"]);
   });
 
@@ -121,7 +132,7 @@ describe("the published package", () => {
     const imported = [...devtools.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map(
       (match) => match[1]!,
     );
-    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(imported.filter((s) => !s.startsWith("node:"))).toEqual(["./package-files.cjs"]);
     const script = [
       'import { Codex } from "codex-actors";',
       "const codex = new Codex();",
@@ -137,14 +148,6 @@ describe("the published package", () => {
       { cwd: project, env: { PATH: process.env.PATH ?? "" } },
     );
     expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
-    // Its demo is a repository tool: installed, `npx codex-actors devtools` says where to run it.
-    const bin = path.join(project, "node_modules", "codex-actors", "bin", "codex-actors.mjs");
-    await expect(
-      promisify(execFile)(process.execPath, [bin, "devtools"], { cwd: project }),
-    ).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining("npm ci && npm run build"),
-    });
   });
 
   it("ships codex-actors/otel as a bundle of its own that imports only Node built-ins and the user's @opentelemetry/api, which the main bundle never loads", () => {
@@ -182,12 +185,18 @@ describe("the published package", () => {
     const outside = [...specifiers].filter(
       (s) => !s.startsWith("node:") && !builtinModules.includes(s),
     );
-    expect(outside.sort()).toEqual(["../index.js", "xstate", "xstate/graph"]);
+    expect(outside.sort()).toEqual([
+      "../index.js",
+      "../package-files.cjs",
+      "xstate",
+      "xstate/graph",
+    ]);
     // The library's classes come from the main bundle, so `instanceof` holds for the user.
     expect(kit).not.toMatch(/class (Codex|CodexError|RestartLimitError|Thread)\b/);
     expect(pkg.exports["./testing"]).toEqual({
       types: "./dist/testing/index.d.ts",
       import: "./dist/testing/index.js",
+      default: "./dist/testing/index.js",
     });
   });
 

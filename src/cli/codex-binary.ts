@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { resolveFromLibrary } from "../library-files.js";
 import { CodexNotFoundError } from "../types/errors.js";
 
 /** Where the `codex` executable is, and the folders of helpers it expects on PATH. */
@@ -49,8 +50,7 @@ export function locateCodexBinary(
   }
   let vendorRoot: string;
   try {
-    const requireHere = createRequire(import.meta.url);
-    const codexRequire = createRequire(requireHere.resolve("@openai/codex/package.json"));
+    const codexRequire = createRequire(resolveFromLibrary("@openai/codex/package.json"));
     vendorRoot = path.join(
       path.dirname(codexRequire.resolve(`${platformPackage}/package.json`)),
       "vendor",

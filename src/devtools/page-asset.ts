@@ -1,28 +1,25 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { libraryFile } from "../library-files.js";
 
 /** The page's files, as `npm run build` writes them beside `dist/devtools.js`. */
 export type PageFile = "devtools-page.js" | "devtools-page.css";
 
 /**
  * A file of the page (its script: Preact and the page in one browser bundle; its style sheet).
- * In the package they lie beside this module; run from the sources (the tests), they are the
+ * In the package they lie beside the bundles; run from the sources (the tests), they are the
  * ones the build put in `dist/`.
  */
 export function pageFile(name: PageFile): string {
-  const candidates = [
-    new URL(`./${name}`, import.meta.url),
-    new URL(`../../dist/${name}`, import.meta.url),
-  ];
+  const candidates = [libraryFile(name), libraryFile("..", "dist", name)];
   for (const candidate of candidates) {
     try {
-      return readFileSync(fileURLToPath(candidate), "utf8");
+      return readFileSync(candidate, "utf8");
     } catch {
       // Not this one: try the next.
     }
   }
   throw new Error(
-    `The devtools page file ${name} is missing beside ${fileURLToPath(import.meta.url)}: ` +
+    `The devtools page file ${name} is missing (looked for ${candidates.join(" and ")}): ` +
       "run `npm run build`.",
   );
 }

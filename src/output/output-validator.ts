@@ -1,18 +1,6 @@
-import { createRequire } from "node:module";
-import type { Ajv as AjvClass, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { loadAjv } from "../package-files.js";
 import { OutputSchemaError, OutputValidationError } from "../types/errors.js";
-
-/**
- * ajv, loaded on first use: only turns with an `outputSchema` need it, and loading it costs more
- * than the rest of the library's import. In the published bundle `require` is the bundle's own
- * (its copy of ajv); run from the sources, Node resolves the installed package from here.
- */
-function loadAjv(): typeof AjvClass {
-  const ajv: { Ajv: typeof AjvClass } =
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    typeof require === "function" ? require("ajv") : createRequire(import.meta.url)("ajv");
-  return ajv.Ajv;
-}
 
 /** Checks a turn's final response against its `outputSchema`, compiled once per turn. */
 export class OutputValidator<T = unknown> {
@@ -25,7 +13,8 @@ export class OutputValidator<T = unknown> {
         `expected a plain JSON object, got ${schema === null ? "null" : typeof schema}`,
       );
     }
-    const Ajv = loadAjv();
+    // Loaded on first use: loading ajv costs more than the rest of the library's import.
+    const { Ajv } = loadAjv();
     try {
       // One ajv per schema: a shared one would keep every schema forever and reject a second
       // schema object with the same `$id` ("already exists").

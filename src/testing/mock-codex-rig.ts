@@ -1,11 +1,11 @@
 import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { libraryFile } from "../library-files.js";
 import { hermeticHome } from "./hermetic-home.js";
 import { killMarked } from "./processes.js";
 
 /** The scenario-driven fake `codex` CLI's script (shipped beside this module). */
-export const MOCK_CODEX_SCRIPT = fileURLToPath(new URL("./mock-codex.mjs", import.meta.url));
+export const MOCK_CODEX_SCRIPT = libraryFile("testing", "mock-codex.mjs");
 
 /** One thing mock-codex does, in order. */
 export type MockCodexStep =
