@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // `npm run test:stress` runs this first: a soak of the built bundle on the real `codex` binary
 // against the model stand-in. One `Codex` per transport runs `--turns` short turns (default
-// 2 000) over `--threads` threads (default 10) — plain turns, interrupts, and on the app-server
+// 2 000) over `--threads` threads (default 20) — plain turns, interrupts, and on the app-server
 // approvals and steers — while a devtools client stops reading its stream. After every round of
 // turns it collects garbage and samples the heap (compiled code left out) and the actor count; it
-// fails (exit 1) if the heap grows by more than `--max-slope` bytes a turn (default 1 024) over
-// the second half of the run, the actor count grows, a turn rejects with anything but a
-// CodexError, an error reaches the process uncaught, or a codex process is left.
-// `--transport exec|app-server` runs one. The second half starts once each thread has run 100
-// turns (by default): by then the devtools' bounded per-thread histories (500 events, 200
-// lifecycle entries) are full, so what it measures is what a turn leaves behind, not a buffer
-// filling up. Fewer turns a thread measure the filling (a 4 000-turn, 20-thread app-server run:
-// 2 678, 1 689, -12 and 62 B/turn over its four quarters).
+// fails (exit 1) if the heap grows by more than `--max-slope` bytes a turn (default 1 024), the
+// actor count grows, a turn rejects with anything but a CodexError, an error reaches the process
+// uncaught, or a codex process is left. `--transport exec|app-server` runs one.
+// The turns measured come after `--warmup` rounds (default 100: a turn per thread each), which
+// fill what is bounded but kept on purpose — the devtools' per-thread histories of 500 events and
+// 200 lifecycle entries — so the slope is what a turn leaves behind, not a buffer filling up.
+// Without the warm-up the slope measures the filling: 4 000 app-server turns over 20 threads with
+// no warm-up gave 2 678, 1 689, -12 and 62 B/turn over their four quarters.
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import v8 from "node:v8";
@@ -29,13 +29,15 @@ if (typeof globalThis.gc !== "function") {
 const { values } = parseArgs({
   options: {
     turns: { type: "string", default: "2000" },
-    threads: { type: "string", default: "10" },
+    threads: { type: "string", default: "20" },
+    warmup: { type: "string", default: "100" },
     transport: { type: "string" },
     "max-slope": { type: "string", default: "1024" },
   },
 });
 const turns = Number(values.turns);
 const threadCount = Number(values.threads);
+const warmupRounds = Number(values.warmup);
 const maxSlope = Number(values["max-slope"]);
 const transports = values.transport ? [values.transport] : ["exec", "app-server"];
 
@@ -149,7 +151,7 @@ async function soak(transport) {
   );
   const outcomes = new Map();
   const samples = [];
-  const rounds = Math.ceil(turns / threadCount);
+  const rounds = warmupRounds + Math.ceil(turns / threadCount);
   const started = Date.now();
   let done = 0;
   for (let round = 0; round < rounds; round++) {
@@ -159,6 +161,7 @@ async function soak(transport) {
     done += threads.length;
     if (process.env.SOAK_DEBUG) console.error(`round ${round}`, results);
     for (const result of results) outcomes.set(result, (outcomes.get(result) ?? 0) + 1);
+    if (round < warmupRounds) continue;
     globalThis.gc();
     samples.push({ x: done, y: dataHeapUsed(), actors: actorCount(codex.actor) });
   }
@@ -166,12 +169,12 @@ async function soak(transport) {
   await codex.shutdown();
   const left = codexProcessesLeft();
   await standIn.close();
-  const secondHalf = samples.slice(Math.floor(samples.length / 2));
-  const bytesPerTurn = slope(secondHalf);
+  const bytesPerTurn = slope(samples);
   const actors = samples.map((sample) => sample.actors);
   const report = {
     transport,
     turns: done,
+    measuredTurns: done - warmupRounds * threadCount,
     seconds: Math.round((Date.now() - started) / 1000),
     outcomes: Object.fromEntries(outcomes),
     heapMB: {
