@@ -84,6 +84,7 @@ function fixImports(file) {
 }
 
 function replaceTarget(generated) {
+  console.log(notificationChanges(generated));
   rmSync(TARGET, { recursive: true, force: true });
   cpSync(generated, TARGET, { recursive: true });
   console.log(`Wrote ${listFiles(TARGET).length} files to ${path.relative(ROOT, TARGET)}.`);
@@ -112,10 +113,30 @@ function check(generated) {
       `diff and adapt the code that uses what changed.\n` +
       list("new in the binary", added) +
       list("gone from the binary", removed) +
-      list("changed", changed),
+      list("changed", changed) +
+      notificationChanges(generated),
   );
   for (const file of changed.slice(0, 20)) console.error(unifiedDiff(file, generated));
   return 1;
+}
+
+// The notification methods a regenerated protocol adds or drops: each new one reaches users as an
+// `app_server.notification` event until map-notification.ts maps it or ignored-notifications.ts
+// lists it; a dropped one listed there fails the typecheck until its line is removed.
+function notificationChanges(generated) {
+  const methods = (dir) => {
+    const file = path.join(dir, "ServerNotification.ts");
+    const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+    return new Set([...text.matchAll(/"method": "([^"]+)"/g)].map((match) => match[1]));
+  };
+  const [before, after] = [methods(TARGET), methods(generated)];
+  const added = [...after].filter((method) => !before.has(method));
+  const dropped = [...before].filter((method) => !after.has(method));
+  if (added.length + dropped.length === 0) return "Notification methods: unchanged.";
+  return (
+    `Notification methods new in the binary (passed through to users until mapped or ignored): ` +
+    `${added.join(", ") || "none"}. Gone: ${dropped.join(", ") || "none"}.`
+  );
 }
 
 // `diff -u` of one file (the list above still says what differs where `diff` is missing).

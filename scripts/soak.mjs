@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:stress` runs this first: a soak of the built bundle on the real `codex` binary
+// `npm run soak`: a soak of the built bundle on the real `codex` binary
 // against the model stand-in. One `Codex` per transport runs `--turns` short turns (default
 // 2 000) over `--threads` threads (default 20) — plain turns, interrupts, and on the app-server
 // approvals and steers — while a devtools client stops reading its stream. After every round of

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ThreadEvent } from "../src/index.js";
@@ -10,6 +11,7 @@ import {
   shellCommand,
   streamedReply,
 } from "../src/model-stand-in/index.js";
+import { locateCodexBinary } from "../src/cli/codex-binary.js";
 import { call } from "../src/transports/app-server/methods.js";
 import { AppServerRequestError } from "../src/types/app-server-errors.js";
 import type { ApprovalRequestedEvent, ItemDeltaEvent } from "../src/types/app-server.js";
@@ -31,7 +33,11 @@ describe("codex app-server (the real binary) through our JSON-RPC connection", (
 
     const { initialize } = await import("../src/transports/app-server/methods.js");
     const info = await initialize(rig.connection, { name: "t", title: null, version: "0" });
-    expect(info.userAgent).toContain("0.169.0");
+    // The version of the binary under test (npm run test:codex-version runs other ones).
+    const version = execFileSync(locateCodexBinary().executablePath, ["--version"], {
+      encoding: "utf8",
+    }).replace("codex-cli ", "");
+    expect(info.userAgent).toContain(version.trim());
     await expect(call(rig.connection, "thread/list", {})).resolves.toMatchObject({ data: [] });
   });
 

@@ -82,7 +82,8 @@ describe("locateCodexBinary", () => {
     const { version } = JSON.parse(
       readFileSync(requireHere.resolve("@openai/codex/package.json"), "utf8"),
     ) as { version: string };
-    const output = execFileSync(locateCodexBinary().executablePath, ["--version"], {
+    const shipped = locateCodexBinary(undefined, process.platform, process.arch, {});
+    const output = execFileSync(shipped.executablePath, ["--version"], {
       encoding: "utf8",
     });
     expect(output.trim()).toBe(`codex-cli ${version}`);
@@ -97,6 +98,26 @@ describe("locateCodexBinary", () => {
       executablePath: "relative/codex",
       pathDirs: [],
     });
+  });
+
+  it("takes the binary CODEX_ACTORS_CODEX_PATH names, with its helpers; an override still wins", () => {
+    const shipped = locateCodexBinary(undefined, process.platform, process.arch, {});
+    const env = { CODEX_ACTORS_CODEX_PATH: shipped.executablePath };
+    expect(locateCodexBinary(undefined, process.platform, process.arch, env)).toEqual(shipped);
+    expect(locateCodexBinary(undefined, "aix", "ppc64", env)).toEqual(shipped);
+    expect(locateCodexBinary("/my/codex", process.platform, process.arch, env)).toEqual({
+      executablePath: "/my/codex",
+      pathDirs: [],
+    });
+  });
+
+  it("rejects a CODEX_ACTORS_CODEX_PATH that names no file, saying which variable named it", () => {
+    const env = { CODEX_ACTORS_CODEX_PATH: "/no/such/codex" };
+    const error = notFoundErrorOf(() =>
+      locateCodexBinary(undefined, process.platform, process.arch, env),
+    );
+    expect(error.path).toBe("/no/such/codex, named by CODEX_ACTORS_CODEX_PATH");
+    expect(error.message).toContain("/no/such/codex, named by CODEX_ACTORS_CODEX_PATH");
   });
 
   it("rejects an unsupported platform with CodexNotFoundError saying how to install codex", () => {

@@ -33,16 +33,24 @@ export function targetTriple(platform: string, arch: string): string | undefined
   return TRIPLES[`${platform}-${arch}`];
 }
 
+/** The environment variable that names the codex binary of every `Codex` without an override. */
+export const CODEX_PATH_VARIABLE = "CODEX_ACTORS_CODEX_PATH";
+
 /**
- * Finds the binary: `codexPathOverride` as given, else the platform package that `@openai/codex`
- * depends on, with its `codex-path/` folder to prepend to PATH.
+ * Finds the binary: `codexPathOverride` as given; else the file `CODEX_ACTORS_CODEX_PATH` names
+ * (it must exist; its package's `codex-path/` folder comes along when there is one); else the
+ * platform package that `@openai/codex` depends on, with its `codex-path/` folder to prepend to
+ * PATH.
  */
 export function locateCodexBinary(
   override?: string,
   platform: string = process.platform,
   arch: string = process.arch,
+  env: NodeJS.ProcessEnv = process.env,
 ): CodexBinary {
   if (override) return { executablePath: override, pathDirs: [] };
+  const named = env[CODEX_PATH_VARIABLE];
+  if (named) return binaryNamedByEnvironment(named);
   const triple = targetTriple(platform, arch);
   const platformPackage = triple && PLATFORM_PACKAGES[triple];
   if (!triple || !platformPackage) {
@@ -62,6 +70,12 @@ export function locateCodexBinary(
   const binary = path.join(root, "bin", platform === "win32" ? "codex.exe" : "codex");
   if (!isFile(binary)) throw new CodexNotFoundError(binary);
   return { executablePath: binary, pathDirs: [path.join(root, "codex-path")].filter(isDirectory) };
+}
+
+function binaryNamedByEnvironment(file: string): CodexBinary {
+  if (!isFile(file)) throw new CodexNotFoundError(`${file}, named by ${CODEX_PATH_VARIABLE}`);
+  const helpers = path.join(path.dirname(path.dirname(path.resolve(file))), "codex-path");
+  return { executablePath: path.resolve(file), pathDirs: [helpers].filter(isDirectory) };
 }
 
 function isFile(file: string): boolean {

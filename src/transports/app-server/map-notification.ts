@@ -1,6 +1,6 @@
 import type { ItemDeltaKind, TurnPlanStepStatus } from "../../types/app-server.js";
 import type { Usage } from "../../types/events.js";
-import { isKnownNotification } from "./known-notifications.js";
+import { isIgnoredNotification } from "./ignored-notifications.js";
 import { itemTreatment, toExecItem, type ServerItem } from "./map-item.js";
 import type { ServerNotification, v2 } from "./protocol/index.js";
 import type { RpcNotification } from "./rpc-connection.js";
@@ -90,7 +90,7 @@ export function mapNotification(state: TurnMapState, notification: RpcNotificati
     case "turn/completed":
       return turnCompleted(next, n.params.turn, events);
     default:
-      if (!isKnownNotification(notification.method)) {
+      if (!isIgnoredNotification(notification.method)) {
         const { method, params } = notification;
         events.push({ type: "app_server.notification", method, params });
       }
