@@ -34,7 +34,9 @@ describe("the commands of an app-server turn", () => {
       if (done) throw new Error("the turn ended before its command completed");
       if (value.type === "item.completed" && value.item.type === "command_execution") break;
     }
-    await eventually(() => processesMatching(sleep).length > 0, "the detached command to run");
+    // A detached command may take seconds to appear on a loaded machine.
+    const appeared = () => processesMatching(sleep).length > 0;
+    await eventually(appeared, "the detached command to run", 20_000);
     const end = collect(turn.events);
     await turn.interrupt();
     expect((await end).error).toBeInstanceOf(TurnInterruptedError);

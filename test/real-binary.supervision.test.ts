@@ -49,7 +49,7 @@ describe("supervision on the real codex binary", () => {
     const recorder = pidRecorder();
     const thread = rig.startThread(rig.makeCodex({ supervision: fast, inspect: recorder.inspect }));
     // Generous: the restarted codex must print within it even on a loaded machine.
-    const turn = await thread.run("hi", { idleTimeoutMs: 3_000 });
+    const turn = await thread.run("hi", { idleTimeoutMs: 10_000 });
     expect(turn.finalResponse).toBe("awake again");
     expect(turn.attempts).toBe(2);
     expect(recorder.pids.size).toBe(2);

@@ -53,7 +53,9 @@ const REAL_CODEX = locateCodexBinary().executablePath;
 
 /**
  * A shell wrapper in front of the real binary: it writes the argv and environment it was given
- * (one file per process), then `exec`s codex with them. Both SDKs run it as `codexPathOverride`.
+ * (one file per process, named by the time it started and its pid: pids wrap on a busy machine,
+ * so they do not give the order), then `exec`s codex with them. Both SDKs run it as
+ * `codexPathOverride`.
  */
 function wrapper(dir: string): string {
   const file = path.join(dir, "codex");
@@ -62,7 +64,7 @@ function wrapper(dir: string): string {
   writeFileSync(
     file,
     `#!/bin/sh
-out=${JSON.stringify(log)}/$$
+out=${JSON.stringify(log)}/$(/bin/date +%s%N)-$$
 printf '%s\\0' "$@" > "$out.argv"
 env -0 > "$out.env"
 exec ${JSON.stringify(REAL_CODEX)} "$@"
@@ -74,15 +76,16 @@ exec ${JSON.stringify(REAL_CODEX)} "$@"
 
 function readSpawned(dir: string): Spawned[] {
   const log = path.join(dir, "spawned");
-  const pids = readdirSync(log)
+  const started = (name: string) => BigInt(name.split("-")[0]!);
+  const names = readdirSync(log)
     .filter((name) => name.endsWith(".argv"))
-    .map((name) => Number(name.slice(0, -5)))
-    .sort((a, b) => a - b);
+    .map((name) => name.slice(0, -5))
+    .sort((a, b) => (started(a) < started(b) ? -1 : started(a) > started(b) ? 1 : 0));
   const split = (file: string) => readFileSync(file, "utf8").split("\0").slice(0, -1);
-  return pids.map((pid) => {
-    const argv = split(path.join(log, `${pid}.argv`));
+  return names.map((name) => {
+    const argv = split(path.join(log, `${name}.argv`));
     const env = Object.fromEntries(
-      split(path.join(log, `${pid}.env`)).map((line) => {
+      split(path.join(log, `${name}.env`)).map((line) => {
         const at = line.indexOf("=");
         return [line.slice(0, at), line.slice(at + 1)];
       }),
