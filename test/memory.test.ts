@@ -30,46 +30,31 @@ async function measure(
   return JSON.parse(stdout) as Report;
 }
 
-describe("memory of threads after their turns", () => {
-  it(
-    "a thread kept after a turn with a 1 MB prompt holds no part of it",
-    async () => {
-      const report = await measure("keep");
-      expect(report.threadActors).toBe(THREADS);
-      expect(report.kbPerThread).toBeLessThan(64);
-    },
-    MEASURE_LIMIT_MS + 5_000,
-  );
+const TRANSPORTS = [
+  ["exec", "memory of threads after their turns"],
+  ["app-server", "memory of threads after their turns on the app-server (one server for all)"],
+] as const;
 
-  it(
-    "a thread nobody references is collected with its actor",
-    async () => {
-      const report = await measure("drop");
-      expect(report.threadActors).toBe(0);
-      expect(report.kbPerThread).toBeLessThan(64);
-    },
-    MEASURE_LIMIT_MS + 5_000,
-  );
-});
+describe.each(TRANSPORTS)("%s", (transport, title) => {
+  describe(title, () => {
+    it(
+      "a thread kept after a turn with a 1 MB prompt holds no part of it",
+      async () => {
+        const report = await measure("keep", transport);
+        expect(report.threadActors).toBe(THREADS);
+        expect(report.kbPerThread).toBeLessThan(64);
+      },
+      MEASURE_LIMIT_MS + 5_000,
+    );
 
-describe("memory of threads after their turns on the app-server (one server for all)", () => {
-  it(
-    "a thread kept after a turn with a 1 MB prompt holds no part of it",
-    async () => {
-      const report = await measure("keep", "app-server");
-      expect(report.threadActors).toBe(THREADS);
-      expect(report.kbPerThread).toBeLessThan(64);
-    },
-    MEASURE_LIMIT_MS + 5_000,
-  );
-
-  it(
-    "a thread nobody references is collected with its actor",
-    async () => {
-      const report = await measure("drop", "app-server");
-      expect(report.threadActors).toBe(0);
-      expect(report.kbPerThread).toBeLessThan(64);
-    },
-    MEASURE_LIMIT_MS + 5_000,
-  );
+    it(
+      "a thread nobody references is collected with its actor",
+      async () => {
+        const report = await measure("drop", transport);
+        expect(report.threadActors).toBe(0);
+        expect(report.kbPerThread).toBeLessThan(64);
+      },
+      MEASURE_LIMIT_MS + 5_000,
+    );
+  });
 });
