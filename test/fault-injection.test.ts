@@ -44,6 +44,9 @@ type Scenario = {
   abortOnRestart?: boolean;
 };
 
+/** The deadline of the deadline scenarios: past a loaded machine's start of codex and its stream. */
+const DEADLINE_MS = 1_500;
+
 const SCENARIOS: Scenario[] = [
   { name: "completes", attempts: [[{ turn: "done" }], [{ turn: "done" }]], turn: {} },
   {
@@ -52,9 +55,11 @@ const SCENARIOS: Scenario[] = [
     turn: {},
   },
   {
+    // The deadline leaves a loaded machine time to start codex and stream, so each run reaches
+    // the sites the discovery runs saw before it fires.
     name: "meets its deadline",
     attempts: [[...started, { hang: true }], [{ turn: "done" }]],
-    turn: { timeoutMs: 300 },
+    turn: { timeoutMs: DEADLINE_MS },
   },
   {
     // Aborted once the restart is announced, so the stop always lands in the backoff (a
@@ -83,7 +88,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "app-server: meets its deadline, interrupted",
     attempts: { server: [[...runningTurn, ...interruptHonoured, ...wholeTurn("again")]] },
-    turn: { timeoutMs: 300 },
+    turn: { timeoutMs: DEADLINE_MS },
   },
 ];
 
