@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from "execa";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { locateCodexBinary } from "../../src/cli/codex-binary.js";
 import { flattenConfig } from "../../src/cli/toml-config.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import {
@@ -22,9 +22,6 @@ import type { ApprovalDecision, ApprovalRequestedEvent } from "../../src/types/a
 import { hermeticEnv } from "./hermetic-env.js";
 import { MODEL } from "./real-codex.js";
 import { atTeardown, tempDir } from "./rig-registry.js";
-
-/** The real binary's launcher in node_modules. */
-export const CODEX_BIN = fileURLToPath(new URL("../../node_modules/.bin/codex", import.meta.url));
 
 /** `codex app-server` on a fresh stand-in, HOME and CODEX_HOME, with our connection on its stdio. */
 export type AppServerRig = {
@@ -59,8 +56,12 @@ export async function spawnAppServer(script: StandInReply[] = []): Promise<AppSe
   atTeardown("the model stand-in", () => standIn.close());
   const config = { ...standInConfig(standIn.url), allow_login_shell: false };
   const flags = flattenConfig(config).flatMap((override) => ["--config", override]);
-  const server = execa(CODEX_BIN, [...flags, "app-server"], {
-    env: hermeticEnv({ HOME: home, CODEX_HOME: codexHome, CODEX_API_KEY: "test-key" }),
+  // The binary every Codex runs (CODEX_ACTORS_CODEX_PATH names another), its helpers on PATH.
+  const binary = locateCodexBinary();
+  const env = hermeticEnv({ HOME: home, CODEX_HOME: codexHome, CODEX_API_KEY: "test-key" });
+  env.PATH = [...binary.pathDirs, env.PATH].join(path.delimiter);
+  const server = execa(binary.executablePath, [...flags, "app-server"], {
+    env,
     extendEnv: false,
     detached: true,
     buffer: false,
