@@ -44,7 +44,10 @@ type Scenario = {
   abortOnRestart?: boolean;
 };
 
-/** The deadline of the deadline scenarios: past a loaded machine's start of codex and its stream. */
+/**
+ * The deadline of the deadline scenarios: past a loaded machine's start of codex and its stream,
+ * so each run reaches the sites the discovery runs saw before it fires.
+ */
 const DEADLINE_MS = 1_500;
 
 const SCENARIOS: Scenario[] = [
@@ -55,8 +58,6 @@ const SCENARIOS: Scenario[] = [
     turn: {},
   },
   {
-    // The deadline leaves a loaded machine time to start codex and stream, so each run reaches
-    // the sites the discovery runs saw before it fires.
     name: "meets its deadline",
     attempts: [[...started, { hang: true }], [{ turn: "done" }]],
     turn: { timeoutMs: DEADLINE_MS },

@@ -31,30 +31,31 @@ async function measure(
 }
 
 const TRANSPORTS = [
-  ["exec", "memory of threads after their turns"],
-  ["app-server", "memory of threads after their turns on the app-server (one server for all)"],
+  { transport: "exec", title: "memory of threads after their turns" },
+  {
+    transport: "app-server",
+    title: "memory of threads after their turns on the app-server (one server for all)",
+  },
 ] as const;
 
-describe.each(TRANSPORTS)("%s", (transport, title) => {
-  describe(title, () => {
-    it(
-      "a thread kept after a turn with a 1 MB prompt holds no part of it",
-      async () => {
-        const report = await measure("keep", transport);
-        expect(report.threadActors).toBe(THREADS);
-        expect(report.kbPerThread).toBeLessThan(64);
-      },
-      MEASURE_LIMIT_MS + 5_000,
-    );
+describe.each(TRANSPORTS)("$title", ({ transport }) => {
+  it(
+    "a thread kept after a turn with a 1 MB prompt holds no part of it",
+    async () => {
+      const report = await measure("keep", transport);
+      expect(report.threadActors).toBe(THREADS);
+      expect(report.kbPerThread).toBeLessThan(64);
+    },
+    MEASURE_LIMIT_MS + 5_000,
+  );
 
-    it(
-      "a thread nobody references is collected with its actor",
-      async () => {
-        const report = await measure("drop", transport);
-        expect(report.threadActors).toBe(0);
-        expect(report.kbPerThread).toBeLessThan(64);
-      },
-      MEASURE_LIMIT_MS + 5_000,
-    );
-  });
+  it(
+    "a thread nobody references is collected with its actor",
+    async () => {
+      const report = await measure("drop", transport);
+      expect(report.threadActors).toBe(0);
+      expect(report.kbPerThread).toBeLessThan(64);
+    },
+    MEASURE_LIMIT_MS + 5_000,
+  );
 });

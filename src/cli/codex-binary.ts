@@ -69,13 +69,18 @@ export function locateCodexBinary(
   const root = path.join(vendorRoot, triple);
   const binary = path.join(root, "bin", platform === "win32" ? "codex.exe" : "codex");
   if (!isFile(binary)) throw new CodexNotFoundError(binary);
-  return { executablePath: binary, pathDirs: [path.join(root, "codex-path")].filter(isDirectory) };
+  return withHelpers(binary);
 }
 
 function binaryNamedByEnvironment(file: string): CodexBinary {
   if (!isFile(file)) throw new CodexNotFoundError(`${file}, named by ${CODEX_PATH_VARIABLE}`);
-  const helpers = path.join(path.dirname(path.dirname(path.resolve(file))), "codex-path");
-  return { executablePath: path.resolve(file), pathDirs: [helpers].filter(isDirectory) };
+  return withHelpers(path.resolve(file));
+}
+
+/** A binary of the vendor layout (`<triple>/bin/codex`) with its `<triple>/codex-path/`, if any. */
+function withHelpers(binary: string): CodexBinary {
+  const helpers = path.join(path.dirname(path.dirname(binary)), "codex-path");
+  return { executablePath: binary, pathDirs: [helpers].filter(isDirectory) };
 }
 
 function isFile(file: string): boolean {

@@ -76,11 +76,11 @@ exec ${JSON.stringify(REAL_CODEX)} "$@"
 
 function readSpawned(dir: string): Spawned[] {
   const log = path.join(dir, "spawned");
-  const started = (name: string) => BigInt(name.split("-")[0]!);
   const names = readdirSync(log)
     .filter((name) => name.endsWith(".argv"))
-    .map((name) => name.slice(0, -5))
-    .sort((a, b) => (started(a) < started(b) ? -1 : started(a) > started(b) ? 1 : 0));
+    .map((file) => ({ name: file.slice(0, -5), started: BigInt(file.split("-")[0]!) }))
+    .sort((a, b) => Number(a.started - b.started))
+    .map(({ name }) => name);
   const split = (file: string) => readFileSync(file, "utf8").split("\0").slice(0, -1);
   return names.map((name) => {
     const argv = split(path.join(log, `${name}.argv`));
