@@ -8,7 +8,7 @@ import {
   checkOneOf,
   invalid,
 } from "./option-values.js";
-import type { SupervisionPolicy } from "./supervision/policy.js";
+import type { SupervisionPolicy } from "./types/supervision.js";
 import { UnsupportedError } from "./types/app-server-errors.js";
 import type { ApprovalHandler } from "./types/app-server.js";
 import { InvalidOptionError } from "./types/errors.js";

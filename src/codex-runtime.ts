@@ -1,6 +1,7 @@
-import { globalConfigFlags } from "./cli/toml-config.js";
-import { ChildEnvSource } from "./cli/child-env.js";
-import { locateCodexBinary, type CodexBinary } from "./cli/codex-binary.js";
+import { globalConfigFlags } from "./process/toml-config.js";
+import { ChildEnvSource } from "./process/child-env.js";
+import { locateCodexBinary, type CodexBinary } from "./process/codex-binary.js";
+import { systemClock } from "./supervision/clock.js";
 import { OpenTurns } from "./supervision/open-turns.js";
 import { DEFAULT_POLICY, resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
@@ -60,6 +61,7 @@ export class CodexRuntime {
       killGraceMs: this.options.killGraceMs,
       startTimeoutMs: this.options.serverStartTimeoutMs,
       intensity: { maxRestarts, withinMs },
+      clock: systemClock,
     };
   }
 
@@ -77,6 +79,7 @@ export class CodexRuntime {
       thread,
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,
+      clock: systemClock,
       ...(this.link ? { transportSettings: this.appServerSettings(thread, this.link) } : {}),
     };
   }

@@ -5,11 +5,10 @@ import { checkThreadId } from "./option-values.js";
 import type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 import type { CodexActorRef } from "./machines/codex.machine.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
-import { snapshotTree, type CodexTreeSnapshot } from "./supervision/snapshot-tree.js";
-import { whenDrained } from "./supervision/drain.js";
+import { snapshotTree, type CodexTreeSnapshot } from "./machines/snapshot-tree.js";
+import { whenDrained } from "./machines/drain.js";
 import { Thread } from "./thread.js";
-import { appServerCodexMachine } from "./transports/app-server/app-server-transport.js";
-import { codexMachine } from "./transports/exec/exec-transport.js";
+import { rootMachineOf } from "./root-machines.js";
 import {
   listMcpServers,
   listModels,
@@ -27,6 +26,7 @@ import type {
   TransportName,
 } from "./types/app-server.js";
 import { InternalError, InvalidOptionError } from "./types/errors.js";
+import { systemClock } from "./supervision/clock.js";
 import { containFaults } from "./supervision/contain-faults.js";
 import { guardedInspector } from "./supervision/guarded-inspector.js";
 import type { CodexOptions, ThreadOptions } from "./types/options.js";
@@ -52,10 +52,11 @@ export class Codex<X extends TransportName = "exec"> {
   constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
     this.runtime = new CodexRuntime(options);
-    const machine = options.transport === "app-server" ? appServerCodexMachine() : codexMachine;
+    const machine = rootMachineOf(options.transport ?? "exec");
     this.actor = createActor(containFaults(machine), {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
+        clock: systemClock,
         escalation: options.escalation,
         service: this.runtime.serverInput(),
       },

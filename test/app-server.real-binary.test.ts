@@ -11,7 +11,7 @@ import {
   shellCommand,
   streamedReply,
 } from "../src/model-stand-in/index.js";
-import { locateCodexBinary } from "../src/cli/codex-binary.js";
+import { locateCodexBinary } from "../src/process/codex-binary.js";
 import { call } from "../src/transports/app-server/methods.js";
 import { AppServerRequestError } from "../src/types/app-server-errors.js";
 import type { ApprovalRequestedEvent, ItemDeltaEvent } from "../src/types/app-server.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { globalConfigFlags } from "../src/cli/toml-config.js";
+import { globalConfigFlags } from "../src/process/toml-config.js";
 import { checkThreadId } from "../src/option-values.js";
 import { buildExecArgv, type ExecArgs } from "../src/transports/exec/argv.js";
 import { Codex } from "../src/index.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import path from "node:path";
 import { inspect } from "node:util";
-import { buildChildEnv, ChildEnvSource } from "../src/cli/child-env.js";
+import { buildChildEnv, ChildEnvSource } from "../src/process/child-env.js";
 
 const ORIGINATOR = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { locateCodexBinary, PLATFORM_PACKAGES, targetTriple } from "../src/cli/codex-binary.js";
+import { locateCodexBinary, PLATFORM_PACKAGES, targetTriple } from "../src/process/codex-binary.js";
 import { CodexError, CodexNotFoundError } from "../src/types/errors.js";
 
 const requireHere = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { readdirSync } from "node:fs";
-import { FlowControl } from "../src/actors/flow-control.js";
+import { FlowControl } from "../src/process/flow-control.js";
 import { EventQueue } from "../src/turn/event-queue.js";
 
 const limits = { highWater: 4, lowWater: 1, memoryBytes: 1_024 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { normalizeInput } from "../src/cli/input.js";
+import { normalizeInput } from "../src/transports/input.js";
 import { InvalidOptionError } from "../src/types/errors.js";
 import type { UserInput } from "../src/types/options.js";
 

@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PLATFORM_PACKAGES, targetTriple } from "../src/cli/codex-binary.js";
+import { PLATFORM_PACKAGES, targetTriple } from "../src/process/codex-binary.js";
 import { runChild, runNode } from "./support/child-run.js";
 import { hermeticEnv } from "./support/hermetic-env.js";
 import { tempDir } from "./support/rig-registry.js";

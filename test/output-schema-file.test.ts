@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { writeOutputSchemaFile } from "../src/actors/output-schema-file.js";
+import { writeOutputSchemaFile } from "../src/process/output-schema-file.js";
 import { mockCodex } from "./support/mock-codex.js";
 import { isAlive } from "./support/processes.js";
 import { schemaDirsOfThisProcess } from "./support/schema-dirs.js";

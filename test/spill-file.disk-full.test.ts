@@ -11,7 +11,7 @@ import { hermeticEnv } from "./support/hermetic-env.js";
 // be lost or reordered, and nothing may be left in the folder.
 
 const ESBUILD = fileURLToPath(new URL("../node_modules/.bin/esbuild", import.meta.url));
-const SPILL_FILE = fileURLToPath(new URL("../src/actors/spill-file.ts", import.meta.url));
+const SPILL_FILE = fileURLToPath(new URL("../src/process/spill-file.ts", import.meta.url));
 
 const PROGRAM = `
 import { fstatSync, readdirSync, readlinkSync } from "node:fs";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { DEFAULT_POLICY, resolvePolicy } from "../src/supervision/policy.js";
-import type { ResolvedPolicy, SupervisionPolicy } from "../src/supervision/policy.js";
+import type { ResolvedPolicy } from "../src/supervision/policy.js";
+import type { SupervisionPolicy } from "../src/types/supervision.js";
 import type { CodexError } from "../src/types/errors.js";
 
 /** The policy of issue 3 (and issue 12: one retry layer) when nobody configured anything. */

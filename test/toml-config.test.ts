@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { globalConfigFlags } from "../src/cli/toml-config.js";
-import { flattenConfig, toTomlValue } from "../src/cli/toml-config.js";
+import { globalConfigFlags } from "../src/process/toml-config.js";
+import { flattenConfig, toTomlValue } from "../src/process/toml-config.js";
 import { Codex } from "../src/index.js";
 import { InvalidOptionError } from "../src/types/errors.js";
 import type { CodexConfigObject } from "../src/types/options.js";

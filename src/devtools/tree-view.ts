@@ -1,6 +1,6 @@
 import type { AnyActorRef, StateValue } from "xstate";
 import type { CodexActorRef } from "../machines/codex.machine.js";
-import { snapshotTree, type CodexTreeSnapshot } from "../supervision/snapshot-tree.js";
+import { snapshotTree, type CodexTreeSnapshot } from "../machines/snapshot-tree.js";
 import { activePaths, chartOf, type ChartState } from "./statechart.js";
 
 /** One actor as the page shows it: which machine it runs, and its active states. */

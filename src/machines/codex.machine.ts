@@ -7,9 +7,10 @@ import {
   stopChild,
   type ActorRefFrom,
 } from "xstate";
+import type { Clock } from "../supervision/clock.js";
 import { containFaults } from "../supervision/contain-faults.js";
 import type { ThreadSettings } from "../supervision/turn-job.js";
-import { isStopRequest, type Transport } from "../transports/attempt.js";
+import { isStopRequest, type Transport } from "../transports/transport.js";
 import {
   createThreadMachine,
   type ThreadActorRef,
@@ -21,6 +22,8 @@ import { refuse, settle, type ThreadContext } from "./thread-turn.js";
 /** The root's settings: concurrency bound and circuit breaker. */
 export type CodexRootInput = {
   maxConcurrentTurns: number;
+  /** The time failures are counted by (escalation's period). */
+  clock: Clock;
   /** The input of the transport's service actor (the app-server's), when it has one. */
   service?: unknown;
   escalation?: { maxFailures: number; withinMs: number };
@@ -142,9 +145,13 @@ export const createCodexMachine = (transport: Transport) =>
       },
       recordFailure: assign({
         failureTimes: ({ context, event }) => {
-          if (event.type !== "turn.failed" || isStopRequest(event.error) || !context.escalation)
+          if (
+            event.type !== "thread.turnFailed" ||
+            isStopRequest(event.error) ||
+            !context.escalation
+          )
             return context.failureTimes;
-          const now = Date.now();
+          const now = context.clock.now();
           return [...context.failureTimes, now].filter(
             (time) => now - time < context.escalation!.withinMs,
           );
@@ -209,7 +216,7 @@ export const createCodexMachine = (transport: Transport) =>
         on: {
           "slot.request": { actions: "grantOrQueue" },
           "slot.release": { actions: "releaseAndGrantNext" },
-          "turn.failed": { actions: "recordFailure" },
+          "thread.turnFailed": { actions: "recordFailure" },
         },
       },
       escalated: {

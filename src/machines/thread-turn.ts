@@ -1,9 +1,5 @@
-import { fromCallback, fromPromise } from "xstate";
-import {
-  decideRestart,
-  type FailedAttempt,
-  type RestartDecision,
-} from "../supervision/restart-decision.js";
+import type { DecisionMade, FailureToDecide } from "../actors/restart-decider.actor.js";
+import type { RestartDecision } from "../supervision/restart-decision.js";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import {
   InternalError,
@@ -12,9 +8,9 @@ import {
   TurnTimeoutError,
   type CodexError,
 } from "../types/errors.js";
-import type { AttemptOutcome } from "../transports/attempt.js";
+import type { AttemptOutcome } from "../transports/transport.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
-import type { ThreadMachineEvent } from "./thread.machine.js";
+import type { ThreadMachineEvent } from "./thread-events.js";
 
 /* The turn in hand of a thread actor: its context, and the pure steps of its supervision. */
 
@@ -44,22 +40,6 @@ export type ThreadContext = {
   traceCarrier: TraceCarrier;
 };
 
-/** Starts the turn's deadline: sent when its first attempt starts (time in queues is not counted). */
-export type DeadlineStart = { type: "deadline.start" };
-
-/** Fires `turn.deadline` `timeoutMs` after `deadline.start`, if the turn has a `timeoutMs`. */
-export const deadlineLogic = fromCallback<DeadlineStart, { timeoutMs?: number }>(
-  ({ input, sendBack, receive }) => {
-    const { timeoutMs } = input;
-    let timer: NodeJS.Timeout | undefined;
-    receive(() => {
-      if (timeoutMs === undefined || timer) return;
-      timer = setTimeout(() => sendBack({ type: "turn.deadline", timeoutMs }), timeoutMs);
-    });
-    return () => clearTimeout(timer);
-  },
-);
-
 /** Reports the turn in hand as completed (no error) or failed. */
 export const settle = (context: ThreadContext, error: CodexError | null) =>
   context.current?.sink.settle(
@@ -85,21 +65,6 @@ export function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
   return null;
 }
 
-/** The failed attempt in hand, as the restart decision takes it. */
-export type FailureToDecide = Omit<FailedAttempt, "now" | "random">;
-
-/** The restart decision and when it was made, as the `decide` actor outputs it. */
-export type DecisionMade = { decision: RestartDecision; now: number };
-
-/**
- * Decides whether the failed attempt is restarted. It runs as an actor, not inside `assign`: a
- * policy's `isTransient` is the user's code, so a throw ends in the actor's error path.
- */
-export const decideLogic = fromPromise<DecisionMade, FailureToDecide>(async ({ input }) => {
-  const now = Date.now();
-  return { decision: decideRestart({ ...input, now, random: Math.random() }), now };
-});
-
 /** What the decision is made from: the attempt's failure, and no restart while shutting down. */
 export function failureToDecide(context: ThreadContext): FailureToDecide {
   return {
@@ -107,6 +72,7 @@ export function failureToDecide(context: ThreadContext): FailureToDecide {
     error: context.failures[context.failures.length - 1]!,
     sideEffect: context.sideEffect,
     restartTimes: context.restartTimes,
+    clock: context.settings.clock,
   };
 }
 

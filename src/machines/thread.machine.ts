@@ -1,6 +1,8 @@
 import { assign, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
-import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
-import type { AttemptOutcome, Transport } from "../transports/attempt.js";
+import { deadlineLogic } from "../actors/deadline.actor.js";
+import { restartDeciderLogic, type DecisionMade } from "../actors/restart-decider.actor.js";
+import type { ThreadSettings } from "../supervision/turn-job.js";
+import type { AttemptOutcome, Transport } from "../transports/transport.js";
 import {
   publishAttemptEnd,
   publishAttemptStart,
@@ -15,35 +17,22 @@ import {
   afterDecisionFault,
   standingDecision,
   afterFailedAttempt,
-  deadlineLogic,
-  decideLogic,
   explainNoRestart,
   failureToDecide,
   refuse,
   settle,
   shutdownError,
   stopErrorOf,
-  type DecisionMade,
   type ThreadContext,
 } from "./thread-turn.js";
-
-/** Events a thread actor takes: from its `Thread`, from the Codex root, and from its timers. */
-export type ThreadMachineEvent =
-  | { type: "thread.enqueue"; job: TurnJob }
-  | { type: "thread.cancel"; jobId: number; error: CodexError }
-  | { type: "thread.shutdown" }
-  | { type: "thread.kill" }
-  | { type: "thread.release" }
-  | { type: "slot.granted" }
-  | { type: "slot.denied"; error: CodexError }
-  | { type: "turn.deadline"; timeoutMs: number };
+import type { ThreadMachineEvent } from "./thread-events.js";
 
 /** Events a thread sends to the Codex root. */
 export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release"; thread: ThreadActorRef }
-  | { type: "turn.failed"; error: CodexError }
+  | { type: "thread.turnFailed"; error: CodexError }
   | { type: "thread.released"; thread: ThreadActorRef };
 
 /**
@@ -63,7 +52,7 @@ export const createThreadMachine = (transport: Transport) =>
     actors: {
       attempt: containFaults(transport.attempt),
       deadline: deadlineLogic,
-      decide: decideLogic,
+      decide: restartDeciderLogic,
     },
     delays: {
       backoff: ({ context }) => (context.decision?.restart ? context.decision.delayMs : 0),
@@ -133,7 +122,7 @@ export const createThreadMachine = (transport: Transport) =>
       recordDecision: assign(({ context }, made: DecisionMade) => afterDecision(context, made)),
       explainNoRestart: ({ context }) => explainNoRestart(context),
       reportFailure: sendParent(({ context }) => ({
-        type: "turn.failed",
+        type: "thread.turnFailed",
         error: context.finalError!,
       })),
       announceRestart: ({ context, self }) => {

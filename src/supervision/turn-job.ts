@@ -1,10 +1,11 @@
-import type { FlowControl } from "../actors/flow-control.js";
-import type { ChildEnvSource } from "../cli/child-env.js";
-import type { CodexBinary } from "../cli/codex-binary.js";
+import type { FlowControl } from "../process/flow-control.js";
+import type { ChildEnvSource } from "../process/child-env.js";
+import type { CodexBinary } from "../process/codex-binary.js";
 import type { CodexError } from "../types/errors.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { ThreadOptions, TurnOptions } from "../types/options.js";
 import type { TurnControl } from "../turn/turn-control.js";
+import type { Clock } from "./clock.js";
 import type { ResolvedPolicy } from "./policy.js";
 
 /** How a turn ended, as its thread reports it to the caller. */
@@ -45,6 +46,8 @@ export type ThreadSettings = {
   envSource: ChildEnvSource;
   thread: ThreadOptions;
   policy: ResolvedPolicy | false;
+  /** The time and chance restarts are decided by. */
+  clock: Clock;
   killGraceMs?: number;
   /** What the transport needs beyond these, in its own shape (read only by the transport). */
   transportSettings?: unknown;

@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from "../transports/attempt.js";
+import type { AttemptOutcome } from "../transports/transport.js";
 import type { CodexError } from "../types/errors.js";
 import { channels, type ChannelError, type ChannelSource, type TraceCarrier } from "./channels.js";
 

@@ -1,7 +1,7 @@
 import type { TurnResult } from "../supervision/turn-job.js";
 import type { AppServerEvent } from "../types/app-server.js";
 import type { ThreadEvent } from "../types/events.js";
-import { isStopRequest } from "../transports/attempt.js";
+import { isStopRequest } from "../transports/transport.js";
 import { channels, type EventMessage, type TurnMessage } from "./channels.js";
 
 /** What a turn's messages say of it from the start: its thread, model and sandbox. */

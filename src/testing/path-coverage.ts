@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, EventObject } from "xstate";
 import type { TestModel, TestPath } from "xstate/graph";
-import { stateName } from "../supervision/snapshot-tree.js";
+import { stateName } from "../machines/snapshot-tree.js";
 
 /** A test model over an abstract lifecycle machine (its own snapshot and event types erased). */
 export type LifecycleModel = TestModel<AnyMachineSnapshot, EventObject, unknown>;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { processTable } from "../actors/process-tree.js";
+import { processTable } from "../process/process-tree.js";
 
 // The processes the kit's rigs start carry a marker in their environment (and pass it on to
 // what they start): the owner's pid, and the rig's id. Linux only (it reads /proc).

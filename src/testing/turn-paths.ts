@@ -1,6 +1,6 @@
 import { Codex } from "../index.js";
 import type { CodexOptions, TurnOptions } from "../types/options.js";
-import { stateName } from "../supervision/snapshot-tree.js";
+import { stateName } from "../machines/snapshot-tree.js";
 import {
   startModelStandIn,
   type RunningStandIn,
@@ -25,8 +25,12 @@ import {
   type TurnOutcome,
 } from "./turn-lifecycle.js";
 
-/** How long an attempt may print nothing on a path with an idle kill (`idleTimeoutMs`). */
-export const PATH_IDLE_TIMEOUT_MS = 3_000;
+/**
+ * How long an attempt may print nothing on a path with an idle kill (`idleTimeoutMs`): long
+ * enough for a codex started on a loaded machine to reach its model request first (at 3 s, two
+ * suites and four busy processes on 2 cores let the timeout fire before it did).
+ */
+export const PATH_IDLE_TIMEOUT_MS = 8_000;
 /** The deadline (`timeoutMs`) of a path that times out. */
 export const PATH_DEADLINE_MS = 3_000;
 

@@ -1,4 +1,4 @@
-import { SpillFile } from "../actors/spill-file.js";
+import { SpillFile } from "../process/spill-file.js";
 
 /**
  * A turn's batches of events that wait beyond the queue's first few, kept as JSON lines: in

@@ -1,4 +1,4 @@
-import type { FlowControl } from "../actors/flow-control.js";
+import type { FlowControl } from "../process/flow-control.js";
 import { EventBacklog } from "./event-backlog.js";
 
 /**

@@ -1,4 +1,5 @@
 import type { ThreadActorRef } from "../machines/thread.machine.js";
+import { isQueued, turnInHand } from "../machines/thread-views.js";
 import type { TurnSink } from "../supervision/turn-job.js";
 
 /** The `code` of the warning a turn emits when it waits behind a stream nobody reads. */
@@ -22,10 +23,10 @@ export function watchStalledStream(
   afterMs: number,
 ): () => void {
   let timer: NodeJS.Timeout | undefined;
-  const waiting = () => thread.getSnapshot().context.queue.some((job) => job.id === jobId);
+  const waiting = () => isQueued(thread, jobId);
   const check = () => {
     if (!waiting()) return;
-    const { current } = thread.getSnapshot().context;
+    const current = turnInHand(thread);
     const unreadForMs = current?.sink.unreadForMs() ?? 0;
     if (current && unreadForMs >= afterMs) {
       if (!warned.has(current.sink)) warnStalled(afterMs);

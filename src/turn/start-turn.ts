@@ -1,8 +1,9 @@
-import { FlowControl } from "../actors/flow-control.js";
-import { writeOutputSchemaFile, type OutputSchemaFile } from "../actors/output-schema-file.js";
-import type { CodexBinary } from "../cli/codex-binary.js";
-import { normalizeInput } from "../cli/input.js";
+import { FlowControl } from "../process/flow-control.js";
+import { writeOutputSchemaFile, type OutputSchemaFile } from "../process/output-schema-file.js";
+import type { CodexBinary } from "../process/codex-binary.js";
+import { normalizeInput } from "../transports/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
+import { attemptsMade } from "../machines/thread-views.js";
 import type { OpenTurns } from "../supervision/open-turns.js";
 import type { TurnResult } from "../supervision/turn-job.js";
 import { describeThrown } from "../types/describe-thrown.js";
@@ -71,10 +72,8 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   let result: TurnResult | undefined;
   let stopWatching: (() => void) | undefined;
   const { thread } = request;
-  const telemetry = new TurnTelemetry(
-    { ...request.source, threadKey: thread.id },
-    id,
-    () => thread.getSnapshot().context.attempt,
+  const telemetry = new TurnTelemetry({ ...request.source, threadKey: thread.id }, id, () =>
+    attemptsMade(thread),
   );
   const settled = telemetry.run(
     () =>

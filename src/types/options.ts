@@ -1,8 +1,6 @@
 import type { ApprovalHandler, TransportName } from "./app-server.js";
 import type { InspectionEvent, Observer } from "xstate";
-import type { SupervisionPolicy } from "../supervision/policy.js";
-
-export type { SupervisionPolicy };
+import type { SupervisionPolicy } from "./supervision.js";
 
 /** Options of `Codex`, threads and turns: the official SDK's names and meanings, then ours. */
 

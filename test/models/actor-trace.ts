@@ -1,5 +1,5 @@
 import type { AnyEventObject, AnyMachineSnapshot, InspectionEvent } from "xstate";
-import { stateName } from "../../src/supervision/snapshot-tree.js";
+import { stateName } from "../../src/machines/snapshot-tree.js";
 
 /** One microstep a real actor took: the event, and its state value before and after. */
 export type TraceStep = {

@@ -1,7 +1,7 @@
 import { expect } from "@jest/globals";
 import type { AnyMachineSnapshot, EventObject } from "xstate";
 import type { TestParam } from "xstate/graph";
-import { stateName } from "../../src/supervision/snapshot-tree.js";
+import { stateName } from "../../src/machines/snapshot-tree.js";
 import { mockCodex } from "../support/mock-codex.js";
 import { isAlive } from "../support/processes.js";
 import { ActorTrace, pidsOf, type TraceStep } from "./actor-trace.js";

@@ -2,7 +2,7 @@ import { expect } from "@jest/globals";
 import type { AnyMachineSnapshot, EventObject } from "xstate";
 import type { TestParam } from "xstate/graph";
 import type { ApprovalDecision } from "../../src/index.js";
-import { stateName } from "../../src/supervision/snapshot-tree.js";
+import { stateName } from "../../src/machines/snapshot-tree.js";
 import { fakeServerCodex } from "../support/fake-app-server.js";
 import { eventually, isAlive } from "../support/processes.js";
 import { ActorTrace, type TraceStep } from "./actor-trace.js";

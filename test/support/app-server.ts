@@ -1,8 +1,8 @@
 import { execa, type ResultPromise } from "execa";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { locateCodexBinary } from "../../src/cli/codex-binary.js";
-import { flattenConfig } from "../../src/cli/toml-config.js";
+import { locateCodexBinary } from "../../src/process/codex-binary.js";
+import { flattenConfig } from "../../src/process/toml-config.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import {
   approvalKindOf,

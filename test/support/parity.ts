@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Codex } from "../../src/index.js";
-import { locateCodexBinary } from "../../src/cli/codex-binary.js";
+import { locateCodexBinary } from "../../src/process/codex-binary.js";
 import {
   ModelStandIn,
   standInConfig,

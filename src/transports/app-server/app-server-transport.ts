@@ -1,5 +1,4 @@
-import { createCodexMachine } from "../../machines/codex.machine.js";
-import { defineTransport } from "../attempt.js";
+import { defineTransport } from "../transport.js";
 import type { ApprovalSettings } from "./approval-decision.js";
 import type { AppServerLink } from "./server-link.js";
 import { createServerMachine } from "./server.machine.js";
@@ -12,7 +11,7 @@ export type AppServerThreadSettings = { link: AppServerLink; approvals: Approval
  * The app-server transport: the root runs one `codex app-server` (the server actor, started on
  * the first turn); each attempt is a turn on it, resuming the thread after a restart.
  */
-const createAppServerTransport = () =>
+export const createAppServerTransport = () =>
   defineTransport<ReturnType<typeof createAppServerTurnMachine>>({
     name: "app-server",
     attempt: createAppServerTurnMachine(),
@@ -38,12 +37,3 @@ const createAppServerTransport = () =>
     },
     service: createServerMachine(),
   });
-
-let codexMachine: ReturnType<typeof createCodexMachine> | undefined;
-
-/**
- * The root machine of a `Codex` on the app-server transport, built on first use: a process that
- * only runs exec turns never builds the app-server's four machines (~2 ms of its import).
- */
-export const appServerCodexMachine = () =>
-  (codexMachine ??= createCodexMachine(createAppServerTransport()));

@@ -1,6 +1,6 @@
-import { killMarked } from "../../actors/process-group.js";
-import { environmentOf } from "../../actors/process-environment.js";
-import { descendantsOf } from "../../actors/process-tree.js";
+import { killMarked } from "../../process/process-group.js";
+import { environmentOf } from "../../process/process-environment.js";
+import { descendantsOf } from "../../process/process-tree.js";
 
 /** The environment entry codex gives every command it runs for the thread `threadId`. */
 export function threadMarkOf(threadId: string): string {

@@ -1,11 +1,11 @@
 import type { ChildProcess } from "node:child_process";
 import { fromCallback } from "xstate";
-import { signalTree, trackGroup, untrackGroup } from "../../actors/process-group.js";
-import { drainAfterExit } from "../../actors/exit-drain.js";
-import { StderrTail } from "../../actors/stderr-tail.js";
-import type { ChildEnvSource } from "../../cli/child-env.js";
-import type { CodexBinary } from "../../cli/codex-binary.js";
-import { spawnCodex } from "../../cli/spawn-codex.js";
+import { signalTree, trackGroup, untrackGroup } from "../../process/process-group.js";
+import { drainAfterExit } from "../../process/exit-drain.js";
+import { StderrTail } from "../../process/stderr-tail.js";
+import type { ChildEnvSource } from "../../process/child-env.js";
+import type { CodexBinary } from "../../process/codex-binary.js";
+import { spawnCodex } from "../../process/spawn-codex.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
 import { answersWithin } from "./liveness-check.js";

@@ -1,5 +1,6 @@
 import { assign, enqueueActions, setup } from "xstate";
 import { AppServerClosedError, AppServerCrashLoopError } from "../../types/app-server-errors.js";
+import type { Clock } from "../../supervision/clock.js";
 import { CodexConfigError, ShutdownError, type CodexError } from "../../types/errors.js";
 import {
   serverProcessLogic,
@@ -11,7 +12,7 @@ import {
 export type ServerIntensity = { maxRestarts: number; withinMs: number };
 
 /** The server actor's input: how to start a process, and the restart intensity. */
-export type ServerInput = ServerProcessInput & { intensity: ServerIntensity };
+export type ServerInput = ServerProcessInput & { intensity: ServerIntensity; clock: Clock };
 
 /** Events the server actor takes: a turn's demand, its process's reports, the root's stop. */
 export type ServerMachineEvent =
@@ -40,7 +41,7 @@ const exitReason = (error: CodexError) => {
 
 /** The exit times within the period, counting one now. */
 const exitTimesWithNow = (context: ServerContext) => {
-  const now = Date.now();
+  const now = context.input.clock.now();
   const { withinMs } = context.input.intensity;
   return [...context.exitTimes.filter((time) => now - time < withinMs), now];
 };
@@ -88,7 +89,7 @@ export const createServerMachine = () =>
       tooManyExits: ({ context }) =>
         exitTimesWithNow(context).length > context.input.intensity.maxRestarts,
       periodOver: ({ context }) =>
-        Date.now() - context.exitTimes.at(-1)! >= context.input.intensity.withinMs,
+        context.input.clock.now() - context.exitTimes.at(-1)! >= context.input.intensity.withinMs,
     },
   }).createMachine({
     id: "appServer",

@@ -1,4 +1,4 @@
-import { normalizeInput } from "../../cli/input.js";
+import { normalizeInput } from "../input.js";
 import { TurnNotRunningError } from "../../types/app-server-errors.js";
 import type { Input } from "../../types/options.js";
 import { call } from "./methods.js";

@@ -1,14 +1,14 @@
 import { fromCallback } from "xstate";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import { checkedTraceContext } from "../../telemetry/trace-context.js";
-import { whenGone } from "../../actors/process-group.js";
-import { unwatchMark, watchMark } from "../../actors/sentinel.js";
+import { whenGone } from "../../process/process-group.js";
+import { unwatchMark, watchMark } from "../../process/sentinel.js";
 import type { ApprovalRequestedEvent } from "../../types/app-server.js";
 import { CodexError, InternalError, type ProtocolError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { TurnControl } from "../../turn/turn-control.js";
 import type { ThreadOptions } from "../../types/options.js";
-import { sideEffectIn } from "../exec/lifecycle-filter.js";
+import { sideEffectIn } from "../lifecycle-filter.js";
 import { decideApproval, type ApprovalSettings } from "./approval-decision.js";
 import {
   approvalKindOf,

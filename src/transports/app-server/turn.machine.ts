@@ -1,7 +1,7 @@
 import { assign, sendTo, setup } from "xstate";
 import { TurnInterruptedError } from "../../types/app-server-errors.js";
 import { IdleTimeoutError, TurnFailedError, type CodexError } from "../../types/errors.js";
-import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../attempt.js";
+import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../transport.js";
 import {
   turnSessionLogic,
   type TurnSessionEvent,

@@ -1,11 +1,11 @@
 import { fromCallback } from "xstate";
-import { attemptMarkOf, newAttemptId, type ChildEnvSource } from "../../cli/child-env.js";
+import { attemptMarkOf, newAttemptId, type ChildEnvSource } from "../../process/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
 import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
-import type { FlowControl } from "../../actors/flow-control.js";
-import { LifecycleFilter } from "./lifecycle-filter.js";
-import { knownDescendants, leftoversOf, lookNow } from "../../actors/descendant-watch.js";
+import type { FlowControl } from "../../process/flow-control.js";
+import { LifecycleFilter } from "../lifecycle-filter.js";
+import { knownDescendants, leftoversOf, lookNow } from "../../process/descendant-watch.js";
 import {
   killLeftovers,
   killMarked,
@@ -13,11 +13,11 @@ import {
   trackGroup,
   untrackGroup,
   whenGone,
-} from "../../actors/process-group.js";
-import { processesCarrying } from "../../actors/process-environment.js";
-import { drainAfterExit, type ExitDrain } from "../../actors/exit-drain.js";
-import { StderrTail } from "../../actors/stderr-tail.js";
-import { spawnCodex } from "../../cli/spawn-codex.js";
+} from "../../process/process-group.js";
+import { processesCarrying } from "../../process/process-environment.js";
+import { drainAfterExit, type ExitDrain } from "../../process/exit-drain.js";
+import { StderrTail } from "../../process/stderr-tail.js";
+import { spawnCodex } from "../../process/spawn-codex.js";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 
 /** What the process actor needs to start one turn's codex process. */

@@ -5,8 +5,8 @@ import {
   type CodexProcessInput,
 } from "./codex-process.actor.js";
 import { IdleTimeoutError, type CodexError } from "../../types/errors.js";
-import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../attempt.js";
-import { sideEffectIn } from "./lifecycle-filter.js";
+import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../transport.js";
+import { sideEffectIn } from "../lifecycle-filter.js";
 import { exitFailure } from "./exec-outcome.js";
 
 /** Every event the exec machine takes (`attempt.abort` kills the process group first). */

@@ -1,4 +1,4 @@
-import type { ThreadEvent } from "../../types/events.js";
+import type { ThreadEvent } from "../types/events.js";
 
 const NONE: readonly ThreadEvent[] = Object.freeze([]);
 const SIDE_EFFECT_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call"]);

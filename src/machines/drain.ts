@@ -1,12 +1,6 @@
-import type { CodexActorRef } from "../machines/codex.machine.js";
-import type { ThreadActorRef } from "../machines/thread.machine.js";
-
-/** Whether a thread has nothing running and nothing queued (its processes are all gone). */
-function isDrained(thread: ThreadActorRef): boolean {
-  const snapshot = thread.getSnapshot();
-  if (snapshot.status !== "active") return true;
-  return snapshot.matches("idle") && snapshot.context.queue.length === 0;
-}
+import type { CodexActorRef } from "./codex.machine.js";
+import type { ThreadActorRef } from "./thread.machine.js";
+import { isDrained } from "./thread-views.js";
 
 /** Resolves once every thread of the root is idle with an empty mailbox. */
 export function whenDrained(root: CodexActorRef): Promise<void> {

@@ -1,8 +1,8 @@
 import type { AnyActorRef, StateValue } from "xstate";
-import type { CodexActorRef } from "../machines/codex.machine.js";
-import type { ThreadContext } from "../machines/thread-turn.js";
-import type { ThreadActorRef } from "../machines/thread.machine.js";
-import type { AttemptView } from "../transports/attempt.js";
+import type { CodexActorRef } from "./codex.machine.js";
+import type { ThreadContext } from "./thread-turn.js";
+import type { ThreadActorRef } from "./thread.machine.js";
+import type { AttemptView } from "../transports/transport.js";
 
 type AttemptSnapshot = { value: StateValue; context: AttemptView };
 

@@ -1,0 +1,14 @@
+import type { CodexError } from "../types/errors.js";
+import type { TurnJob } from "../supervision/turn-job.js";
+import type { DeadlineReached } from "../actors/deadline.actor.js";
+
+/** Events a thread actor takes: from its `Thread`, from the Codex root, and from its timers. */
+export type ThreadMachineEvent =
+  | { type: "thread.enqueue"; job: TurnJob }
+  | { type: "thread.cancel"; jobId: number; error: CodexError }
+  | { type: "thread.shutdown" }
+  | { type: "thread.kill" }
+  | { type: "thread.release" }
+  | { type: "slot.granted" }
+  | { type: "slot.denied"; error: CodexError }
+  | DeadlineReached;
