@@ -88,11 +88,15 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
   };
 }
 
-/** The restart was decided (and its delay drawn) when the backoff began: what is left of it. */
-function backoffRemaining({ decision, restartTimes }: ThreadContext): number {
-  const since = restartTimes[restartTimes.length - 1] ?? Date.now();
+/**
+ * The restart was decided (and its delay drawn) when the backoff began: what is left of it, on
+ * the clock the decision was timed by.
+ */
+function backoffRemaining({ decision, restartTimes, settings }: ThreadContext): number {
+  const now = settings.clock.now();
+  const since = restartTimes[restartTimes.length - 1] ?? now;
   const delayMs = decision?.restart ? decision.delayMs : 0;
-  return Math.max(0, since + delayMs - Date.now());
+  return Math.max(0, since + delayMs - now);
 }
 
 function serviceSnapshot(service: AnyActorRef): ServiceTreeSnapshot {
