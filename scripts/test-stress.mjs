@@ -73,6 +73,18 @@ function startContention(count, rounds) {
   return { what: stressNg ? `stress-ng --cpu ${count}` : `${count} node spinners`, stop };
 }
 
+/**
+ * How much longer than usual a test may wait under this contention: the busy processes (hogs, and
+ * each suite's two Jest workers) per core. Tests' deadlines bound hangs, not timings
+ * (test/support/deadlines.ts); the stress run looks for races, not for slow machines.
+ */
+const timeScale =
+  process.env.CODEX_ACTORS_TEST_TIME_SCALE ??
+  String(
+    Math.max(1, Math.ceil((hogs + 2 * (values["two-suites"] ? 2 : 1)) / availableParallelism())),
+  );
+const limitS = process.env.CODEX_ACTORS_TEST_LIMIT_S ?? String(600 * Number(timeScale));
+
 /** One suite run through `npm test`'s guard; resolves with its exit code and Jest's JSON. */
 function runSuite(logDir, name) {
   const log = path.join(logDir, `${name}.log`);
@@ -81,6 +93,11 @@ function runSuite(logDir, name) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [RUN_TESTS, "--json", `--outputFile=${json}`], {
       cwd: ROOT,
+      env: {
+        ...process.env,
+        CODEX_ACTORS_TEST_TIME_SCALE: timeScale,
+        CODEX_ACTORS_TEST_LIMIT_S: limitS,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -129,7 +146,10 @@ for (const signal of ["SIGINT", "SIGTERM"])
     process.exit(130);
   });
 const suites = values["two-suites"] ? 2 : 1;
-console.log(`${runs} round(s) of ${suites} suite(s) at once, under ${contention.what}`);
+console.log(
+  `${runs} round(s) of ${suites} suite(s) at once, under ${contention.what};` +
+    ` test deadlines ×${timeScale}, each run's limit ${limitS} s`,
+);
 const results = [];
 try {
   for (let round = 1; round <= runs; round++) {

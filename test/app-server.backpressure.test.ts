@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { ThreadEvent } from "../src/index.js";
+import { within } from "./support/deadlines.js";
 import { FAKE_APP_SERVER, fakeServerCodex, type FakeStep } from "./support/fake-app-server.js";
 import {
   agentMessage,
@@ -19,15 +20,6 @@ import { tempDir } from "./support/rig-registry.js";
 const running = [...threadAnswered, ...turnRequested, turnAnswered, turnStarted];
 const ofTheTurn = { threadId: FAKE_THREAD, turnId: "fake-turn" };
 const HOST = fileURLToPath(new URL("./fixtures/spill-host.mjs", import.meta.url));
-
-/** Rejects with `what` if `promise` has not settled within `ms` (a hang, not a timing). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /** The numbers of a flood's deltas, in the order they came (`n:xxx…`). */
 const floodNumbers = (events: ThreadEvent[]) =>

@@ -4,6 +4,7 @@ import { AbortError, Codex, InternalError, TurnInterruptedError } from "../src/i
 import { decideApproval } from "../src/transports/app-server/approval-decision.js";
 import type { ApprovalRequestedEvent } from "../src/types/app-server.js";
 import { collect } from "./support/collect.js";
+import { settledWithin } from "./support/deadlines.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
 import { eventually, isAlive } from "./support/processes.js";
@@ -17,13 +18,6 @@ import { MODEL, realCodex } from "./support/real-codex.js";
 
 const started: MockStep[] = [{ threadStarted: true }, { emit: { type: "turn.started" } }];
 const fast = { backoff: { initialMs: 10, maxMs: 10, jitter: false } };
-
-/** `promise`'s outcome, or a string saying it is still pending after `ms`. */
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | string> =>
-  Promise.race([
-    promise,
-    new Promise<string>((resolve) => setTimeout(() => resolve(`pending after ${ms} ms`), ms)),
-  ]);
 
 /** A thread on the app-server that asks before it runs anything. */
 const askingThread = (codex: Codex<"app-server">, workingDirectory: string) =>
@@ -49,7 +43,7 @@ describe("a supervision.isTransient that throws", () => {
         },
       },
     );
-    const failed = await within(
+    const failed = await settledWithin(
       rig.codex
         .startThread()
         .run("hi")
@@ -65,9 +59,9 @@ describe("a supervision.isTransient that throws", () => {
       message: expect.stringContaining("classifier bug"),
     });
     // The only slot was given back: another thread's turn runs.
-    const next = await within(rig.codex.startThread().run("next"), 10_000);
+    const next = await settledWithin(rig.codex.startThread().run("next"), 10_000);
     expect(next).toMatchObject({ finalResponse: "done" });
-    await expect(within(rig.codex.shutdown(), 10_000)).resolves.toBeUndefined();
+    await expect(settledWithin(rig.codex.shutdown(), 10_000)).resolves.toBeUndefined();
     const pids = rig.records().flatMap((record) => (record.pid ? [record.pid] : []));
     await eventually(() => pids.every((pid) => !isAlive(pid)), "no codex left");
   });
@@ -86,7 +80,7 @@ describe("an inspect callback that throws", () => {
           throw new Error("inspector bug");
         },
       });
-      const turn = await within(rig.codex.startThread().run("hi"), 10_000);
+      const turn = await settledWithin(rig.codex.startThread().run("hi"), 10_000);
       expect(turn).toMatchObject({ finalResponse: "done" });
       await eventually(() => warnings.length > 0, "the warning");
       expect(warnings).toEqual([expect.stringContaining("inspector bug")]);
@@ -163,7 +157,7 @@ describe("odd values and odd calls", () => {
       },
     });
     controller.abort(reason);
-    const failed = await within(
+    const failed = await settledWithin(
       turn.catch((error: unknown) => error),
       10_000,
     );
@@ -178,12 +172,12 @@ describe("odd values and odd calls", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     rig.codex.actor.stop();
     await expect(
-      within(
+      settledWithin(
         turn.catch((error: unknown) => error),
         10_000,
       ),
     ).resolves.toBeInstanceOf(InternalError);
-    await expect(within(rig.codex.shutdown(), 10_000)).resolves.toBeUndefined();
+    await expect(settledWithin(rig.codex.shutdown(), 10_000)).resolves.toBeUndefined();
     const pids = rig.records().flatMap((record) => (record.pid ? [record.pid] : []));
     await eventually(() => pids.every((pid) => !isAlive(pid)), "no codex left");
   });

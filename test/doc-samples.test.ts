@@ -17,6 +17,7 @@ import { hermeticEnv } from "./support/hermetic-env.js";
 import { atTeardown } from "./support/rig-registry.js";
 import { runProcess, slug, typecheck, writeRunnable } from "./support/sample-checks.js";
 import { type UserProject, userProject } from "./support/user-project.js";
+import { scaled } from "./support/deadlines.js";
 
 // Every code sample of README.md and docs/*.md is checked as a user would use it (the convention
 // is in test/support/doc-samples.ts and docs/testing.md): type-checked against the built package
@@ -50,7 +51,7 @@ let typeErrors: Map<string, string[]>;
 beforeAll(async () => {
   project = userProject("doc-samples");
   typeErrors = await typecheck(project, [...code, ...typedFiles], { canary: CANARY });
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(() => {
   project?.remove();

@@ -9,6 +9,7 @@ import {
   type TurnOptions,
 } from "../src/index.js";
 import { faultSeam } from "../src/supervision/fault-seam.js";
+import { settledWithin } from "./support/deadlines.js";
 import { fakeServerCodex, type FakeStep } from "./support/fake-app-server.js";
 import { interruptHonoured, runningTurn, wholeTurn } from "./support/fake-turn-steps.js";
 import { mockCodex, type MockStep } from "./support/mock-codex.js";
@@ -130,13 +131,6 @@ function siteOf(event: InspectionEvent): Site | null {
 
 type Outcome = { status: "resolved" } | { status: "rejected"; error: unknown } | { status: string };
 
-/** `promise`'s outcome, or `pending after …` when it takes longer than `ms`. */
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | string> =>
-  Promise.race([
-    promise,
-    new Promise<string>((resolve) => setTimeout(() => resolve(`pending after ${ms} ms`), ms)),
-  ]);
-
 /** One turn of `scenario` on `thread`, aborted when its restart is announced if it says so. */
 async function runTurn(thread: Thread, scenario: Scenario): Promise<unknown> {
   if (!scenario.abortOnRestart) return thread.run("hi", scenario.turn);
@@ -159,7 +153,7 @@ async function runScenario(scenario: Scenario, options: CodexOptions = {}) {
       (): Outcome => ({ status: "resolved" }),
       (error: unknown): Outcome => ({ status: "rejected", error }),
     );
-  const outcome = await within(settled, 10_000).then((got) =>
+  const outcome = await settledWithin(settled, 10_000).then((got) =>
     typeof got === "string" ? { status: got } : got,
   );
   return { rig, thread, outcome };
@@ -183,7 +177,7 @@ async function sitesOfOneRun(scenario: Scenario): Promise<Site[]> {
     },
   });
   open = false;
-  await within(rig.close(), 5_000);
+  await settledWithin(rig.close(), 5_000);
   return [...sites.values()];
 }
 
@@ -233,7 +227,7 @@ describe("fault injection: any action of any actor of a turn throws", () => {
       } else if (outcome.status !== "resolved") problems.push(`the turn was ${outcome.status}`);
       // The next turn settles too (the thread actor was replaced if it failed).
       const again = Promise.resolve().then(() => thread().run("again", { timeoutMs: 3_000 }));
-      const next = await within(
+      const next = await settledWithin(
         again.then(
           () => "settled",
           () => "settled",
@@ -241,7 +235,7 @@ describe("fault injection: any action of any actor of a turn throws", () => {
         8_000,
       );
       if (next !== "settled") problems.push(`the next turn was ${next}`);
-      const shutdown = await within(
+      const shutdown = await settledWithin(
         rig.codex.shutdown({ timeoutMs: 0 }).then(() => "resolved"),
         8_000,
       );
@@ -250,7 +244,7 @@ describe("fault injection: any action of any actor of a turn throws", () => {
       await eventually(() => pids.every((pid) => !isAlive(pid)), "no codex left", 5_000).catch(() =>
         problems.push(`codex processes left: ${pids.filter(isAlive).join(", ")}`),
       );
-      await within(rig.close(), 5_000);
+      await settledWithin(rig.close(), 5_000);
       if (!fired) problems.push("the fault was never injected");
       if (problems.length > 0) failures.push(`${name}: ${problems.join("; ")}`);
       // Enough to tell what is wrong; a broken runtime would otherwise take minutes.

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { within } from "./support/deadlines.js";
 import { mockCodex, type MockCodexRig, type MockStep } from "./support/mock-codex.js";
 import { eventually, isAlive, processesMatching } from "./support/processes.js";
 
@@ -26,15 +27,6 @@ function spawnedBy(of: MockCodexRig | undefined): number[] {
   return (of?.records() ?? [])
     .map((record) => record.spawned)
     .filter((pid): pid is number => pid !== undefined);
-}
-
-/** Rejects if `promise` has not settled after `ms`, naming `what` (instead of a silent hang). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 describe("a codex that exits leaving a process that holds its stdout", () => {

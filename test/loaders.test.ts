@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { runNode } from "./support/child-run.js";
 import { hermeticEnv } from "./support/hermetic-env.js";
 import { ROOT, packedProject } from "./support/packed-project.js";
+import { scaled } from "./support/deadlines.js";
 
 // The published package, installed in a user's CommonJS project, loaded every way users load an
 // ES-module-only package: by Jest with the package transformed to CommonJS (ts-jest, as the
@@ -95,22 +96,26 @@ describe("codex-actors, installed in a CommonJS project", () => {
     RUN_MS + 10_000,
   );
 
-  it("require()s it from CommonJS (Node's require of ES modules) and runs a turn", async () => {
-    const script = [
-      'const { Codex } = require("codex-actors");',
-      'const { reply, startModelStandIn } = require("codex-actors/testing");',
-      "(async () => {",
-      '  const standIn = await startModelStandIn([reply.message("Required!")]);',
-      "  const codex = new Codex({ ...standIn.codexOptions });",
-      '  const turn = await codex.startThread({ ...standIn.threadOptions }).run("Hello");',
-      "  await codex.shutdown();",
-      "  await standIn.close();",
-      "  console.log(turn.finalResponse);",
-      "})();",
-    ].join("\n");
-    const ran = await run(["--no-warnings", "-e", script]);
-    expect(ran).toEqual({ code: 0, signal: null, output: "Required!\n" });
-  }, 60_000);
+  it(
+    "require()s it from CommonJS (Node's require of ES modules) and runs a turn",
+    async () => {
+      const script = [
+        'const { Codex } = require("codex-actors");',
+        'const { reply, startModelStandIn } = require("codex-actors/testing");',
+        "(async () => {",
+        '  const standIn = await startModelStandIn([reply.message("Required!")]);',
+        "  const codex = new Codex({ ...standIn.codexOptions });",
+        '  const turn = await codex.startThread({ ...standIn.threadOptions }).run("Hello");',
+        "  await codex.shutdown();",
+        "  await standIn.close();",
+        "  console.log(turn.finalResponse);",
+        "})();",
+      ].join("\n");
+      const ran = await run(["--no-warnings", "-e", script]);
+      expect(ran).toEqual({ code: 0, signal: null, output: "Required!\n" });
+    },
+    scaled(60_000),
+  );
 
   it.each(["esm", "cjs"])(
     "runs turns bundled by esbuild (format %s), the binary found from the bundle",

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { message, ModelStandIn, reply, standInConfig } from "../src/model-stand-in/index.js";
+import { scaled } from "./support/deadlines.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-user.mjs", import.meta.url));
@@ -160,16 +161,24 @@ describe("the published package", () => {
     expect(files).toEqual(expect.arrayContaining(["dist/otel.js", "dist/otel/index.d.ts"]));
   });
 
-  it("codex-actors/otel, installed as users get it, makes a codex.turn span with a codex.attempt child", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["otel-user.mjs", MOCK_CODEX], {
-      cwd: project,
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual([
-      ["codex.attempt", "codex.turn"],
-      ["codex.turn", null],
-    ]);
-  }, 60_000);
+  it(
+    "codex-actors/otel, installed as users get it, makes a codex.turn span with a codex.attempt child",
+    async () => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["otel-user.mjs", MOCK_CODEX],
+        {
+          cwd: project,
+          env: { PATH: process.env.PATH ?? "" },
+        },
+      );
+      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual([
+        ["codex.attempt", "codex.turn"],
+        ["codex.turn", null],
+      ]);
+    },
+    scaled(60_000),
+  );
 
   it("keeps the testing kit out of the main entry: its own bundle, taking the library from it", () => {
     const main = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
@@ -200,88 +209,100 @@ describe("the published package", () => {
     });
   });
 
-  it("runs a user's test on codex-actors/testing from the installed package, leaving nothing behind", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["kit-user.mjs"], {
-      cwd: project,
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
-      finalResponse: "Hello from the stand-in.",
-      requests: 1,
-      crashed: "CodexExitError",
-    });
-  }, 60_000);
-
-  it("runs the official quickstart and a structured turn on the real binary, installed as users get it", async () => {
-    const standIn = await ModelStandIn.start([
-      reply(message("Here is the diagnosis.")),
-      reply(message("Fixed.")),
-      reply(message("Fixed again.")),
-      reply(message('{"answer":42}')),
-      reply(message("Served.")),
-    ]);
-    const codexHome = path.join(project, "home");
-    const workdir = path.join(project, "work");
-    for (const dir of [codexHome, workdir]) mkdirSync(dir, { recursive: true });
-    try {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ["user.mjs", JSON.stringify(standInConfig(standIn.url)), codexHome, workdir],
-        { cwd: project, env: { PATH: process.env.PATH ?? "" } },
-      );
-      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
-        finalResponse: "Here is the diagnosis.",
-        streamed: ["thread.started", "turn.started", "item.completed", "turn.completed"],
-        resumedSameThread: true,
-        again: "Fixed again.",
-        output: { answer: 42 },
-        badSchema: "OutputSchemaError",
-        usersXstate: true,
-        viaServer: "Served.",
+  it(
+    "runs a user's test on codex-actors/testing from the installed package, leaving nothing behind",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, ["kit-user.mjs"], {
+        cwd: project,
+        env: { PATH: process.env.PATH ?? "" },
       });
-      expect(standIn.requests).toHaveLength(5);
-    } finally {
-      await standIn.close();
-    }
-  }, 60_000);
+      expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+        finalResponse: "Hello from the stand-in.",
+        requests: 1,
+        crashed: "CodexExitError",
+      });
+    },
+    scaled(60_000),
+  );
 
-  it("type-checks official-SDK code against its declarations, and rejects wrong options", () => {
-    const file = path.join(project, "user.ts");
-    writeFileSync(
-      file,
-      [
-        'import type * as Official from "@openai/codex-sdk";',
-        'import { Codex, OutputSchemaError, type ThreadEvent, type Turn } from "codex-actors";',
-        'import { reply, startModelStandIn, type StandInScript } from "codex-actors/testing";',
-        'const script: StandInScript = [reply.command("ls"), reply.message("done")];',
-        "export const standIn = startModelStandIn(script).then((s) => new Codex({ ...s.codexOptions }));",
-        'const options: Official.ThreadOptions = { model: "gpt-5.5", sandboxMode: "read-only" };',
-        "const thread = new Codex().startThread(options);",
-        "export async function quickstart(): Promise<string> {",
-        '  const turn: Turn = await thread.run("Diagnose", { outputSchema: { type: "object" } });',
-        '  const { events } = await thread.runStreamed("Fix");',
-        '  const types: ThreadEvent["type"][] = [];',
-        "  for await (const event of events) types.push(event.type);",
-        '  return turn.finalResponse + types.join() + new OutputSchemaError("x").message;',
-        "}",
-        "// @ts-expect-error: not a sandbox mode",
-        'new Codex().startThread({ sandboxMode: "everything" });',
-      ].join("\n"),
-    );
-    const program = ts.createProgram([file], {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2023.d.ts"],
-      types: ["node"],
-      strict: true,
-      noEmit: true,
-    });
-    // The official SDK's own declarations import a package it does not install: not ours to check.
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => !d.file?.fileName.includes("/@openai/codex-sdk/"))
-      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    expect(diagnostics).toEqual([]);
-  }, 60_000);
+  it(
+    "runs the official quickstart and a structured turn on the real binary, installed as users get it",
+    async () => {
+      const standIn = await ModelStandIn.start([
+        reply(message("Here is the diagnosis.")),
+        reply(message("Fixed.")),
+        reply(message("Fixed again.")),
+        reply(message('{"answer":42}')),
+        reply(message("Served.")),
+      ]);
+      const codexHome = path.join(project, "home");
+      const workdir = path.join(project, "work");
+      for (const dir of [codexHome, workdir]) mkdirSync(dir, { recursive: true });
+      try {
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          ["user.mjs", JSON.stringify(standInConfig(standIn.url)), codexHome, workdir],
+          { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+        );
+        expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+          finalResponse: "Here is the diagnosis.",
+          streamed: ["thread.started", "turn.started", "item.completed", "turn.completed"],
+          resumedSameThread: true,
+          again: "Fixed again.",
+          output: { answer: 42 },
+          badSchema: "OutputSchemaError",
+          usersXstate: true,
+          viaServer: "Served.",
+        });
+        expect(standIn.requests).toHaveLength(5);
+      } finally {
+        await standIn.close();
+      }
+    },
+    scaled(60_000),
+  );
+
+  it(
+    "type-checks official-SDK code against its declarations, and rejects wrong options",
+    () => {
+      const file = path.join(project, "user.ts");
+      writeFileSync(
+        file,
+        [
+          'import type * as Official from "@openai/codex-sdk";',
+          'import { Codex, OutputSchemaError, type ThreadEvent, type Turn } from "codex-actors";',
+          'import { reply, startModelStandIn, type StandInScript } from "codex-actors/testing";',
+          'const script: StandInScript = [reply.command("ls"), reply.message("done")];',
+          "export const standIn = startModelStandIn(script).then((s) => new Codex({ ...s.codexOptions }));",
+          'const options: Official.ThreadOptions = { model: "gpt-5.5", sandboxMode: "read-only" };',
+          "const thread = new Codex().startThread(options);",
+          "export async function quickstart(): Promise<string> {",
+          '  const turn: Turn = await thread.run("Diagnose", { outputSchema: { type: "object" } });',
+          '  const { events } = await thread.runStreamed("Fix");',
+          '  const types: ThreadEvent["type"][] = [];',
+          "  for await (const event of events) types.push(event.type);",
+          '  return turn.finalResponse + types.join() + new OutputSchemaError("x").message;',
+          "}",
+          "// @ts-expect-error: not a sandbox mode",
+          'new Codex().startThread({ sandboxMode: "everything" });',
+        ].join("\n"),
+      );
+      const program = ts.createProgram([file], {
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        lib: ["lib.es2023.d.ts"],
+        types: ["node"],
+        strict: true,
+        noEmit: true,
+      });
+      // The official SDK's own declarations import a package it does not install: not ours to check.
+      const diagnostics = ts
+        .getPreEmitDiagnostics(program)
+        .filter((d) => !d.file?.fileName.includes("/@openai/codex-sdk/"))
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(diagnostics).toEqual([]);
+    },
+    scaled(60_000),
+  );
 });

@@ -49,6 +49,8 @@ export function hermeticHome(name: string, extraEnv: Record<string, string> = {}
       [RIG_VAR]: rig,
       ...extraEnv,
     },
-    remove: () => rmSync(root, { recursive: true, force: true }),
+    // A codex that is still exiting may write one last file (its skills cache) while the folder
+    // is removed: rmSync retries on ENOTEMPTY rather than failing the teardown.
+    remove: () => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }

@@ -4,7 +4,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +19,7 @@ import {
 import type { CodexConfigObject, CodexOptions, ThreadOptions } from "../../src/types/options.js";
 import { hermeticEnv } from "./hermetic-env.js";
 import { MODEL } from "./real-codex.js";
-import { atTeardown } from "./rig-registry.js";
+import { atTeardown, removeFolder } from "./rig-registry.js";
 
 /** Which SDK a parity run drives. */
 export type Sdk = "official" | "ours";
@@ -105,9 +104,7 @@ function readSpawned(dir: string): Spawned[] {
 /** Starts the world for one SDK. */
 export async function parityRig(sdk: Sdk, setup: ParitySetup = {}): Promise<ParityRig> {
   const root = mkdtempSync(path.join(tmpdir(), `codex-actors-parity-${sdk}-`));
-  const removeRoot = atTeardown(`the folder ${root}`, () =>
-    rmSync(root, { recursive: true, force: true }),
-  );
+  const removeRoot = atTeardown(`the folder ${root}`, () => removeFolder(root));
   const standIn = await ModelStandIn.start(setup.script ?? [], setup.fallback);
   const closeStandIn = atTeardown("the model stand-in", () => standIn.close());
   const codexHome = path.join(root, "home");

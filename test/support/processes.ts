@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { InspectionEvent } from "xstate";
+import { scaled } from "./deadlines.js";
 import { RUN_MARKER_VAR, runMarker } from "./run-marker.mjs";
 
 /** Collects the pid of every codex process the inspected actors spawned. */
@@ -46,33 +47,35 @@ export function processesMatching(marker: string): number[] {
   return found;
 }
 
-/** Waits until `check` holds, polling; throws with `what` after `timeoutMs`. */
+/** Waits until `check` holds, polling; throws with `what` after `timeoutMs` (scaled). */
 export async function eventually(
   check: () => boolean,
   what: string,
   timeoutMs = 5_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const bound = scaled(timeoutMs);
+  const deadline = Date.now() + bound;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${bound} ms)`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 /**
- * Waits until `written()` (how much a flood has written) has not moved for 500 ms — its writer
- * is held back — and returns where it stopped.
+ * Waits until `written()` (how much a flood has written) has not moved for 500 ms (scaled) — its
+ * writer is held back — and returns where it stopped.
  */
 export async function whenStalled(written: () => number): Promise<number> {
+  const quiet = scaled(500);
   let last = -1;
   let movedAt = Date.now();
   await eventually(
     () => {
       const now = written();
       if (now !== last) [last, movedAt] = [now, Date.now()];
-      return Date.now() - movedAt >= 500;
+      return Date.now() - movedAt >= quiet;
     },
-    "the flood to stall (nothing written for 500 ms)",
+    `the flood to stall (nothing written for ${quiet} ms)`,
     15_000,
   );
   return last;

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Codex, type Thread, type TransportName } from "../../src/index.js";
 import { ModelStandIn, standInConfig, type StandInReply } from "../../src/model-stand-in/index.js";
 import type { CodexOptions } from "../../src/types/options.js";
 import { hermeticEnv } from "./hermetic-env.js";
-import { atTeardown } from "./rig-registry.js";
+import { atTeardown, removeFolder } from "./rig-registry.js";
 
 /** A model slug this codex version knows, so no metadata warning item is emitted. */
 export const MODEL = "gpt-5.5";
@@ -39,9 +39,7 @@ export async function realCodex(
   options: CodexOptions = {},
 ): Promise<RealCodexRig> {
   const root = mkdtempSync(path.join(tmpdir(), "codex-actors-test-"));
-  const removeRoot = atTeardown(`the folder ${root}`, () =>
-    rmSync(root, { recursive: true, force: true }),
-  );
+  const removeRoot = atTeardown(`the folder ${root}`, () => removeFolder(root));
   const standIn = await ModelStandIn.start(script);
   const closeStandIn = atTeardown("the model stand-in", () => standIn.close());
   const shutdowns: Array<() => Promise<void>> = [];

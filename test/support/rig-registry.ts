@@ -32,10 +32,17 @@ export function tracked<T extends { shutdown(options?: { timeoutMs?: number }): 
   return codex;
 }
 
+/**
+ * Removes `dir` and all it holds. A codex that is still exiting may write one last file (its
+ * skills cache) meanwhile: the removal retries on ENOTEMPTY rather than failing the teardown.
+ */
+export const removeFolder = (dir: string): void =>
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+
 /** A fresh folder `codex-actors-<name>-*` in the temp dir, removed after the test. */
 export function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `codex-actors-${name}-`));
-  atTeardown(`the temp folder ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  atTeardown(`the temp folder ${dir}`, () => removeFolder(dir));
   return dir;
 }
 
