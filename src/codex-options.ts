@@ -9,8 +9,8 @@ import {
   invalid,
 } from "./option-values.js";
 import type { SupervisionPolicy } from "./types/supervision.js";
-import { UnsupportedError } from "./types/app-server-errors.js";
-import type { ApprovalHandler } from "./types/app-server.js";
+import { TRANSPORT_NAMES, unsupported } from "./root-machines.js";
+import type { ApprovalHandler, TransportName } from "./types/app-server.js";
 import { InvalidOptionError } from "./types/errors.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./types/options.js";
 
@@ -33,8 +33,8 @@ export function checkCodexOptions(options: CodexOptions): void {
   if (options.stalledStreamWarningMs !== false)
     checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
   checkSupervision("supervision", options.supervision);
-  checkOneOf("transport", options.transport, ["exec", "app-server"]);
-  checkApprovals(options, options.transport ?? "exec");
+  checkOneOf("transport", options.transport, TRANSPORT_NAMES);
+  checkApprovals(options, options.transport);
 }
 
 /**
@@ -44,7 +44,7 @@ export function checkCodexOptions(options: CodexOptions): void {
 export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions = {}): void {
   checkObject("options", options, true);
   checkSupervision("supervision", options.supervision);
-  checkApprovals(options, codex.transport ?? "exec");
+  checkApprovals(options, codex.transport);
   if ((options.onApproval ?? codex.onApproval) && options.approvalPolicy === "never")
     throw new InvalidOptionError(
       "onApproval",
@@ -53,15 +53,15 @@ export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions =
 }
 
 /** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
-export function checkTurnOptions(options: TurnOptions, transport = "exec"): void {
+export function checkTurnOptions(options: TurnOptions, transport?: TransportName): void {
   checkObject("turnOptions", options, true);
   checkAbortSignal("signal", options.signal);
   checkDuration("timeoutMs", options.timeoutMs, 1);
   checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
   checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
   checkBoolean("deltas", options.deltas);
-  if (options.deltas && transport !== "app-server")
-    throw new UnsupportedError("deltas", "app-server");
+  const refused = options.deltas ? unsupported(transport, "deltas", "deltas") : null;
+  if (refused) throw refused;
   if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
     throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
 }
@@ -74,13 +74,13 @@ export function checkShutdownOptions(options: { timeoutMs?: number }): void {
 
 function checkApprovals(
   options: { onApproval?: ApprovalHandler; approvalTimeoutMs?: number },
-  transport: string,
+  transport: TransportName | undefined,
 ): void {
   if (options.onApproval !== undefined && typeof options.onApproval !== "function")
     throw invalid("onApproval", "a function", options.onApproval);
   checkDuration("approvalTimeoutMs", options.approvalTimeoutMs, 1);
-  if (options.onApproval && transport !== "app-server")
-    throw new UnsupportedError("onApproval", "app-server");
+  const refused = options.onApproval ? unsupported(transport, "approvals", "onApproval") : null;
+  if (refused) throw refused;
 }
 
 function checkSupervision(option: string, policy: SupervisionPolicy | false | undefined): void {

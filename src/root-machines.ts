@@ -1,10 +1,14 @@
 import { createCodexMachine } from "./machines/codex.machine.js";
 import type { createThreadMachine } from "./machines/thread.machine.js";
+import { APP_SERVER_CAPABILITIES } from "./transports/app-server/app-server-capabilities.js";
 import { createAppServerTransport } from "./transports/app-server/app-server-transport.js";
+import { EXEC_CAPABILITIES } from "./transports/exec/exec-capabilities.js";
 import { execTransport } from "./transports/exec/exec-transport.js";
+import type { TransportCapabilities } from "./transports/transport.js";
+import { UnsupportedError } from "./types/app-server-errors.js";
 import type { TransportName } from "./types/app-server.js";
 
-/* The facade's choice of transport: the one place that names them. */
+/* The facade's choice of transport and what it can do: the one place that names them. */
 
 /** The root machine of a `Codex` on the exec transport: what `codex.actor` runs. */
 export const codexMachine = createCodexMachine(execTransport);
@@ -23,4 +27,31 @@ let appServerCodexMachine: typeof codexMachine | undefined;
 export function rootMachineOf(transport: TransportName): typeof codexMachine {
   if (transport === "exec") return codexMachine;
   return (appServerCodexMachine ??= createCodexMachine(createAppServerTransport()));
+}
+
+/** What each transport can do, by name (read without building its machines). */
+const CAPABILITIES: Record<TransportName, TransportCapabilities> = {
+  exec: EXEC_CAPABILITIES,
+  "app-server": APP_SERVER_CAPABILITIES,
+};
+
+/** The transports' names, as `CodexOptions.transport` takes them. */
+export const TRANSPORT_NAMES = Object.keys(CAPABILITIES) as TransportName[];
+
+/** What `transport` (by default exec) can do beyond running turns. */
+export const capabilitiesOf = (transport: TransportName = "exec"): TransportCapabilities =>
+  CAPABILITIES[transport];
+
+/**
+ * The `UnsupportedError` for `feature` when `transport` lacks `capability` (naming a transport
+ * that has it), or `null` when it has it.
+ */
+export function unsupported(
+  transport: TransportName | undefined,
+  capability: keyof TransportCapabilities,
+  feature: string,
+): UnsupportedError | null {
+  if (capabilitiesOf(transport)[capability]) return null;
+  const able = TRANSPORT_NAMES.find((name) => CAPABILITIES[name][capability])!;
+  return new UnsupportedError(feature, able);
 }

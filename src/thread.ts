@@ -1,6 +1,7 @@
 import { checkTurnOptions } from "./codex-options.js";
 import type { CodexRuntime } from "./codex-runtime.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
+import { capabilitiesOf, unsupported } from "./root-machines.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
 import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
@@ -117,8 +118,11 @@ export class Thread<X extends TransportName = "exec"> {
     turnOptions: TurnOptions = {},
   ): Promise<StreamedTurnWithResult<T, EventOf<X>>> {
     const collector = this.collector<T>(turnOptions, false);
-    const transport = this.runtime.options.transport ?? "exec";
-    const control = new TurnControl(transport, turnOptions.signal);
+    const { transport } = this.runtime.options;
+    const control = new TurnControl(
+      unsupported(transport, "steer", "turn.steer()"),
+      turnOptions.signal,
+    );
     return {
       // On the app-server the stream also carries its own events (typed by `X`).
       events: this.events(input, turnOptions, collector, control) as AsyncGenerator<EventOf<X>>,
@@ -169,6 +173,7 @@ export class Thread<X extends TransportName = "exec"> {
       {
         thread: this.actor,
         binary: this.runtime.binary(),
+        schemaAsFile: capabilitiesOf(this.runtime.options.transport).outputSchemaFile,
         input,
         turn,
         onThreadId: (id) => (this._id = id),

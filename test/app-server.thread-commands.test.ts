@@ -7,8 +7,15 @@ import { startHost } from "./support/host.js";
 import { eventually, processesMatching } from "./support/processes.js";
 import { realCodex } from "./support/real-codex.js";
 
-/** A command whose shell exits at once: the sleep is no descendant of the server by then. */
-const detached = (sleep: string) => `setsid ${sleep} </dev/null >/dev/null 2>&1 & echo detached`;
+/**
+ * A command whose shell exits at once: the sleep is no descendant of the server by then. The
+ * shell waits until the sleep's session exists (it wrote its pid): codex ends a command's process
+ * group when its shell exits, and on a loaded machine that used to catch the background job
+ * before it had called `setsid`, so the sleep never ran (a stress-run flake).
+ */
+const detached = (sleep: string) =>
+  `setsid sh -c 'echo $$ > detached.pid; exec ${sleep}' </dev/null >/dev/null 2>&1 & ` +
+  `until [ -s detached.pid ]; do sleep 0.1; done; echo detached`;
 
 describe("the commands of an app-server turn", () => {
   it("a command that detaches into a session of its own does not outlive its completed turn", async () => {
@@ -34,9 +41,8 @@ describe("the commands of an app-server turn", () => {
       if (done) throw new Error("the turn ended before its command completed");
       if (value.type === "item.completed" && value.item.type === "command_execution") break;
     }
-    // A detached command may take seconds to appear on a loaded machine.
     const appeared = () => processesMatching(sleep).length > 0;
-    await eventually(appeared, "the detached command to run", 20_000);
+    await eventually(appeared, "the detached command to run", 10_000);
     const end = collect(turn.events);
     await turn.interrupt();
     expect((await end).error).toBeInstanceOf(TurnInterruptedError);

@@ -7,6 +7,9 @@ import {
   type FailedAttempt,
   type RestartDecision,
 } from "../src/supervision/restart-decision.js";
+import { NO_FAILURE_CLASSES } from "../src/supervision/classify.js";
+import { APP_SERVER_FAILURES } from "../src/transports/app-server/app-server-transport.js";
+import { AppServerClosedError, AppServerCrashLoopError } from "../src/types/app-server-errors.js";
 import {
   AbortError,
   CodexConfigError,
@@ -51,6 +54,7 @@ function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy {
 function decide(attempt: Partial<FailedAttempt> & Pick<FailedAttempt, "error">): RestartDecision {
   return decideRestart({
     policy: policy(),
+    failures: NO_FAILURE_CLASSES,
     sideEffect: null,
     restartTimes: [],
     now: NOW,
@@ -160,6 +164,25 @@ describe("decideRestart: restart types", () => {
       const decision = refused(decide({ policy: lenient, error }));
       expect(decision.limitExceeded).toBe(false);
     }
+  });
+});
+
+describe("decideRestart: a transport's own failures", () => {
+  const closed = () => new AppServerClosedError("the server's stdout ended");
+  const crashLoop = () => new AppServerCrashLoopError(4, 60_000, "exit 1", new Date(NOW));
+
+  it("restarts what the transport calls transient, by default", () => {
+    expect(decide({ error: closed(), failures: APP_SERVER_FAILURES }).restart).toBe(true);
+    // The same kind from a transport that does not declare it is not transient.
+    expect(refused(decide({ error: closed() })).reason).toBe("the failure is not transient");
+  });
+
+  it("never restarts what the transport calls final, whatever the policy", () => {
+    const lenient = policy({ restart: "permanent", restartAfterSideEffects: true });
+    const decision = refused(
+      decide({ policy: lenient, error: crashLoop(), failures: APP_SERVER_FAILURES }),
+    );
+    expect(decision.reason).toBe("a app_server_crash_loop failure is never restarted");
   });
 });
 

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { CODEX_ERROR_KINDS, CodexError, type CodexErrorKind } from "../src/index.js";
 import { DEFAULT_POLICY } from "../src/supervision/policy.js";
 import { decideRestart } from "../src/supervision/restart-decision.js";
+import { APP_SERVER_FAILURES } from "../src/transports/app-server/app-server-transport.js";
+import { execTransport } from "../src/transports/exec/exec-transport.js";
 
 /*
  * docs/supervision.md's table of what is restarted, checked against the restart decision for
@@ -42,6 +44,11 @@ const decide = (kind: CodexErrorKind, restart: "permanent" | "transient") =>
   decideRestart({
     policy: { ...DEFAULT_POLICY, restart, restartAfterSideEffects: true },
     error: errorOf(kind),
+    // The table covers every transport: each adds its own kinds.
+    failures: {
+      transient: [...execTransport.failures.transient, ...APP_SERVER_FAILURES.transient],
+      final: [...execTransport.failures.final, ...APP_SERVER_FAILURES.final],
+    },
     sideEffect: null,
     restartTimes: [],
     now: 0,

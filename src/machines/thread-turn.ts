@@ -1,4 +1,5 @@
 import type { DecisionMade, FailureToDecide } from "../actors/restart-decider.actor.js";
+import type { FailureClasses } from "../supervision/classify.js";
 import type { RestartDecision } from "../supervision/restart-decision.js";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import {
@@ -65,11 +66,15 @@ export function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
   return null;
 }
 
-/** What the decision is made from: the attempt's failure, and no restart while shutting down. */
-export function failureToDecide(context: ThreadContext): FailureToDecide {
+/**
+ * What the decision is made from: the attempt's failure as its transport classifies it
+ * (`failures`), and no restart while shutting down.
+ */
+export function failureToDecide(context: ThreadContext, failures: FailureClasses): FailureToDecide {
   return {
     policy: context.shuttingDown ? false : context.settings.policy,
     error: context.failures[context.failures.length - 1]!,
+    failures,
     sideEffect: context.sideEffect,
     restartTimes: context.restartTimes,
     clock: context.settings.clock,

@@ -263,17 +263,16 @@ export const createThreadMachine = (transport: Transport) =>
                 {
                   guard: {
                     type: "completed",
-                    params: ({ event }) => event.output as AttemptOutcome,
+                    params: ({ event }) => event.output,
                   },
                   target: "#thread.idle",
                   actions: [
                     {
                       type: "publishAttemptEnd",
-                      params: ({ event }) => event.output as AttemptOutcome,
+                      params: ({ event }) => event.output,
                     },
                     assign({
-                      threadId: ({ context, event }) =>
-                        (event.output as AttemptOutcome).threadId ?? context.threadId,
+                      threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
                     }),
                     "settleCompleted",
                     "releaseSlot",
@@ -284,11 +283,9 @@ export const createThreadMachine = (transport: Transport) =>
                   actions: [
                     {
                       type: "publishAttemptEnd",
-                      params: ({ event }) => event.output as AttemptOutcome,
+                      params: ({ event }) => event.output,
                     },
-                    assign(({ context, event }) =>
-                      afterFailedAttempt(context, event.output as AttemptOutcome),
-                    ),
+                    assign(({ context, event }) => afterFailedAttempt(context, event.output)),
                   ],
                 },
               ],
@@ -317,7 +314,7 @@ export const createThreadMachine = (transport: Transport) =>
             invoke: {
               id: "decide",
               src: "decide",
-              input: ({ context }) => failureToDecide(context),
+              input: ({ context }) => failureToDecide(context, transport.failures),
               onDone: [
                 {
                   guard: { type: "restarts", params: ({ event }) => event.output as DecisionMade },

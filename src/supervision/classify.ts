@@ -18,20 +18,32 @@ const CONFIGURATION_KINDS = new Set([
 export type ClassifyOptions = { restartServiceFailures?: boolean };
 
 /**
+ * The kinds of failure a transport adds to supervision's own (its `Transport.failures`):
+ * `transient` ones are restarted by default, as a dead process is; `final` ones never are.
+ */
+export type FailureClasses = { transient: readonly string[]; final: readonly string[] };
+
+/** A transport that adds no kind of failure of its own. */
+export const NO_FAILURE_CLASSES: FailureClasses = { transient: [], final: [] };
+
+/**
  * The default classification of transient failures: what the binary cannot recover from by
- * itself. The process died after the turn had started (a signal, or a non-zero exit; on the
- * app-server, its connection closed, it did not answer `initialize` in time or it said it was
- * overloaded), no line came for `idleTimeoutMs`, or a spawn failed for lack of resources. A `turn.failed` is codex's
- * verdict after its own retries of the request and the stream, so it is not transient unless
+ * itself. The process died after the turn had started (a signal, or a non-zero exit), no line
+ * came for `idleTimeoutMs`, a spawn failed for lack of resources, or the transport says the kind
+ * is transient (`failures.transient`: on the app-server, its connection closed, it did not answer
+ * `initialize` in time or it said it was overloaded). A `turn.failed` is codex's verdict after
+ * its own retries of the request and the stream, so it is not transient unless
  * `restartServiceFailures` asks for rate limits, overload, 5xx and dropped streams to be restarted.
  */
-export function isTransientByDefault(error: CodexError, options: ClassifyOptions = {}): boolean {
+export function isTransientByDefault(
+  error: CodexError,
+  options: ClassifyOptions = {},
+  failures: FailureClasses = NO_FAILURE_CLASSES,
+): boolean {
+  if (failures.transient.includes(error.kind)) return true;
   switch (error.kind) {
     case "exit":
     case "idle_timeout":
-    case "app_server_closed":
-    case "app_server_overloaded":
-    case "app_server_start_timeout":
       return true;
     case "turn_failed":
       return options.restartServiceFailures === true && isServiceFailure(error);

@@ -1,5 +1,10 @@
 import type { CodexError } from "../types/errors.js";
-import { isConfigurationError, isServiceFailure, isTransientByDefault } from "./classify.js";
+import {
+  isConfigurationError,
+  isServiceFailure,
+  isTransientByDefault,
+  type FailureClasses,
+} from "./classify.js";
 import type { ResolvedPolicy } from "./policy.js";
 
 /** What supervision does after a failed attempt. */
@@ -10,6 +15,8 @@ export type RestartDecision =
 export type FailedAttempt = {
   policy: ResolvedPolicy | false;
   error: CodexError;
+  /** The kinds of failure the attempt's transport adds (transient, or never restarted). */
+  failures: FailureClasses;
   /** The item type of a side effect that started in the failed attempt, if any. */
   sideEffect: string | null;
   /** When earlier restarts of this turn happened (ms timestamps). */
@@ -20,9 +27,9 @@ export type FailedAttempt = {
 };
 
 /**
- * The kinds of failure no policy restarts: a stop somebody asked for, supervision's own verdicts,
- * a fault, and the kinds that are never an attempt's failure (a refused call, a check made after
- * the turn ended).
+ * The kinds of failure no policy restarts, on any transport: a stop somebody asked for,
+ * supervision's own verdicts, a fault, and the kinds that are never an attempt's failure (a
+ * refused call, a check made after the turn ended). A transport adds its own (`failures.final`).
  */
 export const NEVER_RESTARTED: ReadonlySet<string> = new Set([
   "aborted",
@@ -30,7 +37,6 @@ export const NEVER_RESTARTED: ReadonlySet<string> = new Set([
   "turn_timeout",
   "turn_interrupted",
   "escalated",
-  "app_server_crash_loop",
   "restart_limit",
   "internal",
   "output_validation",
@@ -47,13 +53,14 @@ export function decideRestart(attempt: FailedAttempt): RestartDecision {
     limitExceeded,
   });
   if (policy === false) return no("supervision is off");
-  if (NEVER_RESTARTED.has(error.kind)) return no(`a ${error.kind} failure is never restarted`);
+  if (NEVER_RESTARTED.has(error.kind) || attempt.failures.final.includes(error.kind))
+    return no(`a ${error.kind} failure is never restarted`);
   if (isConfigurationError(error)) return no("a configuration error cannot be mended by a restart");
   if (policy.restart === "temporary") return no('the restart policy is "temporary"');
   if (policy.restart === "transient") {
     const transient = policy.isTransient
       ? policy.isTransient(error)
-      : isTransientByDefault(error, policy);
+      : isTransientByDefault(error, policy, attempt.failures);
     if (!transient) return no(notTransientReason(policy, error));
   }
   if (attempt.sideEffect && !policy.restartAfterSideEffects) {

@@ -1,4 +1,12 @@
-import type { AnyActorLogic, InputFrom, OutputFrom } from "xstate";
+import type {
+  ActorLogic,
+  AnyActorLogic,
+  EventFromLogic,
+  InputFrom,
+  OutputFrom,
+  Snapshot,
+} from "xstate";
+import type { FailureClasses } from "../supervision/classify.js";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
 import type { TurnInterruptedError } from "../types/app-server-errors.js";
@@ -34,6 +42,28 @@ export type AttemptView = {
 };
 
 /**
+ * One attempt as the thread actor runs it: actor logic that takes `attempt.abort` and outputs an
+ * `AttemptOutcome` (its input is the transport's own, made by `attemptInput`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each transport's input is its own
+export type AttemptLogic = ActorLogic<Snapshot<AttemptOutcome>, AttemptAbortEvent, any>;
+
+/**
+ * What a transport can do beyond running turns: the facade checks options and calls against it,
+ * so no code outside the transports names one to decide what is allowed.
+ */
+export type TransportCapabilities = {
+  /** `turn.steer()`: input added to a running turn. */
+  steer: boolean;
+  /** `onApproval`: codex asks before it runs a command or changes a file. */
+  approvals: boolean;
+  /** `deltas: true`: the text of items as it is written. */
+  deltas: boolean;
+  /** The output schema reaches codex as a file it reads (`--output-schema`), not inline. */
+  outputSchemaFile: boolean;
+};
+
+/**
  * A way to run a turn's attempts. The thread actor invokes `attempt` with `attemptInput(…)`,
  * may send it `attempt.abort`, and reads its `AttemptOutcome` when it is done; nothing else of
  * the transport is known to supervision.
@@ -42,7 +72,7 @@ export type Transport = {
   /** The transport's name, as `CodexOptions.transport` says it. */
   name: "exec" | "app-server";
   /** One attempt, as actor logic: takes `AttemptAbortEvent`, outputs an `AttemptOutcome`. */
-  attempt: AnyActorLogic;
+  attempt: AttemptLogic;
   /**
    * The attempt actor's input for the next attempt of `job`: a new thread, or a resume of
    * `threadId`; `trace` is the W3C trace context to hand codex, if telemetry set one.
@@ -55,21 +85,34 @@ export type Transport = {
   ) => unknown;
   /** An actor the root runs beside its threads for the transport (the app-server), if any. */
   service?: AnyActorLogic;
+  /** The kinds of failure the transport adds to supervision's classification. */
+  failures: FailureClasses;
+  /** What it can do beyond running turns. */
+  capabilities: TransportCapabilities;
 };
 
-/** Checks at compile time that `attempt` outputs an `AttemptOutcome` and takes what `attemptInput` makes. */
-export function defineTransport<TLogic extends AnyActorLogic>(transport: {
-  name: Transport["name"];
-  attempt: OutputFrom<TLogic> extends AttemptOutcome ? TLogic : never;
-  attemptInput: (
-    settings: ThreadSettings,
-    job: TurnJob,
-    threadId: string | null,
-    trace: TraceCarrier,
-  ) => InputFrom<TLogic>;
-  service?: AnyActorLogic;
-}): Transport {
-  return transport;
+/**
+ * A transport, checked at compile time: `attempt` takes `attempt.abort`, outputs an
+ * `AttemptOutcome` and takes what `attemptInput` makes. Its logic is then seen as an
+ * `AttemptLogic`, the one view the thread machine has of it.
+ */
+export function defineTransport<TLogic extends AnyActorLogic>(
+  transport: Omit<Transport, "attempt" | "attemptInput"> & {
+    attempt: OutputFrom<TLogic> extends AttemptOutcome
+      ? AttemptAbortEvent extends EventFromLogic<TLogic>
+        ? TLogic
+        : never
+      : never;
+    attemptInput: (
+      settings: ThreadSettings,
+      job: TurnJob,
+      threadId: string | null,
+      trace: TraceCarrier,
+    ) => InputFrom<TLogic>;
+  },
+): Transport {
+  // Checked above; a machine's own snapshot type is wider than `Snapshot`'s, hence the widening.
+  return { ...transport, attempt: transport.attempt as unknown as AttemptLogic };
 }
 
 const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout", "turn_interrupted"]);

@@ -19,6 +19,8 @@ import type { TurnControl } from "./turn-control.js";
 export type TurnRequest = {
   thread: ThreadActorRef;
   binary: CodexBinary;
+  /** Whether the transport reads the output schema from a file (written here) or inline. */
+  schemaAsFile: boolean;
   input: Input;
   turn: TurnOptions;
   /** Called when the stream reports the thread's id. */
@@ -45,7 +47,7 @@ export type StartedTurn = {
 
 let nextJobId = 0;
 
-/** Writes the schema file and puts the turn in its thread's mailbox. */
+/** Writes the schema file (where the transport reads one) and puts the turn in its thread's mailbox. */
 export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   const { signal, outputSchema } = request.turn;
   const { prompt, images } = normalizeInput(request.input);
@@ -57,7 +59,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   let schemaFile: OutputSchemaFile | undefined;
   try {
     if (signal?.aborted) throw abortErrorOf(signal);
-    if (outputSchema !== undefined)
+    if (outputSchema !== undefined && request.schemaAsFile)
       schemaFile = await writeOutputSchemaFile(outputSchema as object);
     if (abortedEarly) throw abortErrorOf(signal!);
     if (request.control?.interruptRequested) throw request.control.interruptRequested;

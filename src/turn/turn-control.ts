@@ -1,9 +1,8 @@
 import {
   TurnInterruptedError,
   TurnNotRunningError,
-  UnsupportedError,
+  type UnsupportedError,
 } from "../types/app-server-errors.js";
-import type { TransportName } from "../types/app-server.js";
 import type { CodexError } from "../types/errors.js";
 import type { Input } from "../types/options.js";
 
@@ -12,7 +11,7 @@ export type SteerHandler = (input: Input) => Promise<void>;
 
 /**
  * The handle of one streamed turn for talking to it while it runs: `steer` adds input to the
- * running turn (app-server only; it waits while the turn is being started, e.g. queued or
+ * running turn (where the transport can steer; it waits while the turn is being started, e.g. queued or
  * between restarts), `interrupt` stops it on either transport. The running attempt lends its
  * steer handler; the turn's start lends how to cancel it. Once the turn has ended, is being
  * interrupted, or its signal aborted, a steer rejects at once: it will never run again.
@@ -29,7 +28,8 @@ export class TurnControl {
   #settle!: () => void;
 
   constructor(
-    readonly transport: TransportName,
+    /** Why `steer` is refused on this turn's transport, if it is. */
+    private readonly steerUnsupported: UnsupportedError | null,
     /** The turn's `signal`: once it aborts, the turn is not steered any more. */
     signal?: AbortSignal,
   ) {
@@ -44,7 +44,7 @@ export class TurnControl {
 
   /** Adds input to the running turn; the model sees it in its next request. */
   async steer(input: Input): Promise<void> {
-    if (this.transport !== "app-server") throw new UnsupportedError("turn.steer()", "app-server");
+    if (this.steerUnsupported) throw this.steerUnsupported;
     if (this.#over) throw new TurnNotRunningError(this.#over);
     const handler =
       this.#steer ?? (await new Promise<SteerHandler | null>((r) => this.#whenSteerable.push(r)));

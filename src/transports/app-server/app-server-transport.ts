@@ -1,4 +1,6 @@
+import type { FailureClasses } from "../../supervision/classify.js";
 import { defineTransport } from "../transport.js";
+import { APP_SERVER_CAPABILITIES } from "./app-server-capabilities.js";
 import type { ApprovalSettings } from "./approval-decision.js";
 import type { AppServerLink } from "./server-link.js";
 import { createServerMachine } from "./server.machine.js";
@@ -6,6 +8,17 @@ import { createAppServerTurnMachine } from "./turn.machine.js";
 
 /** What a thread on the app-server needs beyond the common settings. */
 export type AppServerThreadSettings = { link: AppServerLink; approvals: ApprovalSettings };
+
+/**
+ * How supervision classifies the app-server's own failures: its connection closed, it did not
+ * answer `initialize` in time, or it said it was overloaded are transient (the server actor
+ * restarts the server; the turn is resumed on it); a crash loop past the server's restart
+ * intensity is final.
+ */
+export const APP_SERVER_FAILURES: FailureClasses = {
+  transient: ["app_server_closed", "app_server_start_timeout", "app_server_overloaded"],
+  final: ["app_server_crash_loop"],
+};
 
 /**
  * The app-server transport: the root runs one `codex app-server` (the server actor, started on
@@ -36,4 +49,6 @@ export const createAppServerTransport = () =>
       };
     },
     service: createServerMachine(),
+    failures: APP_SERVER_FAILURES,
+    capabilities: APP_SERVER_CAPABILITIES,
   });

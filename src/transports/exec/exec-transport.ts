@@ -1,4 +1,6 @@
+import { NO_FAILURE_CLASSES } from "../../supervision/classify.js";
 import { defineTransport } from "../transport.js";
+import { EXEC_CAPABILITIES } from "./exec-capabilities.js";
 import { execInputOf } from "./exec-input.js";
 import { execMachine } from "./exec.machine.js";
 
@@ -7,4 +9,6 @@ export const execTransport = defineTransport<typeof execMachine>({
   name: "exec",
   attempt: execMachine,
   attemptInput: execInputOf,
+  failures: NO_FAILURE_CLASSES,
+  capabilities: EXEC_CAPABILITIES,
 });
