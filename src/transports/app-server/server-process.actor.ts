@@ -1,11 +1,7 @@
-import type { ChildProcess } from "node:child_process";
 import { fromCallback } from "xstate";
-import { signalTree, trackGroup, untrackGroup } from "../../process/process-group.js";
-import { drainAfterExit } from "../../process/exit-drain.js";
-import { StderrTail } from "../../process/stderr-tail.js";
 import type { ChildEnvSource } from "../../process/child-env.js";
 import type { CodexBinary } from "../../process/codex-binary.js";
-import { spawnCodex } from "../../process/spawn-codex.js";
+import { OwnedProcess, type ProcessEnd } from "../../process/owned-process.js";
 import { AppServerClosedError, AppServerStartTimeoutError } from "../../types/app-server-errors.js";
 import { CodexConfigError, CodexError } from "../../types/errors.js";
 import { answersWithin } from "./liveness-check.js";
@@ -32,11 +28,8 @@ export type ServerProcessEvent =
   | { type: "server.ready" }
   | { type: "server.exited"; error: CodexError };
 
-const DEFAULT_KILL_GRACE_MS = 2_000;
 /** codex 0.169 answers in well under a second; 20 s leaves room for a loaded machine. */
 export const DEFAULT_SERVER_START_TIMEOUT_MS = 20_000;
-/** How long, after an exit before the handshake, its stderr may take to end. */
-const STDERR_DRAIN_MS = 500;
 const CLIENT_INFO = { name: "codex-actors", title: "codex-actors", version: "0" };
 
 /**
@@ -65,61 +58,53 @@ export const serverProcessLogic = fromCallback<
     sendBack({ type: "server.exited", error: error as CodexError });
     return () => undefined;
   }
-  const spawned = spawnCodex(
+  const owned = OwnedProcess.start(
     {
       executablePath: binary.executablePath,
       argv: [...input.globalFlags, "app-server"],
       envSource: input.envSource,
       pathDirs: binary.pathDirs,
+      killGraceMs: input.killGraceMs,
+      atExit: "release",
     },
-    (error) => {
-      link.detach(error);
-      sendBack({ type: "server.exited", error });
+    {
+      onSpawnFailure: (error) => {
+        link.detach(error);
+        sendBack({ type: "server.exited", error });
+      },
+      onExit: () => {
+        checks.abort();
+        stopListening();
+      },
+      onEnd: (end) => report(end),
     },
   );
-  if (spawned instanceof CodexError) {
-    link.detach(spawned);
-    sendBack({ type: "server.exited", error: spawned });
-    return () => undefined;
-  }
-  const child: ChildProcess = spawned;
-  const stderr = new StderrTail();
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const pid = child.pid;
+  if (owned === null) return () => undefined;
+  const { child, pid } = owned;
   link.trackProcess(
     new Promise((resolve) => {
       child.once("exit", () => resolve());
       child.once("error", () => resolve());
     }),
   );
-  let exited = false;
   let ready = false;
   let stopped = false;
-  let killTimer: NodeJS.Timeout | undefined;
   /** Why we end the server ourselves (no handshake, garbage), reported when it has exited. */
   let failure: CodexError | undefined;
   const connection = new RpcConnection({ input: child.stdout!, output: child.stdin! });
-  const end = () => {
-    if (pid === undefined || exited) return;
-    signalTree(pid, "SIGTERM");
-    killTimer ??= setTimeout(
-      () => signalTree(pid, "SIGKILL"),
-      input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    );
-  };
   /** Takes the server from the turns: those waiting get the next one (or why none started). */
   const letGo = (error: CodexError) => (ready ? link.withdraw() : link.detach(error));
   const fail = (error: CodexError) => {
-    if (exited || failure) return;
+    if (owned.exited || failure) return;
     failure = error;
     letGo(error);
     connection.close(error.message);
-    end();
+    owned.kill();
   };
   const checks = new AbortController();
   const check = (session: ServerSession, boundMs: number) => {
     void answersWithin(connection, CLIENT_INFO, boundMs, checks.signal).then((answered) => {
-      if (exited || failure || checks.signal.aborted) return;
+      if (owned.exited || failure || checks.signal.aborted) return;
       if (answered) link.attach(session, () => check(session, boundMs));
       else
         fail(
@@ -130,22 +115,15 @@ export const serverProcessLogic = fromCallback<
     });
   };
 
-  const setHeld = (held: boolean) => {
-    for (const handle of [child, child.stdout, child.stderr, child.stdin] as const) {
-      const ref = handle as unknown as { ref?: () => void; unref?: () => void } | null;
-      if (held) ref?.ref?.();
-      else ref?.unref?.();
-    }
-  };
+  const setHeld = (held: boolean) => owned.holdHost(held);
   const stopListening = link.onHeldChange(setHeld);
   setHeld(link.held || link.awaited);
 
   if (pid !== undefined) {
-    trackGroup(pid);
     sendBack({ type: "server.spawned", pid });
     const startTimeoutMs = input.startTimeoutMs ?? DEFAULT_SERVER_START_TIMEOUT_MS;
     const startTimer = setTimeout(
-      () => fail(new AppServerStartTimeoutError(startTimeoutMs, stderr.toString().trim())),
+      () => fail(new AppServerStartTimeoutError(startTimeoutMs, owned.stderr.toString().trim())),
       startTimeoutMs,
     );
     startTimer.unref();
@@ -159,7 +137,7 @@ export const serverProcessLogic = fromCallback<
     initialize(connection, CLIENT_INFO).then(
       () => {
         clearTimeout(startTimer);
-        if (exited || failure) return;
+        if (owned.exited || failure) return;
         ready = true;
         const session = { connection, pid };
         link.attach(session, () => check(session, startTimeoutMs));
@@ -170,35 +148,25 @@ export const serverProcessLogic = fromCallback<
     );
   }
 
-  const report = (code: number | null, signal: NodeJS.Signals | null, refused: boolean) => {
+  /** Says why the server ended: an error exit before the handshake is a refused configuration. */
+  function report({ exitCode: code, signal, stderrTail }: ProcessEnd) {
+    const refused = !ready && !failure && !signal && code !== 0;
     const reason = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
-    const tail = stderr.toString().trim();
+    const tail = stderrTail.trim();
     const closed = new AppServerClosedError(tail ? `${reason}; stderr: ${tail}` : reason);
     connection.close(closed.reason);
     const error = failure ?? (refused ? new CodexConfigError(code, tail) : closed);
     // After our own failure (no handshake, garbage, no answer) the link was let go already.
     if (!failure) letGo(error);
     if (!stopped) sendBack({ type: "server.exited", error });
-  };
-  child.once("exit", (code, signal) => {
-    exited = true;
-    clearTimeout(killTimer);
-    checks.abort();
-    stopListening();
-    if (pid !== undefined) untrackGroup(pid);
-    // An error exit before the handshake is the binary refusing its configuration, as on exec;
-    // the line saying so may still be in the pipe.
-    const refused = !ready && !failure && !signal && code !== 0;
-    const drained = refused ? drainAfterExit([child.stderr], STDERR_DRAIN_MS).ended : undefined;
-    void Promise.resolve(drained).then(() => report(code, signal, refused));
-  });
+  }
 
   return () => {
     stopped = true;
     checks.abort();
     stopListening();
-    if (pid === undefined || exited) return;
+    if (pid === undefined || owned.exited) return;
     connection.close("the server is shutting down");
-    end();
+    owned.kill();
   };
 });

@@ -1,23 +1,11 @@
 import { fromCallback } from "xstate";
-import { attemptMarkOf, newAttemptId, type ChildEnvSource } from "../../process/child-env.js";
+import { newAttemptId, type ChildEnvSource } from "../../process/child-env.js";
 import { JsonlParser, type ParsedChunk } from "./jsonl-parser.js";
 import type { CodexNotFoundError, ProtocolError, SpawnError } from "../../types/errors.js";
 import type { ThreadEvent } from "../../types/events.js";
 import type { FlowControl } from "../../process/flow-control.js";
 import { LifecycleFilter } from "../lifecycle-filter.js";
-import { knownDescendants, leftoversOf, lookNow } from "../../process/descendant-watch.js";
-import {
-  killLeftovers,
-  killMarked,
-  signalTree,
-  trackGroup,
-  untrackGroup,
-  whenGone,
-} from "../../process/process-group.js";
-import { processesCarrying } from "../../process/process-environment.js";
-import { drainAfterExit, type ExitDrain } from "../../process/exit-drain.js";
-import { StderrTail } from "../../process/stderr-tail.js";
-import { spawnCodex } from "../../process/spawn-codex.js";
+import { OwnedProcess } from "../../process/owned-process.js";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 
 /** What the process actor needs to start one turn's codex process. */
@@ -36,7 +24,7 @@ export type CodexProcessInput = {
   deliver: (events: ThreadEvent[]) => void;
   /** Lets a slow consumer hold back stdout. */
   flow?: FlowControl;
-  /** How long SIGTERM may take before SIGKILL (default 2 000 ms). */
+  /** How long SIGTERM may take before SIGKILL (default `DEFAULT_KILL_GRACE_MS`). */
   killGraceMs?: number;
   /** Report `codex.idle` when stdout stays silent this long. */
   idleTimeoutMs?: number;
@@ -60,11 +48,6 @@ export type CodexProcessEvent =
 
 /** Commands the process actor accepts. */
 export type CodexProcessCommand = { type: "codex.kill" };
-
-const DEFAULT_KILL_GRACE_MS = 2_000;
-const LEFTOVER_WAIT_MS = 1_000;
-/** How long, after codex's exit, its output may take to end (paused time aside). */
-const OUTPUT_DRAIN_MS = 500;
 
 /**
  * One codex process, as an actor: spawns it in its own process group (argv, never a shell),
@@ -114,106 +97,45 @@ export const codexProcessLogic = fromCallback<
     send({ type: "codex.batch", lifecycle: NO_EVENTS, count: uncounted });
     uncounted = 0;
   };
-  const stderr = new StderrTail();
-  let stopping = false;
-  /** Descendants found when the kill began: codex runs commands in sessions of their own. */
-  let doomed: number[] = [];
-  let exited = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  let drain: ExitDrain | undefined;
-  /** Whether codex's tree was listed as it reported its turn's end (then its exit needs no look). */
-  let listedAtTurnEnd = false;
-
-  const attemptId = newAttemptId();
-  const mark = attemptMarkOf(attemptId);
-  const child = spawnCodex({ ...input, attemptId }, (error) =>
-    send({ type: "codex.spawnFailed", error }),
+  const owned = OwnedProcess.start(
+    { ...input, attemptId: newAttemptId(), atExit: "reap" },
+    {
+      onSpawnFailure: (error) => send({ type: "codex.spawnFailed", error }),
+      onExit: () => clearTimeout(idleTimer),
+      onEnd: ({ exitCode, signal, stderrTail, stopped }) => {
+        if (!stopped) {
+          const last = parser.end();
+          // A line cut short by a crash is the crash's doing, not a protocol error.
+          if (exitCode !== 0 || signal !== null) delete last.error;
+          forward(last);
+          countTheRest();
+        }
+        send({ type: "codex.exited", exitCode, signal, stderrTail });
+      },
+    },
   );
-  if (child instanceof Error) {
-    send({ type: "codex.spawnFailed", error: child });
-    return () => void (active = false);
-  }
-  const pid = child.pid;
-  if (pid !== undefined) {
-    trackGroup(pid, mark);
-    send({ type: "codex.spawned", pid });
-  }
+  if (owned === null) return () => void (active = false);
+  const { child, pid } = owned;
+  if (pid !== undefined) send({ type: "codex.spawned", pid });
   const { idleTimeoutMs } = input;
   const idleTimer =
     pid === undefined || idleTimeoutMs === undefined
       ? undefined
       : setTimeout(() => send({ type: "codex.idle", idleTimeoutMs }), idleTimeoutMs);
 
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   child.stdout?.on("data", (chunk: Buffer) => {
-    if (!exited) idleTimer?.refresh();
-    if (stopping) return;
+    if (!owned.exited) idleTimer?.refresh();
+    if (owned.stopping) return;
     const moves = forward(parser.push(chunk));
     // codex is about to exit: list what it leaves running while they still trace back to it.
-    if (pid !== undefined && moves.some(isTurnEnd)) {
-      lookNow(pid);
-      listedAtTurnEnd = true;
-    }
+    if (moves.some(isTurnEnd)) owned.listTreeNow();
   });
   if (child.stdout) input.flow?.attach(child.stdout);
 
   const terminate = () => {
-    if (pid === undefined || stopping) return;
-    stopping = true;
+    if (!owned.kill()) return;
     clearTimeout(idleTimer);
     child.stdout?.resume();
-    if (exited) {
-      drain?.cut();
-      return;
-    }
-    doomed = signalTree(pid, "SIGTERM", [...knownDescendants(pid), ...processesCarrying(mark)]);
-    const graceMs = input.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    killTimer = setTimeout(() => (doomed = signalTree(pid, "SIGKILL", doomed)), graceMs);
-  };
-
-  // The exit is seen without waiting for stdout to close: what codex left may hold it open.
-  child.once("exit", (code, signal) => {
-    if (pid === undefined) return;
-    exited = true;
-    clearTimeout(killTimer);
-    clearTimeout(idleTimer);
-    void settleExit(pid, code, signal);
-  });
-
-  /** Kills what codex left, drains its output for a bounded time, then reports the exit. */
-  const settleExit = async (pid: number, code: number | null, signal: string | null) => {
-    const found = listedAtTurnEnd ? knownDescendants(pid) : leftoversOf(pid);
-    const leftovers = new Set([...doomed, ...found]);
-    let anyLeft = killLeftovers(pid, [...leftovers]);
-    // What carries the attempt's mark, wherever it went (orphans the looks above missed).
-    const marked = killMarked(mark);
-    for (const member of marked) leftovers.add(member);
-    anyLeft ||= marked.length > 0;
-    drain = drainAfterExit([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
-    if (stopping) drain.cut();
-    let holders: number[] | undefined;
-    if (!(await drain.ended)) {
-      // Something still holds codex's output: look in its session and group for it too.
-      holders = leftoversOf(pid).filter((member) => !leftovers.has(member));
-      for (const holder of holders) leftovers.add(holder);
-      anyLeft = killLeftovers(pid, holders) || anyLeft;
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }
-    // Listed as the turn ended, what codex's group and tree hold is known (and was just killed
-    // with the group): wait for those pids, one file each, not a whole process-table read (codex
-    // leaves a zombie `git` in its group, so the group itself never looks empty here).
-    const groups = listedAtTurnEnd && holders === undefined ? [] : [pid];
-    if (anyLeft) await whenGone([...leftovers], groups, LEFTOVER_WAIT_MS);
-    untrackGroup(pid);
-    if (!stopping) {
-      const last = parser.end();
-      // A line cut short by a crash is the crash's doing, not a protocol error.
-      if (code !== 0 || signal !== null) delete last.error;
-      forward(last);
-      countTheRest();
-    }
-    send({ type: "codex.exited", exitCode: code, signal, stderrTail: stderr.toString() });
   };
 
   receive((command) => {
