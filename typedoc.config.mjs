@@ -1,6 +1,6 @@
-// `npm run docs`: the API reference of `codex-actors`, `codex-actors/otel` and
-// `codex-actors/testing`, from the doc
-// comments, with the guides beside it; an undocumented export is an error.
+// `npm run docs`: the API reference of `codex-actors`, `codex-actors/machines`,
+// `codex-actors/otel` and `codex-actors/testing`, from the doc comments, with the guides beside
+// it; an undocumented export is an error.
 import { existsSync } from "node:fs";
 
 const guides = ["supervision", "app-server", "observability", "testing"]
@@ -9,7 +9,12 @@ const guides = ["supervision", "app-server", "observability", "testing"]
 
 /** @type {Partial<import("typedoc").TypeDocOptions>} */
 export default {
-  entryPoints: ["src/index.ts", "src/otel/index.ts", "src/testing/index.ts"],
+  entryPoints: [
+    "src/index.ts",
+    "src/advanced/machines.ts",
+    "src/otel/index.ts",
+    "src/testing/index.ts",
+  ],
   // No links to sources: they are not published, and a clone's remote may be a local path.
   disableSources: true,
   tsconfig: "tsconfig.build.json",

@@ -1,5 +1,5 @@
-// `npm run build`: the published `dist/` — one ESM bundle, the declarations of the public API,
-// and the licenses of what the bundle holds — and the unpublished `build/` (demo and model
+// `npm run build`: the published `dist/` — one ESM bundle per entry, one declaration file per
+// entry, and the licenses of what the bundles hold — and the unpublished `build/` (demo and model
 // stand-in, for `npm run demo`, the tests and the benchmarks).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +7,8 @@ import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { pruneDeclarations } from "./prune-declarations.mjs";
+import { declarationOwners } from "./declaration-owners.mjs";
+import { bundleDeclarations } from "./declarations.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const requireHere = createRequire(import.meta.url);
@@ -29,9 +30,32 @@ const COMMON = {
 
 for (const dir of ["dist", "build"]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
 
-// Declarations of the public API only (what the entries reach), no maps.
+// The entries' declarations: tsc emits one per module into build/declarations/, bundled into one
+// file per entry. `codex-actors/machines` owns the machines' types (the main entry's actor refs
+// are made of them), the main entry its public ones: each entry imports the others' (see
+// declaration-owners.mjs). The JS bundles of the other entries take the modules the main entry
+// exports whole from its bundle, as the declarations do, so its classes are the user's.
+const DECLARATIONS = path.join(ROOT, "build", "declarations");
+const ENTRIES = [
+  { name: "index", source: "index.d.ts", output: "index.d.ts" },
+  { name: "machines", source: "advanced/machines.d.ts", output: "machines.d.ts" },
+  { name: "otel", source: "otel/index.d.ts", output: "otel.d.ts" },
+  { name: "testing", source: "testing/index.d.ts", output: "testing/index.d.ts" },
+].map((entry) => ({ ...entry, output: path.join(ROOT, "dist", entry.output) }));
 execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
-pruneDeclarations(path.join(ROOT, "dist"), ["index.d.ts", "otel/index.d.ts", "testing/index.d.ts"]);
+const { owners, wholePublic } = declarationOwners(DECLARATIONS, ENTRIES, [
+  "machines",
+  "index",
+  "otel",
+  "testing",
+]);
+await bundleDeclarations(DECLARATIONS, ENTRIES, owners);
+rmSync(DECLARATIONS, { recursive: true });
+const publicSources = new Set(
+  [...wholePublic].map((file) =>
+    path.join(ROOT, "src", path.relative(DECLARATIONS, file).replace(/\.d\.ts$/, ".ts")),
+  ),
+);
 
 // The library: internal dependencies bundled and loaded in one file; `xstate` stays the user's
 // own, so the actor refs we expose are their xstate's. ajv (and what it uses), needed only by
@@ -76,6 +100,22 @@ const page = await build({
   logLevel: "warning",
   metafile: true,
 });
+// `codex-actors/machines`: the machine definitions, loaded only by those who import it. The
+// library's public modules (its errors, among them) come from `dist/index.js`; xstate is the user's.
+const machines = await build({
+  ...COMMON,
+  entryPoints: ["src/advanced/machines.ts"],
+  outfile: "dist/machines.js",
+  plugins: [
+    { name: "public-from-main-bundle", setup: publicFromMainBundle("./index.js") },
+    { name: "builtins-imported", setup: builtinsImported },
+    { name: "xstate-by-require", setup: xstateByRequire },
+    { name: "library-link", setup: libraryLink("./package-files.cjs") },
+  ],
+  sourcemap: false,
+  legalComments: "eof",
+  metafile: true,
+});
 const ajv = await build({
   ...COMMON,
   stdin: { contents: 'module.exports = require("ajv");', resolveDir: ROOT },
@@ -87,7 +127,7 @@ const ajv = await build({
 });
 writeFileSync(
   path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.md"),
-  thirdPartyLicenses([library.metafile, ajv.metafile, page.metafile]),
+  thirdPartyLicenses([library.metafile, machines.metafile, ajv.metafile, page.metafile]),
 );
 
 // `codex-actors/otel`: its own file, loaded only by those who import it; the user's
@@ -103,15 +143,15 @@ await build({
 });
 
 // The testing kit `codex-actors/testing`: a bundle of its own that nothing in `dist/index.js`
-// imports. What it uses of the library it takes from `dist/index.js` (the same classes as the
-// user's), `xstate` is the user's; the fake CLI it runs is copied beside it.
+// imports. What it uses of the library's public modules it takes from `dist/index.js` (the same
+// classes as the user's), `xstate` is the user's; the fake CLI it runs is copied beside it.
 await build({
   ...COMMON,
   entryPoints: ["src/testing/index.ts"],
   outfile: "dist/testing/index.js",
   external: ["xstate", "xstate/graph"],
   plugins: [
-    { name: "library-from-its-bundle", setup: libraryFromItsBundle },
+    { name: "public-from-main-bundle", setup: publicFromMainBundle("../index.js") },
     { name: "library-link", setup: libraryLink("../package-files.cjs") },
   ],
   sourcemap: false,
@@ -125,7 +165,7 @@ copyFileSync(
   path.join(ROOT, "src/package-files.bundle.cjs"),
   path.join(ROOT, "dist/package-files.cjs"),
 );
-assertPlainModules(["index.js", "otel.js", "devtools.js", "testing/index.js"]);
+assertPlainModules(["index.js", "machines.js", "otel.js", "devtools.js", "testing/index.js"]);
 
 // The demo and the model stand-in: repository tools, never published. The demo takes what comes
 // with the library from `dist/`, as the package does.
@@ -204,13 +244,15 @@ function devtoolsOnDemand(on) {
   }));
 }
 
-// The kit's imports of the library's entry stay imports of the published entry.
-function libraryFromItsBundle(on) {
-  on.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
-    args.importer.includes(`${path.sep}src${path.sep}testing${path.sep}`)
-      ? { path: "../index.js", external: true }
-      : undefined,
-  );
+// An entry's imports of the modules the main entry exports whole (`publicSources`, its own
+// module among them) become imports of the main bundle, at `specifier` from the bundle built.
+function publicFromMainBundle(specifier) {
+  return (on) =>
+    on.onResolve({ filter: /^\.\.?\// }, (args) =>
+      publicSources.has(path.join(args.resolveDir, args.path.replace(/\.js$/, ".ts")))
+        ? { path: specifier, external: true }
+        : undefined,
+    );
 }
 
 // The name, version, license and license text of every package the bundles hold.
@@ -230,7 +272,7 @@ function thirdPartyLicenses(metafiles) {
   return [
     "# Third-party licenses",
     "",
-    "`dist/index.js`, `dist/ajv.cjs` and `dist/devtools-page.js` bundle these packages.",
+    "`dist/index.js`, `dist/machines.js`, `dist/ajv.cjs` and `dist/devtools-page.js` bundle these packages.",
     "",
     ...sections,
   ].join("\n");

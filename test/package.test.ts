@@ -66,19 +66,23 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe("the published package", () => {
-  it("ships the bundle, its on-demand ajv, its folder link, the declarations and the docs, nothing else", () => {
+  it("ships the bundles, their on-demand ajv, their folder link, one declaration file per entry and the docs, nothing else", () => {
     const unexpected = files.filter(
       (file) =>
-        !/^dist\/.*\.d\.ts$/.test(file) &&
         ![
           "dist/index.js",
+          "dist/index.d.ts",
+          "dist/machines.js",
+          "dist/machines.d.ts",
           "dist/otel.js",
+          "dist/otel.d.ts",
           "dist/ajv.cjs",
           "dist/package-files.cjs",
           "dist/devtools.js",
           "dist/devtools-page.js",
           "dist/devtools-page.css",
           "dist/testing/index.js",
+          "dist/testing/index.d.ts",
           "dist/testing/mock-codex.mjs",
           "dist/THIRD_PARTY_LICENSES.md",
           "package.json",
@@ -90,7 +94,7 @@ describe("the published package", () => {
     expect(unexpected).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.d.ts"]));
     expect(files).toEqual(expect.arrayContaining(["dist/testing/index.d.ts"]));
-    // The stand-in ships inside the testing kit (its declarations beside it), never on its own.
+    // The stand-in ships inside the testing kit (its declarations in the kit's), never on its own.
     expect(
       files.filter((file) => /demo|\.map$/.test(file) || /model-stand-in\/.*\.js$/.test(file)),
     ).toEqual([]);
@@ -158,7 +162,7 @@ describe("the published package", () => {
     ];
     expect(imported.filter((s) => !s!.startsWith("node:")).sort()).toEqual(["@opentelemetry/api"]);
     expect(readFileSync(path.join(ROOT, "dist/index.js"), "utf8")).not.toContain("@opentelemetry");
-    expect(files).toEqual(expect.arrayContaining(["dist/otel.js", "dist/otel/index.d.ts"]));
+    expect(files).toEqual(expect.arrayContaining(["dist/otel.js", "dist/otel.d.ts"]));
   });
 
   it(
@@ -206,6 +210,25 @@ describe("the published package", () => {
       types: "./dist/testing/index.d.ts",
       import: "./dist/testing/index.js",
       default: "./dist/testing/index.js",
+    });
+  });
+
+  it("ships codex-actors/machines as a bundle of its own, taking the library's public modules from the main bundle", () => {
+    const machines = readFileSync(path.join(ROOT, "dist/machines.js"), "utf8");
+    const specifiers = new Set(
+      [...machines.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map((match) => match[1]!),
+    );
+    expect([...specifiers].filter((s) => !s.startsWith("node:")).sort()).toEqual([
+      "./index.js",
+      "./package-files.cjs",
+    ]);
+    // Its errors are the main bundle's, so `instanceof` holds for the user.
+    expect(machines).not.toMatch(/class (Codex|CodexError|ProtocolError|ShutdownError|Thread)\b/);
+    expect(readFileSync(path.join(ROOT, "dist/index.js"), "utf8")).not.toContain("machines.js");
+    expect(pkg.exports["./machines"]).toEqual({
+      types: "./dist/machines.d.ts",
+      import: "./dist/machines.js",
+      default: "./dist/machines.js",
     });
   });
 

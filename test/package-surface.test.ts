@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { ROOT, packedProject } from "./support/packed-project.js";
+import { scaled } from "./support/deadlines.js";
+
+// The public surface of the installed package: what each entry exports, at run time and in its
+// declarations (one file per entry), and a user's TypeScript project type-checked against them
+// with skipLibCheck off, through the package's `exports`.
+
+const ENTRIES = [
+  "codex-actors",
+  "codex-actors/machines",
+  "codex-actors/otel",
+  "codex-actors/testing",
+];
+const DECLARATIONS = ["index.d.ts", "machines.d.ts", "otel.d.ts", "testing/index.d.ts"];
+/** What moved from the main entry to `codex-actors/machines`: values, then types. */
+const MOVED_VALUES = [
+  "createCodexMachine",
+  "createThreadMachine",
+  "codexMachine",
+  "threadMachine",
+  "execTransport",
+  "execMachine",
+  "JsonlParser",
+  "DEFAULT_POLICY",
+];
+const MOVED_TYPES = [
+  "Transport",
+  "AttemptOutcome",
+  "AttemptView",
+  "AttemptAbortEvent",
+  "ThreadContext",
+  "CodexContext",
+  "ExecOutcome",
+  "ExecContext",
+  "ParsedChunk",
+  "ResolvedPolicy",
+];
+
+/**
+ * A user's module: every entry, the kit given the main entry's `Codex`, the machines' types given
+ * the main entry's actor refs, and the internals refused by the main entry.
+ */
+const CONSUMER = `
+import { createActor } from "xstate";
+import { Codex, CodexError, ProtocolError, type CodexActorRef, type CodexTreeSnapshot,
+  type ServiceTreeSnapshot, type ListThreadsOptions, type TurnMessage, CHANNEL_NAMES } from "codex-actors";
+import { codexMachine, createCodexMachine, execTransport, JsonlParser, DEFAULT_POLICY,
+  type CodexContext, type ThreadContext, type ThreadActorRef } from "codex-actors/machines";
+import { instrumentCodexActors } from "codex-actors/otel";
+import { turnPaths, type TurnPathRun } from "codex-actors/testing";
+
+const codex = new Codex();
+// The kit's Codex is the main entry's (a class with private members: nominal), both ways.
+export const onPath = (run: TurnPathRun): TurnPathRun => ({ ...run, codex });
+export const fromPath = (run: TurnPathRun): Codex => run.codex;
+export const paths = turnPaths();
+// The machines' types are those of the main entry's actor refs, errors included.
+export const rootContext: CodexContext = codex.actor.getSnapshot().context;
+const threadRef: ThreadActorRef = codex.startThread().actor;
+export const threadContext: ThreadContext = threadRef.getSnapshot().context;
+export const failures: CodexError[] = threadContext.failures;
+export const parsed: ProtocolError | undefined = new JsonlParser().push("{").error;
+export const ref: CodexActorRef = createActor(createCodexMachine(execTransport), {
+  input: { maxConcurrentTurns: 1, clock: { now: () => 0, random: () => 0 } },
+});
+export const same: typeof codexMachine = createCodexMachine(execTransport);
+export const views: [CodexTreeSnapshot, ServiceTreeSnapshot | null] = [codex.getSnapshot(), null];
+export const options: ListThreadsOptions = {};
+export const channel: string = CHANNEL_NAMES.turn;
+export type Message = TurnMessage;
+export const restarts: number = DEFAULT_POLICY.maxRestarts;
+export const instrumented = instrumentCodexActors;
+// @ts-expect-error: the machines are not on the main entry
+import { createCodexMachine as notOnMain } from "codex-actors";
+export { notOnMain };
+`;
+
+let project: { dir: string; remove: () => void };
+
+beforeAll(() => {
+  project = packedProject("surface", [
+    "xstate",
+    "@openai/codex",
+    "@types/node",
+    "@opentelemetry/api",
+  ]);
+  writeFileSync(path.join(project.dir, "consumer.mts"), CONSUMER);
+});
+
+afterAll(() => project.remove());
+
+/** Each entry's run-time exports, as the installed package gives them to Node. */
+function runtimeExports(): Record<string, string[]> {
+  const script = [
+    `const entries = ${JSON.stringify(ENTRIES)};`,
+    "const out = {};",
+    "for (const entry of entries) out[entry] = Object.keys(await import(entry)).sort();",
+    'const { ProtocolError } = await import("codex-actors");',
+    'const { JsonlParser } = await import("codex-actors/machines");',
+    'out.sameErrors = [new JsonlParser().push("{\\n").error instanceof ProtocolError];',
+    "console.log(JSON.stringify(out));",
+  ].join("\n");
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: project.dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, string[]>;
+}
+
+/** Type-checks the consumer under `resolution`, skipLibCheck off; its errors and the checker. */
+function typecheck(resolution: "NodeNext" | "Bundler") {
+  const program = ts.createProgram([path.join(project.dir, "consumer.mts")], {
+    module: resolution === "Bundler" ? ts.ModuleKind.ESNext : ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind[resolution],
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2023.d.ts"],
+    types: ["node"],
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+  });
+  const errors = ts
+    .getPreEmitDiagnostics(program)
+    .map(
+      (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    );
+  return { program, errors };
+}
+
+/** The names `entry` exports in its declarations, as `checker` resolves them: values and types. */
+function declaredExports(program: ts.Program, entry: string) {
+  const checker = program.getTypeChecker();
+  const consumer = program.getSourceFile(path.join(project.dir, "consumer.mts"))!;
+  const specifier = consumer.statements
+    .filter(ts.isImportDeclaration)
+    .map((statement) => statement.moduleSpecifier)
+    .find((node) => ts.isStringLiteral(node) && node.text === entry)!;
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(specifier)!);
+  const resolved = (symbol: ts.Symbol) =>
+    symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return {
+    all: exported.map((symbol) => symbol.name).sort(),
+    values: exported
+      .filter((symbol) => resolved(symbol).flags & ts.SymbolFlags.Value)
+      .map((symbol) => symbol.name)
+      .sort(),
+  };
+}
+
+/** Every `.d.ts` under `dir`, relative to it. */
+function declarationFiles(dir: string, under = ""): string[] {
+  return readdirSync(path.join(dir, under), { withFileTypes: true }).flatMap((entry) => {
+    const name = path.posix.join(under, entry.name);
+    if (entry.isDirectory()) return declarationFiles(dir, name);
+    return name.endsWith(".d.ts") ? [name] : [];
+  });
+}
+
+describe("the public surface of the installed package", () => {
+  it("has one declaration file per entry, and no other", () => {
+    expect(declarationFiles(path.join(ROOT, "dist")).sort()).toEqual([...DECLARATIONS].sort());
+    const installed = path.join(project.dir, "node_modules/codex-actors/dist");
+    expect(declarationFiles(installed).sort()).toEqual([...DECLARATIONS].sort());
+  });
+
+  it("declares each class in one entry's file only: the others import it from there", () => {
+    const classes = DECLARATIONS.flatMap((file) =>
+      [
+        ...readFileSync(path.join(ROOT, "dist", file), "utf8").matchAll(
+          /^(?:export )?declare (?:abstract )?class (\w+?)(?:\$\d+)?\b/gm,
+        ),
+      ].map((match) => `${match[1]} (${file})`),
+    );
+    const names = classes.map((entry) => entry.split(" ")[0]);
+    expect(classes.filter((_, i) => names.indexOf(names[i]) !== i)).toEqual([]);
+    expect(classes).toEqual(
+      expect.arrayContaining(["Codex (index.d.ts)", "CodexError (index.d.ts)"]),
+    );
+  });
+
+  it(
+    "keeps the machines off the main entry at run time: they are codex-actors/machines', whose errors are the main entry's",
+    () => {
+      const exported = runtimeExports();
+      expect(exported["codex-actors"]!.filter((name) => MOVED_VALUES.includes(name))).toEqual([]);
+      expect(exported["codex-actors/machines"]).toEqual(expect.arrayContaining(MOVED_VALUES));
+      expect(exported.sameErrors).toEqual([true]);
+    },
+    scaled(30_000),
+  );
+
+  it.each(["NodeNext", "Bundler"] as const)(
+    "type-checks a user's project on every entry (moduleResolution %s, skipLibCheck off): one Codex class, one set of machine types",
+    (resolution) => {
+      const { program, errors } = typecheck(resolution);
+      expect(errors).toEqual([]);
+      const main = declaredExports(program, "codex-actors").all;
+      expect(main.filter((name) => [...MOVED_VALUES, ...MOVED_TYPES].includes(name))).toEqual([]);
+      expect(declaredExports(program, "codex-actors/machines").all).toEqual(
+        expect.arrayContaining([...MOVED_VALUES, ...MOVED_TYPES]),
+      );
+    },
+    scaled(120_000),
+  );
+
+  it(
+    "declares as values exactly what each entry exports at run time",
+    () => {
+      const { program } = typecheck("NodeNext");
+      const exported = runtimeExports();
+      for (const entry of ENTRIES)
+        expect({ entry, values: declaredExports(program, entry).values }).toEqual({
+          entry,
+          values: exported[entry],
+        });
+    },
+    scaled(120_000),
+  );
+});
