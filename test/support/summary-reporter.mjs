@@ -1,6 +1,6 @@
-// Prints the plain closing line CI reads ("N passed, N failed"), after Jest's own summary. Before
-// that it checks that the run left no process behind: leftovers are killed, named, and count as
-// a failure (the run fails through getLastError).
+// Checks that the run left no process behind: leftovers are killed, named, and count as a
+// failure (the run fails through getLastError). Their number is left on the run's results for the
+// closing line CI reads, which closing-line.mjs prints once the run's outcome is settled.
 import { describeProcesses, isOwnSentinel, reap, runProcesses } from "./leftover-processes.mjs";
 import { runMarker } from "./run-marker.mjs";
 
@@ -14,17 +14,13 @@ export default class SummaryReporter {
   async onRunComplete(_contexts, results) {
     const marker = runMarker();
     const leftovers = await reap(() => runProcesses(marker, endsWithJest));
+    results.leftoverProcesses = leftovers.length;
     if (leftovers.length > 0) {
       this.#leak = new Error(
         `the test run left ${leftovers.length} process(es) behind (now killed):\n${describeProcesses(leftovers)}`,
       );
       console.error(`\n${this.#leak.message}\n`);
     }
-    const skipped = results.numPendingTests + results.numTodoTests;
-    const failed =
-      results.numFailedTests + results.numRuntimeErrorTestSuites + (this.#leak ? 1 : 0);
-    const tail = skipped ? `, ${skipped} skipped` : "";
-    console.log(`${results.numPassedTests} passed, ${failed} failed${tail}`);
   }
 
   getLastError() {
