@@ -48,6 +48,14 @@ module.exports = {
       to: { path: "^src/transports/[^/]+/", pathNot: "^src/transports/$1/" },
     },
     {
+      name: "facade-names-no-transport",
+      comment:
+        "Only root-machines.ts (the registry) names a transport; the facade and turn code see the contract.",
+      severity: "error",
+      from: { path: "^src/(codex|thread|codex-options|codex-runtime|index)\\.ts$|^src/turn/" },
+      to: { path: "^src/transports/[^/]+/" },
+    },
+    {
       name: "in-a-layer",
       comment: "Every module of src/ belongs to a layer: add a new folder to LAYERS.",
       severity: "error",

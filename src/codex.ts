@@ -8,20 +8,14 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { snapshotTree, type CodexTreeSnapshot } from "./machines/snapshot-tree.js";
 import { whenDrained } from "./machines/drain.js";
 import { Thread } from "./thread.js";
-import { rootMachineOf } from "./root-machines.js";
-import {
-  listMcpServers,
-  listModels,
-  listThreads,
-  readAccount,
-  readRateLimits,
-  type ListThreadsOptions,
-} from "./transports/app-server/thread-admin.js";
+import { transportOf } from "./root-machines.js";
 import type {
   AccountInfo,
+  ListThreadsOptions,
   McpServerInfo,
   ModelInfo,
   RateLimits,
+  OnAppServer,
   ThreadList,
   TransportName,
 } from "./types/app-server.js";
@@ -51,14 +45,14 @@ export class Codex<X extends TransportName = "exec"> {
 
   constructor(options: CodexOptions & { transport?: X } = {}) {
     checkCodexOptions(options);
-    this.runtime = new CodexRuntime(options);
-    const machine = rootMachineOf(options.transport ?? "exec");
+    const { transport, machine } = transportOf(options.transport ?? "exec");
+    this.runtime = new CodexRuntime(options, transport);
     this.actor = createActor(containFaults(machine), {
       input: {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
         clock: systemClock,
         escalation: options.escalation,
-        service: this.runtime.serverInput(),
+        service: this.runtime.session.serviceInput,
       },
       inspect: guardedInspector(options.inspect),
     });
@@ -109,7 +103,7 @@ export class Codex<X extends TransportName = "exec"> {
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
     await this.runtime.openTurns.whenNone();
-    await this.runtime.link?.whenNoProcess();
+    await this.runtime.session.whenNoProcess();
     await Promise.all([...this.devtoolsServers].map((server) => server.close()));
   }
 
@@ -136,29 +130,35 @@ export class Codex<X extends TransportName = "exec"> {
     return server;
   }
 
-  /** A page of the threads in the sessions store (app-server transport). */
-  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadList> {
-    return listThreads(this.runtime.serverLink("listThreads()"), options);
+  /**
+   * A page of the threads in the sessions store (app-server transport: a type error on another,
+   * where it rejects with `UnsupportedError`).
+   */
+  async listThreads(
+    this: OnAppServer<X, Codex<X>>,
+    options: ListThreadsOptions = {},
+  ): Promise<ThreadList> {
+    return (this as Codex<X>).runtime.admin("listThreads()").listThreads(options);
   }
 
   /** The models the app-server offers (app-server transport). */
-  async models(): Promise<ModelInfo[]> {
-    return listModels(this.runtime.serverLink("models()"));
+  async models(this: OnAppServer<X, Codex<X>>): Promise<ModelInfo[]> {
+    return (this as Codex<X>).runtime.admin("models()").models();
   }
 
   /** How the app-server is signed in (app-server transport). */
-  async account(): Promise<AccountInfo> {
-    return readAccount(this.runtime.serverLink("account()"));
+  async account(this: OnAppServer<X, Codex<X>>): Promise<AccountInfo> {
+    return (this as Codex<X>).runtime.admin("account()").account();
   }
 
   /** The account's rate limits (app-server transport; needs a ChatGPT sign-in). */
-  async rateLimits(): Promise<RateLimits> {
-    return readRateLimits(this.runtime.serverLink("rateLimits()"));
+  async rateLimits(this: OnAppServer<X, Codex<X>>): Promise<RateLimits> {
+    return (this as Codex<X>).runtime.admin("rateLimits()").rateLimits();
   }
 
   /** The MCP servers codex is configured with, and their status (app-server transport). */
-  async mcpServers(): Promise<McpServerInfo[]> {
-    return listMcpServers(this.runtime.serverLink("mcpServers()"));
+  async mcpServers(this: OnAppServer<X, Codex<X>>): Promise<McpServerInfo[]> {
+    return (this as Codex<X>).runtime.admin("mcpServers()").mcpServers();
   }
 
   private thread(options: ThreadOptions, threadId: string | null): Thread<X> {

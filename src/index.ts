@@ -10,7 +10,6 @@ export type {
   ThreadTreeSnapshot,
 } from "./machines/snapshot-tree.js";
 export type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
-export type { ListThreadsOptions } from "./transports/app-server/thread-admin.js";
 export * from "./types/index.js";
 export {
   CHANNEL_NAMES,

@@ -4,7 +4,7 @@ import { APP_SERVER_CAPABILITIES } from "./transports/app-server/app-server-capa
 import { createAppServerTransport } from "./transports/app-server/app-server-transport.js";
 import { EXEC_CAPABILITIES } from "./transports/exec/exec-capabilities.js";
 import { execTransport } from "./transports/exec/exec-transport.js";
-import type { TransportCapabilities } from "./transports/transport.js";
+import type { Transport, TransportCapabilities } from "./transports/transport.js";
 import { UnsupportedError } from "./types/app-server-errors.js";
 import type { TransportName } from "./types/app-server.js";
 
@@ -18,15 +18,28 @@ export const threadMachine = codexMachine.implementations.actors.thread as Retur
   typeof createThreadMachine
 >;
 
-let appServerCodexMachine: typeof codexMachine | undefined;
+/** A transport and the root machine built on it. */
+export type TransportChoice = { transport: Transport; machine: typeof codexMachine };
+
+/** How each transport is built, by name. */
+const TRANSPORTS: Record<TransportName, () => Transport> = {
+  exec: () => execTransport,
+  "app-server": createAppServerTransport,
+};
+
+const chosen: Partial<Record<TransportName, TransportChoice>> = {
+  exec: { transport: execTransport, machine: codexMachine },
+};
 
 /**
- * The root machine of a `Codex` on `transport`. The app-server's is built on first use: a
+ * The transport named `name` and its root machine. The app-server's are built on first use: a
  * process that only runs exec turns never builds its four machines (~2 ms of its import).
  */
-export function rootMachineOf(transport: TransportName): typeof codexMachine {
-  if (transport === "exec") return codexMachine;
-  return (appServerCodexMachine ??= createCodexMachine(createAppServerTransport()));
+export function transportOf(name: TransportName): TransportChoice {
+  const built = chosen[name];
+  if (built) return built;
+  const transport = TRANSPORTS[name]();
+  return (chosen[name] = { transport, machine: createCodexMachine(transport) });
 }
 
 /** What each transport can do, by name (read without building its machines). */
@@ -52,6 +65,14 @@ export function unsupported(
   feature: string,
 ): UnsupportedError | null {
   if (capabilitiesOf(transport)[capability]) return null;
+  return refusal(capability, feature);
+}
+
+/** The `UnsupportedError` for `feature`, naming a transport that has `capability`. */
+export function refusal(
+  capability: keyof TransportCapabilities,
+  feature: string,
+): UnsupportedError {
   const able = TRANSPORT_NAMES.find((name) => CAPABILITIES[name][capability])!;
   return new UnsupportedError(feature, able);
 }

@@ -6,8 +6,7 @@ import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
 import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
 import { TurnControl } from "./turn/turn-control.js";
-import { forkThread, setArchived, setThreadName } from "./transports/app-server/thread-admin.js";
-import type { EventOf, TransportName } from "./types/app-server.js";
+import type { EventOf, OnAppServer, TransportName } from "./types/app-server.js";
 import { InvalidOptionError } from "./types/errors.js";
 import { TurnEvents } from "./turn/turn-events.js";
 import type { ThreadEvent } from "./types/events.js";
@@ -34,43 +33,41 @@ export class Thread<X extends TransportName = "exec"> {
   }
 
   /**
-   * A new thread with this one's history (app-server transport), under `options` (by default
-   * this thread's). Throws `InvalidOptionError` before the thread's first turn has reported its id.
+   * A new thread with this one's history (app-server transport: a type error on another, where
+   * it rejects with `UnsupportedError`), under `options` (by default this thread's). Throws
+   * `InvalidOptionError` before the thread's first turn has reported its id.
    */
-  async fork(options: ThreadOptions = this.options): Promise<Thread<X>> {
-    const link = this.runtime.serverLink("thread.fork()");
-    const answered = (options.onApproval ?? this.runtime.options.onApproval) !== undefined;
-    const id = await forkThread(link, this.startedId("fork()"), options, answered);
-    return this.resume(id, options);
+  async fork(this: OnAppServer<X, Thread<X>>, options?: ThreadOptions): Promise<Thread<X>> {
+    const self = this as Thread<X>;
+    const admin = self.runtime.admin("thread.fork()");
+    const forked = options ?? self.options;
+    const answered = (forked.onApproval ?? self.runtime.options.onApproval) !== undefined;
+    const id = await admin.fork(self.startedId("fork()"), forked, answered);
+    return self.resume(id, forked);
   }
 
   /** Archives the thread: `listThreads()` shows it only with `archived: true` (app-server). */
-  async archive(): Promise<void> {
-    await setArchived(
-      this.runtime.serverLink("thread.archive()"),
-      this.startedId("archive()"),
-      true,
-    );
+  async archive(this: OnAppServer<X, Thread<X>>): Promise<void> {
+    const self = this as Thread<X>;
+    await self.runtime.admin("thread.archive()").setArchived(self.startedId("archive()"), true);
   }
 
   /** Restores an archived thread (app-server transport). */
-  async unarchive(): Promise<void> {
-    const link = this.runtime.serverLink("thread.unarchive()");
-    await setArchived(link, this.startedId("unarchive()"), false);
+  async unarchive(this: OnAppServer<X, Thread<X>>): Promise<void> {
+    const self = this as Thread<X>;
+    const admin = self.runtime.admin("thread.unarchive()");
+    await admin.setArchived(self.startedId("unarchive()"), false);
   }
 
   /** Names the thread, as `listThreads()` then shows it (app-server transport). */
-  async setName(name: string): Promise<void> {
+  async setName(this: OnAppServer<X, Thread<X>>, name: string): Promise<void> {
     if (typeof name !== "string" || name.trim() === "")
       throw new InvalidOptionError(
         "name",
         `expected a non-empty string, got ${JSON.stringify(name)}`,
       );
-    await setThreadName(
-      this.runtime.serverLink("thread.setName()"),
-      this.startedId("setName()"),
-      name,
-    );
+    const self = this as Thread<X>;
+    await self.runtime.admin("thread.setName()").setName(self.startedId("setName()"), name);
   }
 
   private startedId(what: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { Codex } from "../src/index.js";
+import { Codex, type TransportName } from "../src/index.js";
 import { message, reply, shellCommand } from "../src/model-stand-in/index.js";
 import { UnsupportedError } from "../src/types/app-server-errors.js";
 import { CodexConfigError, InvalidOptionError, ShutdownError } from "../src/types/errors.js";
@@ -130,7 +130,8 @@ describe("thread management on the app-server", () => {
   });
 
   it("on exec, management rejects with UnsupportedError; before the first turn, with InvalidOptionError", async () => {
-    const codex = tracked(new Codex());
+    // A type error on an exec `Codex` (test/types/app-server-only.test.ts); at run time, this:
+    const codex = tracked(new Codex()) as Codex<TransportName>;
     await expect(codex.listThreads()).rejects.toBeInstanceOf(UnsupportedError);
     await expect(codex.models()).rejects.toBeInstanceOf(UnsupportedError);
     await expect(codex.startThread().archive()).rejects.toBeInstanceOf(UnsupportedError);

@@ -19,10 +19,8 @@ import { FlowControl } from "../src/process/flow-control.js";
 import type { Clock } from "../src/supervision/clock.js";
 import { DEFAULT_POLICY } from "../src/supervision/policy.js";
 import type { ThreadSettings, TurnJob } from "../src/supervision/turn-job.js";
-import {
-  createAppServerTransport,
-  type AppServerThreadSettings,
-} from "../src/transports/app-server/app-server-transport.js";
+import type { AppServerThreadSettings } from "../src/transports/app-server/app-server-session.js";
+import { createAppServerTransport } from "../src/transports/app-server/app-server-transport.js";
 import { AppServerLink } from "../src/transports/app-server/server-link.js";
 import { execTransport } from "../src/transports/exec/exec-transport.js";
 import type { Transport } from "../src/transports/transport.js";

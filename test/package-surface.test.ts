@@ -80,6 +80,36 @@ import { createCodexMachine as notOnMain } from "codex-actors";
 export { notOnMain };
 `;
 
+/**
+ * A user's calls of the app-server-only methods: one per line, on an exec `Codex` (type errors),
+ * on an app-server one and on one whose transport is known only at run time (both accepted).
+ */
+const APP_SERVER_ONLY = `
+import { Codex, type Thread, type TransportName } from "codex-actors";
+const exec = new Codex();
+const thread = exec.startThread();
+export const onExec = [
+  exec.listThreads(),
+  exec.models(),
+  exec.account(),
+  exec.rateLimits(),
+  exec.mcpServers(),
+  thread.fork(),
+  thread.archive(),
+  thread.unarchive(),
+  thread.setName("n"),
+];
+const server = new Codex({ transport: "app-server" });
+const named = server.startThread();
+export const forked: Promise<Thread<"app-server">> = named.fork();
+export const onServer = [server.listThreads({ limit: 1 }), server.models(), server.account(),
+  server.rateLimits(), server.mcpServers(), named.archive(), named.unarchive(), named.setName("n")];
+declare const either: Codex<TransportName>;
+export const onEither = [either.listThreads(), either.startThread().setName("n")];
+// A Codex typed by the official SDK's options is still a \`Codex\`.
+export const asDefault: Codex = new Codex({});
+`;
+
 let project: { dir: string; remove: () => void };
 
 beforeAll(() => {
@@ -90,6 +120,7 @@ beforeAll(() => {
     "@opentelemetry/api",
   ]);
   writeFileSync(path.join(project.dir, "consumer.mts"), CONSUMER);
+  writeFileSync(path.join(project.dir, "app-server-only.mts"), APP_SERVER_ONLY);
 });
 
 afterAll(() => project.remove());
@@ -113,9 +144,9 @@ function runtimeExports(): Record<string, string[]> {
   return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, string[]>;
 }
 
-/** Type-checks the consumer under `resolution`, skipLibCheck off; its errors and the checker. */
-function typecheck(resolution: "NodeNext" | "Bundler") {
-  const program = ts.createProgram([path.join(project.dir, "consumer.mts")], {
+/** Type-checks `file` under `resolution`, skipLibCheck off; its errors and the checker. */
+function typecheck(resolution: "NodeNext" | "Bundler", file = "consumer.mts") {
+  const program = ts.createProgram([path.join(project.dir, file)], {
     module: resolution === "Bundler" ? ts.ModuleKind.ESNext : ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind[resolution],
     target: ts.ScriptTarget.ES2022,
@@ -125,12 +156,11 @@ function typecheck(resolution: "NodeNext" | "Bundler") {
     skipLibCheck: false,
     noEmit: true,
   });
-  const errors = ts
-    .getPreEmitDiagnostics(program)
-    .map(
-      (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-    );
-  return { program, errors };
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const errors = diagnostics.map(
+    (d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+  );
+  return { program, errors, diagnostics };
 }
 
 /** The names `entry` exports in its declarations, as `checker` resolves them: values and types. */
@@ -219,6 +249,22 @@ describe("the public surface of the installed package", () => {
           entry,
           values: exported[entry],
         });
+    },
+    scaled(120_000),
+  );
+
+  it(
+    "makes the app-server-only methods type errors on an exec Codex and its threads, and only there",
+    () => {
+      const { diagnostics } = typecheck("NodeNext", "app-server-only.mts");
+      const lines = APP_SERVER_ONLY.split("\n");
+      const erring = diagnostics.map((d) => ({
+        line: lines[d.file!.getLineAndCharacterOfPosition(d.start!).line]!.trim(),
+        says: ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0],
+      }));
+      const execCalls = lines.slice(lines.indexOf("export const onExec = [") + 1).slice(0, 9);
+      expect(erring.map((error) => error.line)).toEqual(execCalls.map((line) => line.trim()));
+      for (const error of erring) expect(error.says).toContain('"needs transport": "app-server"');
     },
     scaled(120_000),
   );

@@ -19,7 +19,11 @@ export type {
   AttemptAbortEvent,
   AttemptOutcome,
   AttemptView,
+  ThreadAdmin,
   Transport,
+  TransportCapabilities,
+  TransportOpening,
+  TransportSession,
 } from "../transports/transport.js";
 export {
   execMachine,

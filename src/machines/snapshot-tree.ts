@@ -2,7 +2,7 @@ import type { AnyActorRef, StateValue } from "xstate";
 import type { CodexActorRef } from "./codex.machine.js";
 import type { ThreadContext } from "./thread-turn.js";
 import type { ThreadActorRef } from "./thread.machine.js";
-import type { AttemptView } from "../transports/transport.js";
+import type { AttemptView, ServiceView } from "../transports/transport.js";
 
 type AttemptSnapshot = { value: StateValue; context: AttemptView };
 
@@ -100,10 +100,7 @@ function backoffRemaining({ decision, restartTimes, settings }: ThreadContext): 
 }
 
 function serviceSnapshot(service: AnyActorRef): ServiceTreeSnapshot {
-  const snapshot = service.getSnapshot() as {
-    value: StateValue;
-    context: { pid: number | null; restarts: number };
-  };
+  const snapshot = service.getSnapshot() as { value: StateValue; context: ServiceView };
   const { pid, restarts } = snapshot.context;
   return { state: stateName(snapshot.value), pid, restarts };
 }

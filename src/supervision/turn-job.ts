@@ -39,8 +39,8 @@ export type TurnJob = {
   sink: TurnSink;
 };
 
-/** What every turn of a thread shares. */
-export type ThreadSettings = {
+/** What every turn of a thread shares; `S` is what its transport's session adds. */
+export type ThreadSettings<S = unknown> = {
   globalFlags: readonly string[];
   /** The child's env and API key, out of sight of snapshots and inspection. */
   envSource: ChildEnvSource;
@@ -50,5 +50,5 @@ export type ThreadSettings = {
   clock: Clock;
   killGraceMs?: number;
   /** What the transport needs beyond these, in its own shape (read only by the transport). */
-  transportSettings?: unknown;
+  transportSettings: S;
 };

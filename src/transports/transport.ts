@@ -5,12 +5,26 @@ import type {
   InputFrom,
   OutputFrom,
   Snapshot,
+  SnapshotFrom,
 } from "xstate";
+import type { ChildEnvSource } from "../process/child-env.js";
+import type { CodexBinary } from "../process/codex-binary.js";
 import type { FailureClasses } from "../supervision/classify.js";
+import type { Clock } from "../supervision/clock.js";
 import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
+import type {
+  AccountInfo,
+  ListThreadsOptions,
+  McpServerInfo,
+  ModelInfo,
+  RateLimits,
+  ThreadList,
+  TransportName,
+} from "../types/app-server.js";
 import type { TurnInterruptedError } from "../types/app-server-errors.js";
 import type { AbortError, CodexError, ShutdownError, TurnTimeoutError } from "../types/errors.js";
+import type { CodexOptions, ThreadOptions } from "../types/options.js";
 
 /* The seam between supervision and transports: what a thread actor knows of one attempt. */
 
@@ -41,6 +55,12 @@ export type AttemptView = {
   pendingApprovals?: number;
 };
 
+/** What the snapshot tree reads of a transport's service: its process and its restarts. */
+export type ServiceView = { pid: number | null; restarts: number };
+
+/** Asks a transport's service to stop: the root sends it once every thread has ended. */
+export type ServiceStopEvent = { type: "service.stop" };
+
 /**
  * One attempt as the thread actor runs it: actor logic that takes `attempt.abort` and outputs an
  * `AttemptOutcome` (its input is the transport's own, made by `attemptInput`).
@@ -61,6 +81,49 @@ export type TransportCapabilities = {
   deltas: boolean;
   /** The output schema reaches codex as a file it reads (`--output-schema`), not inline. */
   outputSchemaFile: boolean;
+  /** `listThreads()`, `models()`, `fork()`…: the transport's `ThreadAdmin`. */
+  threadAdmin: boolean;
+};
+
+/** What a transport is given when a `Codex` opens it: the Codex's options and what its processes share. */
+export type TransportOpening = {
+  options: CodexOptions;
+  /** The `-c key=value` flags of the Codex's `config`, checked once. */
+  globalFlags: readonly string[];
+  /** The child's env and API key, out of sight of snapshots and inspection. */
+  envSource: ChildEnvSource;
+  /** The binary every process runs; throws `CodexNotFoundError` when there is none. */
+  binary: () => CodexBinary;
+  clock: Clock;
+};
+
+/** What a daemon asks a transport besides turns: its sessions store, models, account. */
+export type ThreadAdmin = {
+  listThreads(options: ListThreadsOptions): Promise<ThreadList>;
+  models(): Promise<ModelInfo[]>;
+  account(): Promise<AccountInfo>;
+  rateLimits(): Promise<RateLimits>;
+  mcpServers(): Promise<McpServerInfo[]>;
+  /** Forks `threadId` under `options` (answered by an `onApproval` handler or not): the new id. */
+  fork(threadId: string, options: ThreadOptions, answered: boolean): Promise<string>;
+  setArchived(threadId: string, archived: boolean): Promise<void>;
+  setName(threadId: string, name: string): Promise<void>;
+};
+
+/**
+ * One `Codex`'s use of a transport, opened with it: what its service actor and each thread are
+ * given (`S`, the transport's own settings, read only by its `attemptInput`), its thread admin
+ * where it has one, and when its last process is gone.
+ */
+export type TransportSession<S = unknown> = {
+  /** The input of the transport's service actor, when it has one. */
+  serviceInput?: unknown;
+  /** What every turn of a thread with these options needs of the transport. */
+  threadSettings(thread: ThreadOptions): S;
+  /** Present exactly when the transport's capabilities say `threadAdmin`. */
+  admin?: ThreadAdmin;
+  /** Resolves once no process of this session remains (after the root has stopped its service). */
+  whenNoProcess(): Promise<void>;
 };
 
 /**
@@ -70,7 +133,9 @@ export type TransportCapabilities = {
  */
 export type Transport = {
   /** The transport's name, as `CodexOptions.transport` says it. */
-  name: "exec" | "app-server";
+  name: TransportName;
+  /** Opens it for one `Codex`: called once, when the Codex is constructed. */
+  open: (opening: TransportOpening) => TransportSession;
   /** One attempt, as actor logic: takes `AttemptAbortEvent`, outputs an `AttemptOutcome`. */
   attempt: AttemptLogic;
   /**
@@ -83,7 +148,11 @@ export type Transport = {
     threadId: string | null,
     trace: TraceCarrier,
   ) => unknown;
-  /** An actor the root runs beside its threads for the transport (the app-server), if any. */
+  /**
+   * An actor the root runs beside its threads for the transport (the app-server), if any: it
+   * takes `service.stop`, keeps a `ServiceView` in its context and is given the session's
+   * `serviceInput`.
+   */
   service?: AnyActorLogic;
   /** The kinds of failure the transport adds to supervision's classification. */
   failures: FailureClasses;
@@ -93,27 +162,50 @@ export type Transport = {
 
 /**
  * A transport, checked at compile time: `attempt` takes `attempt.abort`, outputs an
- * `AttemptOutcome` and takes what `attemptInput` makes. Its logic is then seen as an
- * `AttemptLogic`, the one view the thread machine has of it.
+ * `AttemptOutcome`, takes what `attemptInput` makes and keeps an `AttemptView` in its context;
+ * `attemptInput` reads the thread settings (`S`) its session makes; a `service` takes
+ * `service.stop` and keeps a `ServiceView`. Its logic is then seen as an `AttemptLogic`, the one
+ * view the thread machine has of it, and `S` as `unknown`.
  */
-export function defineTransport<TLogic extends AnyActorLogic>(
-  transport: Omit<Transport, "attempt" | "attemptInput"> & {
-    attempt: OutputFrom<TLogic> extends AttemptOutcome
-      ? AttemptAbortEvent extends EventFromLogic<TLogic>
-        ? TLogic
+export function defineTransport<
+  TLogic extends AnyActorLogic,
+  S,
+  TService extends AnyActorLogic = AnyActorLogic,
+>(
+  transport: Omit<Transport, "attempt" | "attemptInput" | "open" | "service"> & {
+    service?: ContextOf<TService> extends ServiceView
+      ? ServiceStopEvent extends EventFromLogic<TService>
+        ? TService
         : never
       : never;
+    attempt: OutputFrom<TLogic> extends AttemptOutcome
+      ? AttemptAbortEvent extends EventFromLogic<TLogic>
+        ? ContextOf<TLogic> extends AttemptView
+          ? TLogic
+          : never
+        : never
+      : never;
+    open: (opening: TransportOpening) => TransportSession<S>;
     attemptInput: (
-      settings: ThreadSettings,
+      settings: ThreadSettings<S>,
       job: TurnJob,
       threadId: string | null,
       trace: TraceCarrier,
     ) => InputFrom<TLogic>;
   },
 ): Transport {
-  // Checked above; a machine's own snapshot type is wider than `Snapshot`'s, hence the widening.
-  return { ...transport, attempt: transport.attempt as unknown as AttemptLogic };
+  // Checked above; a machine's own snapshot type is wider than `Snapshot`'s, hence the widening,
+  // and `S` is the transport's own: only its `attemptInput` reads what its `open` made.
+  return {
+    ...transport,
+    attempt: transport.attempt as unknown as AttemptLogic,
+    attemptInput: transport.attemptInput as Transport["attemptInput"],
+  };
 }
+
+/** The context of an actor logic's snapshots (`never` for logic whose snapshots have none). */
+type ContextOf<TLogic extends AnyActorLogic> =
+  SnapshotFrom<TLogic> extends { context: infer C } ? C : never;
 
 const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout", "turn_interrupted"]);
 

@@ -127,6 +127,27 @@ export type EventOf<X extends TransportName> = X extends "app-server"
   ? ThreadEvent | AppServerEvent
   : ThreadEvent;
 
+/** Which threads `listThreads` returns. */
+export type ListThreadsOptions = {
+  /** At most this many (the server's default when absent). */
+  limit?: number;
+  /** Where the previous page ended (`nextCursor`). */
+  cursor?: string;
+  /** Only threads started in this working directory. */
+  cwd?: string;
+  /** Archived threads instead of the others. */
+  archived?: boolean;
+};
+
+/**
+ * The `this` of a method only the app-server transport has (`listThreads()`, `fork()`…): `Self`
+ * where transport `X` may be the app-server, and a type naming what is missing on an exec-only
+ * `Codex` or `Thread`, so calling it there is a type error (at run time, an `UnsupportedError`).
+ */
+export type OnAppServer<X extends TransportName, Self> = [X] extends ["exec"]
+  ? { "needs transport": "app-server" }
+  : Self;
+
 /** A thread of the sessions store, as `listThreads` lists it. */
 export type ThreadSummary = {
   id: string;

@@ -6,4 +6,5 @@ export const APP_SERVER_CAPABILITIES: TransportCapabilities = {
   approvals: true,
   deltas: true,
   outputSchemaFile: false,
+  threadAdmin: true,
 };

@@ -1,13 +1,9 @@
 import type { FailureClasses } from "../../supervision/classify.js";
 import { defineTransport } from "../transport.js";
 import { APP_SERVER_CAPABILITIES } from "./app-server-capabilities.js";
-import type { ApprovalSettings } from "./approval-decision.js";
-import type { AppServerLink } from "./server-link.js";
+import { openAppServerSession, type AppServerThreadSettings } from "./app-server-session.js";
 import { createServerMachine } from "./server.machine.js";
 import { createAppServerTurnMachine } from "./turn.machine.js";
-
-/** What a thread on the app-server needs beyond the common settings. */
-export type AppServerThreadSettings = { link: AppServerLink; approvals: ApprovalSettings };
 
 /**
  * How supervision classifies the app-server's own failures: its connection closed, it did not
@@ -25,11 +21,16 @@ export const APP_SERVER_FAILURES: FailureClasses = {
  * the first turn); each attempt is a turn on it, resuming the thread after a restart.
  */
 export const createAppServerTransport = () =>
-  defineTransport<ReturnType<typeof createAppServerTurnMachine>>({
+  defineTransport<
+    ReturnType<typeof createAppServerTurnMachine>,
+    AppServerThreadSettings,
+    ReturnType<typeof createServerMachine>
+  >({
     name: "app-server",
+    open: openAppServerSession,
     attempt: createAppServerTurnMachine(),
     attemptInput: (settings, job, threadId, trace) => {
-      const own = settings.transportSettings as AppServerThreadSettings;
+      const own = settings.transportSettings;
       return {
         session: {
           link: own.link,

@@ -1,5 +1,6 @@
 import type {
   AccountInfo,
+  ListThreadsOptions,
   McpServerInfo,
   ModelInfo,
   RateLimits,
@@ -16,18 +17,6 @@ import type { AppServerLink } from "./server-link.js";
 import { threadParamsOf } from "./thread-params.js";
 
 /* What a daemon asks the app-server besides turns: threads, models, the account. */
-
-/** Which threads `listThreads` returns. */
-export type ListThreadsOptions = {
-  /** At most this many (the server's default when absent). */
-  limit?: number;
-  /** Where the previous page ended (`nextCursor`). */
-  cursor?: string;
-  /** Only threads started in this working directory. */
-  cwd?: string;
-  /** Archived threads instead of the others. */
-  archived?: boolean;
-};
 
 /**
  * Runs `request` on the server (started if needed), holding it meanwhile; a server that leaves it

@@ -6,4 +6,5 @@ export const EXEC_CAPABILITIES: TransportCapabilities = {
   approvals: false,
   deltas: false,
   outputSchemaFile: true,
+  threadAdmin: false,
 };

@@ -5,7 +5,7 @@ import type { ExecInput } from "./exec.machine.js";
 
 /** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
 export function execInputOf(
-  settings: ThreadSettings,
+  settings: ThreadSettings<undefined>,
   job: TurnJob,
   threadId: string | null,
   trace: TraceCarrier,
