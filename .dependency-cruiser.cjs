@@ -7,6 +7,7 @@ const LAYERS = [
     path: "^src/(telemetry/(channels|trace-context|warn-once)|option-values|library-files)\\.ts$|^src/package-files\\.(ts|bundle\\.cjs)$|^src/output/",
   },
   { name: "process", path: "^src/process/" },
+  { name: "tools", path: "^src/tools/" },
   {
     name: "contract",
     path: "^src/(supervision/|transports/[^/]+\\.ts$|turn/turn-control\\.ts$|telemetry/(attempt|turn)-telemetry\\.ts$)",

@@ -70,6 +70,7 @@ const library = await build({
     { name: "xstate-by-require", setup: xstateByRequire },
     { name: "library-link", setup: libraryLink("./package-files.cjs") },
     { name: "devtools-on-demand", setup: devtoolsOnDemand },
+    { name: "tool-server-on-demand", setup: toolServerOnDemand },
   ],
   sourcemap: false,
   legalComments: "eof",
@@ -82,6 +83,16 @@ await build({
   entryPoints: ["src/devtools/server.ts"],
   outfile: "dist/devtools.js",
   plugins: [{ name: "library-link", setup: libraryLink("./package-files.cjs") }],
+  sourcemap: false,
+  legalComments: "eof",
+});
+// The tool server (threads with `tools`), imported with the first turn that has tools: the
+// optional peer `@modelcontextprotocol/sdk` stays the user's, and is needed only then.
+await build({
+  ...COMMON,
+  entryPoints: ["src/tools/tool-server.ts"],
+  outfile: "dist/tools.js",
+  external: ["@modelcontextprotocol/sdk", "@modelcontextprotocol/sdk/*"],
   sourcemap: false,
   legalComments: "eof",
 });
@@ -242,6 +253,10 @@ function devtoolsOnDemand(on) {
     path: "./devtools.js",
     external: true,
   }));
+}
+
+function toolServerOnDemand(on) {
+  on.onResolve({ filter: /\/tool-server\.js$/ }, () => ({ path: "./tools.js", external: true }));
 }
 
 // An entry's imports of the modules the main entry exports whole (`publicSources`, its own

@@ -8,6 +8,7 @@ import {
   checkOneOf,
   invalid,
 } from "./option-values.js";
+import { checkTools } from "./tools/codex-tools.js";
 import type { SupervisionPolicy } from "./types/supervision.js";
 import { TRANSPORT_NAMES, unsupported } from "./root-machines.js";
 import type { ApprovalHandler, TransportName } from "./types/app-server.js";
@@ -29,6 +30,7 @@ export function checkCodexOptions(options: CodexOptions): void {
       throw invalid("escalation", "both maxFailures and withinMs", escalation);
   }
   checkDuration("killGraceMs", killGraceMs, 0);
+  checkTools("tools", options.tools);
   checkDuration("serverStartTimeoutMs", options.serverStartTimeoutMs, 1);
   if (options.stalledStreamWarningMs !== false)
     checkDuration("stalledStreamWarningMs", options.stalledStreamWarningMs, 1);
@@ -45,6 +47,9 @@ export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions =
   checkObject("options", options, true);
   checkSupervision("supervision", options.supervision);
   checkApprovals(options, codex.transport);
+  checkTools("tools", options.tools);
+  if (options.tools?.length && codex.tools?.length)
+    checkTools("tools", [...codex.tools, ...options.tools]);
   if ((options.onApproval ?? codex.onApproval) && options.approvalPolicy === "never")
     throw new InvalidOptionError(
       "onApproval",

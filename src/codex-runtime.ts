@@ -4,6 +4,8 @@ import { locateCodexBinary, type CodexBinary } from "./process/codex-binary.js";
 import { refusal } from "./root-machines.js";
 import { systemClock } from "./supervision/clock.js";
 import { OpenTurns } from "./supervision/open-turns.js";
+import { CodexTools } from "./tools/codex-tools.js";
+import type { ToolRoute } from "./tools/tool-route.js";
 import { resolvePolicy } from "./supervision/policy.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
@@ -25,6 +27,8 @@ export class CodexRuntime {
   readonly openTurns = new OpenTurns();
   /** This Codex's use of its transport: its service's input, thread settings, admin. */
   readonly session: TransportSession;
+  /** The tools its threads may call, and the server that serves them. */
+  readonly tools: CodexTools;
 
   constructor(
     readonly options: CodexOptions,
@@ -34,6 +38,7 @@ export class CodexRuntime {
     this.envSource = new ChildEnvSource(options.env, options.apiKey);
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
+    this.tools = new CodexTools(options.tools ?? [], this.envSource);
     this.session = transport.open({
       options,
       globalFlags: this.globalFlags,
@@ -56,8 +61,8 @@ export class CodexRuntime {
     return this.located;
   }
 
-  /** The settings of a thread with these options. */
-  threadSettings(thread: ThreadOptions): ThreadSettings {
+  /** The settings of a thread with these options (and its tools' route, if it has tools). */
+  threadSettings(thread: ThreadOptions, tools: ToolRoute | null): ThreadSettings {
     return {
       globalFlags: this.globalFlags,
       envSource: this.envSource,
@@ -65,6 +70,7 @@ export class CodexRuntime {
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,
       clock: systemClock,
+      threadConfig: () => tools?.config ?? null,
       transportSettings: this.session.threadSettings(thread),
     };
   }

@@ -28,9 +28,14 @@ import type { CodexOptions, ThreadOptions } from "./types/options.js";
 let nextThreadKey = 0;
 
 /** Once a `Thread` is garbage-collected, its actor leaves the root when its mailbox is empty. */
-const collectedThreads = new FinalizationRegistry<{ root: CodexActorRef; key: string }>(
-  ({ root, key }) => root.send({ type: "codex.releaseThread", key }),
-);
+const collectedThreads = new FinalizationRegistry<{
+  root: CodexActorRef;
+  key: string;
+  release: () => void;
+}>(({ root, key, release }) => {
+  release();
+  root.send({ type: "codex.releaseThread", key });
+});
 
 /**
  * The entry point, as in `@openai/codex-sdk`: start or resume threads whose turns run the
@@ -103,6 +108,7 @@ export class Codex<X extends TransportName = "exec"> {
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
     await this.runtime.openTurns.whenNone();
+    await this.runtime.tools.close();
     await this.runtime.session.whenNoProcess();
     await Promise.all([...this.devtoolsServers].map((server) => server.close()));
   }
@@ -163,7 +169,9 @@ export class Codex<X extends TransportName = "exec"> {
 
   private thread(options: ThreadOptions, threadId: string | null): Thread<X> {
     const key = `thread-${++nextThreadKey}`;
-    const settings = this.runtime.threadSettings(options);
+    const { tools } = this.runtime;
+    const route = tools.routeFor(options);
+    const settings = this.runtime.threadSettings(options, route);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
     const root = this.actor.getSnapshot();
     if (root.status !== "active")
@@ -173,8 +181,9 @@ export class Codex<X extends TransportName = "exec"> {
     const current = () =>
       (actor = (this.actor.getSnapshot().children[key] as ThreadActorRef | undefined) ?? actor);
     const resume = (id: string, more: ThreadOptions) => this.resumeThread(id, more);
-    const thread = new Thread<X>(this.runtime, current, options, threadId, resume);
-    collectedThreads.register(thread, { root: this.actor, key });
+    const thread = new Thread<X>(this.runtime, current, options, threadId, resume, route);
+    const release = () => route && tools.release(route);
+    collectedThreads.register(thread, { root: this.actor, key, release });
     return thread;
   }
 }

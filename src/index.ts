@@ -1,6 +1,7 @@
 /** codex-actors: the official Codex SDK's API, with every turn an xstate actor under supervision. */
 export { Codex } from "./codex.js";
 export { Thread } from "./thread.js";
+export { tool, DEFAULT_TOOL_TIMEOUT_MS, type ToolDefinition } from "./tools/define-tool.js";
 export type { CodexActorRef } from "./machines/codex.machine.js";
 export type { ThreadActorRef } from "./machines/thread.machine.js";
 export type { ThreadMachineEvent } from "./machines/thread-events.js";

@@ -4,6 +4,7 @@ import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { capabilitiesOf, unsupported } from "./root-machines.js";
 import { OutputValidator } from "./output/output-validator.js";
 import type { TurnResult } from "./supervision/turn-job.js";
+import type { ToolRoute } from "./tools/tool-route.js";
 import { TurnCollector, type TurnObserver } from "./turn/turn-collector.js";
 import { TurnControl } from "./turn/turn-control.js";
 import type { EventOf, OnAppServer, TransportName } from "./types/app-server.js";
@@ -28,6 +29,7 @@ export class Thread<X extends TransportName = "exec"> {
     private readonly options: ThreadOptions,
     id: string | null,
     private readonly resume: (id: string, options: ThreadOptions) => Thread<X>,
+    private readonly tools: ToolRoute | null = null,
   ) {
     this._id = id;
   }
@@ -68,6 +70,13 @@ export class Thread<X extends TransportName = "exec"> {
       );
     const self = this as Thread<X>;
     await self.runtime.admin("thread.setName()").setName(self.startedId("setName()"), name);
+  }
+
+  /** The thread's tools, served before its turn is queued; null when it has none. */
+  private toolsOfTurn() {
+    const route = this.tools;
+    if (!route) return null;
+    return { route, serve: () => this.runtime.tools.serve(route) };
   }
 
   private startedId(what: string): string {
@@ -173,7 +182,11 @@ export class Thread<X extends TransportName = "exec"> {
         schemaAsFile: capabilitiesOf(this.runtime.options.transport).outputSchemaFile,
         input,
         turn,
-        onThreadId: (id) => (this._id = id),
+        onThreadId: (id) => {
+          this._id = id;
+          if (this.tools) this.tools.threadId = id;
+        },
+        tools: this.toolsOfTurn(),
         stalledStreamWarningMs: this.runtime.stalledStreamWarningMs,
         openTurns: this.runtime.openTurns,
         control,

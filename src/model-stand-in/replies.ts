@@ -77,6 +77,20 @@ export function addFile(path: string, content: string): OutputItem {
   return shellCommand(`apply_patch <<'EOF'\n${patch}\nEOF\n`);
 }
 
+/**
+ * A call of `tool` on the MCP server codex knows as `server` (`"host"` for the tools a thread
+ * declares in code), with `args`; codex answers it with the tool's result in the next request.
+ */
+export function toolCall(server: string, tool: string, args: Record<string, unknown>): OutputItem {
+  return {
+    type: "function_call",
+    call_id: id("call"),
+    namespace: `mcp__${server}`,
+    name: tool,
+    arguments: JSON.stringify(args),
+  };
+}
+
 /** A reply streaming `items`, then `response.completed`. */
 export function reply(...items: OutputItem[]): StandInReply {
   return { kind: "items", items };

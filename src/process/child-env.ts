@@ -74,15 +74,22 @@ export function attemptEnvOf(attemptId: string | undefined): Record<string, stri
 export class ChildEnvSource {
   readonly #env?: Record<string, string>;
   readonly #apiKey?: string;
+  readonly #added: Record<string, string> = {};
 
   constructor(env?: Record<string, string>, apiKey?: string) {
     this.#env = env;
     this.#apiKey = apiKey;
   }
 
+  /** Adds `name=value` (a secret, e.g. the tool server's token) to every child started after. */
+  add(name: string, value: string): void {
+    this.#added[name] = value;
+  }
+
   /** The child's environment, with `pathDirs` first on PATH. */
   build(pathDirs: string[]): Record<string, string> {
-    return buildChildEnv({ env: this.#env, apiKey: this.#apiKey, pathDirs });
+    const env = buildChildEnv({ env: this.#env, apiKey: this.#apiKey, pathDirs });
+    return { ...env, ...this.#added };
   }
 
   /** What serializing shows: that there is an environment, not what it holds. */

@@ -49,6 +49,11 @@ export type ThreadSettings<S = unknown> = {
   /** The time and chance restarts are decided by. */
   clock: Clock;
   killGraceMs?: number;
+  /**
+   * Config the thread's codex needs beyond its options (dotted keys: where its tools are
+   * served), read at each attempt; null when there is none.
+   */
+  threadConfig: () => Readonly<Record<string, string | boolean>> | null;
   /** What the transport needs beyond these, in its own shape (read only by the transport). */
   transportSettings: S;
 };

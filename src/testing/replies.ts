@@ -10,6 +10,7 @@ import {
   responseFailed,
   shellCommand,
   streamedReply,
+  toolCall,
   type StandInReply,
 } from "../model-stand-in/index.js";
 
@@ -51,6 +52,12 @@ export const reply = {
    * (`*** Begin Patch` … `*** End Patch`); see {@link reply.addFile} for the common case.
    */
   patch: (patch: string): Reply => itemsReply(shellCommand(`apply_patch <<'EOF'\n${patch}\nEOF\n`)),
+  /**
+   * A call of `tool` on MCP server `server` (`"host"`: the tools declared with `tool()`), with
+   * `args` (an `mcp_tool_call` item); the tool's result goes to the next request.
+   */
+  toolCall: (server: string, tool: string, args: Record<string, unknown> = {}): Reply =>
+    itemsReply(toolCall(server, tool, args)),
   /** A patch that adds the file `path` (relative to the working directory) with `content`. */
   addFile: (path: string, content: string): Reply => itemsReply(addFile(path, content)),
   /** An HTTP error status (401, 429, 500…) with `body` as the error's message. */

@@ -5,6 +5,7 @@ import { normalizeInput } from "../transports/input.js";
 import type { ThreadActorRef } from "../machines/thread.machine.js";
 import { attemptsMade } from "../machines/thread-views.js";
 import type { OpenTurns } from "../supervision/open-turns.js";
+import type { ToolRoute } from "../tools/tool-route.js";
 import type { TurnResult } from "../supervision/turn-job.js";
 import { describeThrown } from "../types/describe-thrown.js";
 import { AbortError, InternalError, type CodexError } from "../types/errors.js";
@@ -33,6 +34,8 @@ export type TurnRequest = {
   source: Omit<TurnSource, "threadKey">;
   /** The Codex's turns not yet settled: this one counts there until it settles. */
   openTurns: OpenTurns;
+  /** The thread's tools: served before the turn is queued, told which turn runs. */
+  tools?: { route: ToolRoute; serve: () => Promise<void> } | null;
 };
 
 /** A turn in its thread's mailbox: its events as they come, and how to end it. */
@@ -59,6 +62,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
   let schemaFile: OutputSchemaFile | undefined;
   try {
     if (signal?.aborted) throw abortErrorOf(signal);
+    await request.tools?.serve();
     if (outputSchema !== undefined && request.schemaAsFile)
       schemaFile = await writeOutputSchemaFile(outputSchema as object);
     if (abortedEarly) throw abortErrorOf(signal!);
@@ -85,6 +89,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
           if (result) return;
           result = outcome;
           request.openTurns.settled(id);
+          request.tools?.route.settled(id);
           stopWatching?.();
           request.control?.ended();
           queue.end();
@@ -101,6 +106,7 @@ export async function startTurn(request: TurnRequest): Promise<StartedTurn> {
           control: request.control,
         };
         request.openTurns.opened(id, (error) => settle({ status: "failed", attempts: 0, error }));
+        request.tools?.route.queued(id);
         request.thread.send({
           type: "thread.enqueue",
           job: {

@@ -32,6 +32,7 @@ export const CODEX_ERROR_KINDS = [
   "turn_interrupted",
   "unsupported",
   "turn_not_running",
+  "tool_server",
   "internal",
 ] as const;
 
@@ -176,6 +177,18 @@ export class InvalidOptionError extends CodexError {
     message: string,
   ) {
     super(`Invalid \`${option}\`: ${message}`);
+  }
+}
+
+/**
+ * The loopback server that serves a thread's `tools` could not start (e.g. the optional peer
+ * `@modelcontextprotocol/sdk` is not installed); the turn was not started and is not retried.
+ */
+export class ToolServerError extends CodexError {
+  override readonly name = "ToolServerError";
+  readonly kind = "tool_server";
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`the tool server could not start: ${reason}`, options);
   }
 }
 

@@ -8,3 +8,4 @@ export * from "./supervision.js";
 export * from "./app-server.js";
 export * from "./app-server-errors.js";
 export type { JsonTypeName, OutputSchema, SchemaOutput } from "./schema-output.js";
+export * from "./tools.js";

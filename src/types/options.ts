@@ -1,3 +1,4 @@
+import type { CodexTool } from "./tools.js";
 import type { ApprovalHandler, TransportName } from "./app-server.js";
 import type { InspectionEvent, Observer } from "xstate";
 import type { SupervisionPolicy } from "./supervision.js";
@@ -12,6 +13,8 @@ export type CodexConfigObject = { [key: string]: CodexConfigValue };
 
 /** Options of `new Codex(...)`. */
 export type CodexOptions = {
+  /** Tools every thread of this Codex may call (see `ThreadOptions.tools`). */
+  tools?: readonly CodexTool[];
   /** Path of the `codex` executable to run instead of the one `@openai/codex` installs. */
   codexPathOverride?: string;
   /** Base URL of the OpenAI API (`--config openai_base_url=...`). */
@@ -72,6 +75,11 @@ export type WebSearchMode = "disabled" | "cached" | "live";
 /** Options of `startThread(...)` and `resumeThread(...)`. */
 export type ThreadOptions = {
   model?: string;
+  /**
+   * Functions of this program the agent may call (see `tool()`), served to codex over a loopback
+   * MCP server; with `CodexOptions.tools`, the Codex's come first. Only this thread sees them.
+   */
+  tools?: readonly CodexTool[];
   /** Source classification applied when this thread is first created (new threads only). */
   threadSource?: string;
   sandboxMode?: SandboxMode;

@@ -40,6 +40,7 @@ export const createAppServerTransport = () =>
           images: job.images,
           outputSchema: job.options.outputSchema,
           approvals: own.approvals,
+          threadConfig: settings.threadConfig(),
           deliver: job.sink.deliver,
           idleTimeoutMs: job.options.idleTimeoutMs,
           control: job.sink.control,

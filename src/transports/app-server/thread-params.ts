@@ -14,9 +14,10 @@ type ThreadParams = ParamsOf<"thread/start"> & ParamsOf<"thread/resume">;
 export function threadParamsOf(
   thread: ThreadOptions,
   answered: boolean,
+  threadConfig: Readonly<Record<string, string | boolean>> | null = null,
 ): Omit<ThreadParams, "threadId"> {
   const approvalPolicy = thread.approvalPolicy ?? (answered ? undefined : "never");
-  const config: Record<string, JsonValue> = {};
+  const config: Record<string, JsonValue> = { ...threadConfig };
   if (thread.modelReasoningEffort) config.model_reasoning_effort = thread.modelReasoningEffort;
   if (thread.networkAccessEnabled !== undefined)
     config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;

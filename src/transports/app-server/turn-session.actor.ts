@@ -43,6 +43,8 @@ export type TurnSessionInput = {
   images: string[];
   outputSchema?: unknown;
   approvals: ApprovalSettings;
+  /** The thread's own config (where its tools are served), merged into `thread/start`'s. */
+  threadConfig: Readonly<Record<string, string | boolean>> | null;
   /** Receives the turn's events, in order. */
   deliver: (events: ThreadEvent[]) => void;
   /** Report `session.idle` when the server says nothing of this turn this long. */
@@ -201,7 +203,11 @@ export const turnSessionLogic = fromCallback<
         end({ type: "session.failed", error });
       }),
     );
-    const params = threadParamsOf(input.thread, input.approvals.handler !== undefined);
+    const params = threadParamsOf(
+      input.thread,
+      input.approvals.handler !== undefined,
+      input.threadConfig,
+    );
     const traced = { trace: checkedTraceContext(input.trace) ?? undefined };
     if (input.threadId !== null) claim(input.threadId);
     const { thread } = await (

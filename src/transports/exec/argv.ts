@@ -1,4 +1,5 @@
 import { checkThreadId } from "../../option-values.js";
+import { toTomlValue } from "../../process/toml-config.js";
 import type { ThreadOptions, TurnOptions } from "../../types/options.js";
 
 /** Everything that decides the argv of one turn. */
@@ -11,6 +12,8 @@ export type ExecArgs = {
   threadId: string | null;
   images: string[];
   outputSchemaPath?: string;
+  /** The thread's own config (where its tools are served), as `--config` overrides. */
+  threadConfig?: Readonly<Record<string, string | boolean>> | null;
 };
 
 /**
@@ -42,6 +45,8 @@ export function buildExecArgv(args: ExecArgs): string[] {
   const webSearch = thread.webSearchMode ?? webSearchFromFlag(thread.webSearchEnabled);
   if (webSearch) config(`web_search=${JSON.stringify(webSearch)}`);
   if (thread.approvalPolicy) config(`approval_policy=${JSON.stringify(thread.approvalPolicy)}`);
+  for (const [key, value] of Object.entries(args.threadConfig ?? {}))
+    config(`${key}=${toTomlValue(value, key)}`);
   if (threadId !== null) argv.push("resume", checkThreadId(threadId));
   args.images.forEach((image) => flag("--image", image));
   return argv;

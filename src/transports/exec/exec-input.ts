@@ -20,6 +20,7 @@ export function execInputOf(
         threadId,
         images: job.images,
         outputSchemaPath: job.outputSchemaPath,
+        threadConfig: settings.threadConfig(),
       }),
       envSource: settings.envSource,
       pathDirs: job.binary.pathDirs,

@@ -1,0 +1,225 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  AbortError,
+  ShutdownError,
+  tool,
+  type McpToolCallItem,
+  type ToolCallContext,
+  type TransportName,
+} from "../src/index.js";
+import { message, reply, toolCall } from "../src/model-stand-in/index.js";
+import { settledWithin } from "./support/deadlines.js";
+import { MODEL, realCodex } from "./support/real-codex.js";
+
+// Tools declared in code, called by the real binary over the loopback MCP server, on both
+// transports: arguments, context, results, and every fault a handler can have.
+
+const fileResult = (calls: Array<{ args: unknown; context: ToolCallContext }>) =>
+  tool({
+    name: "file_result",
+    description: "Files the review's verdict.",
+    inputSchema: {
+      type: "object",
+      properties: { verdict: { type: "string", enum: ["ship", "hold"] } },
+      required: ["verdict"],
+    },
+    handler: (args, context) => {
+      calls.push({ args, context });
+      return `filed: ${args.verdict}`;
+    },
+  });
+
+/** The function_call_output texts of the stand-in's request `index`. */
+const toolOutputs = (input: unknown): string => {
+  const items = (input as Array<{ type: string }>).filter(
+    (item) => item.type === "function_call_output",
+  );
+  return JSON.stringify(items);
+};
+
+describe.each(["exec", "app-server"] as TransportName[])(
+  "tools on the %s transport",
+  (transport) => {
+    const threadIn = (
+      rig: Awaited<ReturnType<typeof realCodex>>,
+      tools: ReturnType<typeof tool>[],
+    ) =>
+      rig.makeCodex({ transport }).startThread({
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        sandboxMode: "danger-full-access",
+        tools,
+      });
+
+    it("calls the handler with the validated arguments and the thread's context; its result reaches the model and the item", async () => {
+      const calls: Array<{ args: unknown; context: ToolCallContext }> = [];
+      const rig = await realCodex([
+        reply(toolCall("host", "file_result", { verdict: "ship" })),
+        reply(message("Filed.")),
+      ]);
+      const thread = threadIn(rig, [fileResult(calls)]);
+      const turn = await thread.run("Review and file it");
+      expect(calls).toEqual([
+        {
+          args: { verdict: "ship" },
+          context: {
+            signal: expect.any(AbortSignal),
+            threadId: thread.id,
+            turnId: expect.any(Number),
+          },
+        },
+      ]);
+      const item = turn.items.find(
+        (each): each is McpToolCallItem => each.type === "mcp_tool_call",
+      );
+      expect(item).toMatchObject({
+        server: "host",
+        tool: "file_result",
+        arguments: { verdict: "ship" },
+        status: "completed",
+        result: { content: [{ type: "text", text: "filed: ship" }] },
+      });
+      expect(toolOutputs(rig.standIn.requests[1]!.body.input)).toContain("filed: ship");
+      expect(turn.finalResponse).toBe("Filed.");
+    });
+
+    it("answers a throwing, hanging, garbage-returning handler and invalid arguments with errors the model sees; the turn completes", async () => {
+      const ran: string[] = [];
+      let hungSignal: AbortSignal | undefined;
+      const tools = [
+        tool({
+          name: "throws",
+          description: "Always throws.",
+          inputSchema: { type: "object" },
+          handler: () => {
+            ran.push("throws");
+            throw new Error("the ticket system is down");
+          },
+        }),
+        tool({
+          name: "hangs",
+          description: "Never answers.",
+          inputSchema: { type: "object" },
+          timeoutMs: 300,
+          handler: (_args, { signal }) => {
+            ran.push("hangs");
+            hungSignal = signal;
+            return new Promise(() => undefined);
+          },
+        }),
+        tool({
+          name: "garbage",
+          description: "Returns what is no result.",
+          inputSchema: { type: "object" },
+          handler: () => {
+            ran.push("garbage");
+            return () => "a function";
+          },
+        }),
+        tool({
+          name: "strict",
+          description: "Takes a count.",
+          inputSchema: {
+            type: "object",
+            properties: { count: { type: "integer" } },
+            required: ["count"],
+          },
+          handler: () => {
+            ran.push("strict");
+            return "counted";
+          },
+        }),
+      ];
+      const rig = await realCodex([
+        reply(toolCall("host", "throws", {})),
+        reply(toolCall("host", "hangs", {})),
+        reply(toolCall("host", "garbage", {})),
+        reply(toolCall("host", "strict", { count: "three" })),
+        reply(message("Survived.")),
+      ]);
+      const turn = await threadIn(rig, tools).run("Try them all");
+      expect(ran).toEqual(["throws", "hangs", "garbage"]);
+      expect(hungSignal?.aborted).toBe(true);
+      const outputs = rig.standIn.requests
+        .slice(1)
+        .map((request) => toolOutputs(request.body.input));
+      expect(outputs[0]).toContain("throws failed: the ticket system is down");
+      expect(outputs[1]).toContain("hangs timed out after 300 ms");
+      expect(outputs[2]).toContain("not a result");
+      expect(outputs[3]).toContain("invalid arguments for strict");
+      const items = turn.items.filter((item) => item.type === "mcp_tool_call");
+      expect(items.map((item) => item.status)).toEqual(["failed", "failed", "failed", "failed"]);
+      expect(turn.finalResponse).toBe("Survived.");
+    });
+
+    it("aborts a running handler through its signal when the turn is aborted", async () => {
+      const controller = new AbortController();
+      let handlerSignal: AbortSignal | undefined;
+      const waits = tool({
+        name: "waits",
+        description: "Waits until aborted.",
+        inputSchema: { type: "object" },
+        handler: (_args, { signal }) => {
+          handlerSignal = signal;
+          controller.abort();
+          return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
+        },
+      });
+      const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
+      const thread = threadIn(rig, [waits]);
+      const turn = thread.run("Wait", { signal: controller.signal });
+      await expect(settledWithin(turn, 30_000)).rejects.toBeInstanceOf(AbortError);
+      expect(handlerSignal?.aborted).toBe(true);
+    });
+
+    it("aborts a running handler through its signal when the Codex shuts down; shutdown resolves", async () => {
+      let handlerSignal: AbortSignal | undefined;
+      let shutdown: Promise<void> | undefined;
+      const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
+      const codex = rig.makeCodex({ transport });
+      const waits = tool({
+        name: "waits",
+        description: "Waits until aborted.",
+        inputSchema: { type: "object" },
+        handler: (_args, { signal }) => {
+          handlerSignal = signal;
+          shutdown = codex.shutdown({ timeoutMs: 0 });
+          return new Promise(() => undefined);
+        },
+      });
+      const thread = codex.startThread({
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        tools: [waits],
+      });
+      await expect(settledWithin(thread.run("Wait"), 30_000)).rejects.toBeInstanceOf(ShutdownError);
+      await settledWithin(shutdown!, 30_000);
+      expect(handlerSignal?.aborted).toBe(true);
+    });
+
+    it("routes each call to its own thread: a thread never reaches another's tools", async () => {
+      const calls: Array<{ args: unknown; context: ToolCallContext }> = [];
+      const rig = await realCodex([
+        reply(toolCall("host", "file_result", { verdict: "hold" })),
+        reply(message("Tried.")),
+      ]);
+      const other = tool({
+        name: "other",
+        description: "Another thread's tool.",
+        inputSchema: { type: "object" },
+        handler: () => "other",
+      });
+      threadIn(rig, [fileResult(calls)]);
+      const turn = await threadIn(rig, [other]).run("Call the first thread's tool");
+      expect(calls).toEqual([]);
+      // Codex was never told of the first thread's tool on the second's route: it refuses the call.
+      expect(toolOutputs(rig.standIn.requests[1]!.body.input)).toContain(
+        "unsupported call: mcp__hostfile_result",
+      );
+      expect(turn.items.filter((item) => item.type === "mcp_tool_call")).toEqual([]);
+      expect(turn.finalResponse).toBe("Tried.");
+    });
+  },
+);
