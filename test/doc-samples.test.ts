@@ -71,6 +71,7 @@ describe("the samples of README.md and docs/*.md", () => {
         "docs/observability.md",
         "docs/supervision.md",
         "docs/testing.md",
+        "docs/tools.md",
       ]),
     );
   });

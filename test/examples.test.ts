@@ -92,6 +92,19 @@ describe("examples/", () => {
     });
   });
 
+  it("tools: the agent files its review through a function of the program", async () => {
+    const standIn = await standInFor([
+      reply.toolCall("host", "file_review", { verdict: "approve", summary: "small and tested" }),
+      reply.message("Reviewed and filed."),
+    ]);
+    const ran = await runExample(standIn, "tools");
+    expect(ran).toMatchObject({
+      code: 0,
+      stdout: "file_review: completed\nfiled: approve (small and tested)\nReviewed and filed.\n",
+    });
+    expect(JSON.stringify(standIn.requests[1]!.body.input)).toContain("Filed as approve.");
+  });
+
   it("multi-turn-resume: two turns, then the same thread resumed from another Codex", async () => {
     const standIn = await standInFor([
       reply.message("It is test_clock."),

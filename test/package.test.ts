@@ -79,6 +79,7 @@ describe("the published package", () => {
           "dist/ajv.cjs",
           "dist/package-files.cjs",
           "dist/devtools.js",
+          "dist/tools.js",
           "dist/devtools-page.js",
           "dist/devtools-page.css",
           "dist/testing/index.js",
@@ -153,6 +154,39 @@ describe("the published package", () => {
       { cwd: project, env: { PATH: process.env.PATH ?? "" } },
     );
     expect(JSON.parse(stdout)).toEqual({ page: true, js: 200 });
+  });
+
+  it("keeps the tool server out of the main bundle: a file of its own importing the user's @modelcontextprotocol/sdk, loaded by the first turn with tools; without that package, the turn rejects ToolServerError", async () => {
+    const bundle = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    expect(bundle).toContain('import("./tools.js")');
+    expect(bundle).not.toMatch(/from\s*"@modelcontextprotocol/);
+    const server = readFileSync(path.join(ROOT, "dist/tools.js"), "utf8");
+    const imported = [
+      ...new Set([...server.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map((m) => m[1]!)),
+    ];
+    expect(
+      imported
+        .filter((s) => !s.startsWith("node:"))
+        .every((s) => s.startsWith("@modelcontextprotocol/sdk/")),
+    ).toBe(true);
+    const script = [
+      'import { Codex, tool } from "codex-actors";',
+      `const codex = new Codex({ codexPathOverride: ${JSON.stringify(MOCK_CODEX)} });`,
+      'const noted = tool({ name: "note", description: "Notes.", inputSchema: {}, handler: () => "ok" });',
+      'const error = await codex.startThread({ tools: [noted] }).run("hi").catch((e) => e);',
+      "await codex.shutdown();",
+      "console.log(JSON.stringify({ name: error.name, kind: error.kind, says: error.message }));",
+    ].join("\n");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      name: "ToolServerError",
+      kind: "tool_server",
+      says: expect.stringContaining("npm install @modelcontextprotocol/sdk"),
+    });
   });
 
   it("ships codex-actors/otel as a bundle of its own that imports only Node built-ins and the user's @opentelemetry/api, which the main bundle never loads", () => {

@@ -12,6 +12,7 @@ const CONFIGURATION_KINDS = new Set([
   "invalid_schema",
   "untrusted_directory",
   "configuration",
+  "tool_server",
 ]);
 
 /** What the default classification depends on besides the error. */
