@@ -37,6 +37,7 @@ export function checkCodexOptions(options: CodexOptions): void {
   checkSupervision("supervision", options.supervision);
   checkOneOf("transport", options.transport, TRANSPORT_NAMES);
   checkApprovals(options, options.transport);
+  checkToolApprovals(options.tools, options.transport);
 }
 
 /**
@@ -48,6 +49,7 @@ export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions =
   checkSupervision("supervision", options.supervision);
   checkApprovals(options, codex.transport);
   checkTools("tools", options.tools);
+  checkToolApprovals(options.tools, codex.transport);
   if (options.tools?.length && codex.tools?.length)
     checkTools("tools", [...codex.tools, ...options.tools]);
   if ((options.onApproval ?? codex.onApproval) && options.approvalPolicy === "never")
@@ -75,6 +77,15 @@ export function checkTurnOptions(options: TurnOptions, transport?: TransportName
 export function checkShutdownOptions(options: { timeoutMs?: number }): void {
   checkObject("shutdown options", options, true);
   checkDuration("timeoutMs", options.timeoutMs, 0);
+}
+
+/** A tool that needs approval needs a transport that asks (exec never does: its calls fail). */
+function checkToolApprovals(tools: ThreadOptions["tools"], transport: TransportName | undefined) {
+  const asking = tools?.find((each) => each.needsApproval);
+  const refused = asking
+    ? unsupported(transport, "approvals", `the tool ${asking.name} (needsApproval)`)
+    : null;
+  if (refused) throw refused;
 }
 
 function checkApprovals(

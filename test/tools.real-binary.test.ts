@@ -2,6 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import {
   AbortError,
   ShutdownError,
+  UnsupportedError,
+  type ApprovalRequestedEvent,
   tool,
   type McpToolCallItem,
   type ToolCallContext,
@@ -223,3 +225,63 @@ describe.each(["exec", "app-server"] as TransportName[])(
     });
   },
 );
+
+describe("a tool that needs approval", () => {
+  const asking = (ran: string[]) =>
+    tool({
+      name: "deploy",
+      description: "Deploys.",
+      inputSchema: { type: "object", properties: { env: { type: "string" } } },
+      needsApproval: true,
+      handler: ({ env }) => {
+        ran.push(String(env));
+        return "deployed";
+      },
+    });
+
+  it("asks onApproval first on the app-server (kind mcp_tool_call, with the tool and its arguments): accepted it runs, declined it does not", async () => {
+    const ran: string[] = [];
+    const asked: ApprovalRequestedEvent[] = [];
+    const rig = await realCodex([
+      reply(toolCall("host", "deploy", { env: "staging" })),
+      reply(toolCall("host", "deploy", { env: "production" })),
+      reply(message("Asked twice.")),
+    ]);
+    const codex = rig.makeCodex({
+      transport: "app-server",
+      onApproval: (request) => {
+        asked.push(request);
+        return request.arguments && JSON.stringify(request.arguments).includes("staging")
+          ? "accept"
+          : "decline";
+      },
+    });
+    const thread = codex.startThread({
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: rig.workdir,
+      tools: [asking(ran)],
+    });
+    const turn = await thread.run("Deploy twice");
+    expect(asked).toEqual([
+      expect.objectContaining({
+        kind: "mcp_tool_call",
+        server: "host",
+        tool: "deploy",
+        arguments: { env: "staging" },
+      }),
+      expect.objectContaining({ kind: "mcp_tool_call", arguments: { env: "production" } }),
+    ]);
+    expect(ran).toEqual(["staging"]);
+    const items = turn.items.filter((item) => item.type === "mcp_tool_call");
+    expect(items.map((item) => item.status)).toEqual(["completed", "failed"]);
+    // Each request names its call's item, as a command's approval names its item.
+    expect(asked.map((request) => request.item_id)).toEqual(items.map((item) => item.id));
+    expect(turn.finalResponse).toBe("Asked twice.");
+  });
+
+  it("is refused on exec, which never asks, before any process starts", async () => {
+    const rig = await realCodex();
+    expect(() => rig.codex.startThread({ tools: [asking([])] })).toThrow(UnsupportedError);
+  });
+});

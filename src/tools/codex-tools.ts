@@ -49,6 +49,14 @@ export class CodexTools {
       [`mcp_servers.${TOOL_SERVER_NAME}.default_tools_approval_mode`]: "approve",
       // Codex waits for the server before the turn's first request (else ~1 s, then no tools).
       [`mcp_servers.${TOOL_SERVER_NAME}.required`]: true,
+      ...Object.fromEntries(
+        route.tools
+          .filter((each) => each.needsApproval)
+          .map((each) => [
+            `mcp_servers.${TOOL_SERVER_NAME}.tools.${each.name}.approval_mode`,
+            "prompt",
+          ]),
+      ),
     };
   }
 

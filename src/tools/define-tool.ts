@@ -20,6 +20,11 @@ export type ToolDefinition<S extends OutputSchema> = {
   handler: (args: SchemaOutput<S>, context: ToolCallContext) => unknown;
   /** How long a call may run before it is aborted and answered with an error (default 60 000). */
   timeoutMs?: number;
+  /**
+   * Codex asks before each call: `onApproval` answers (kind `mcp_tool_call`), app-server
+   * transport only; without a handler the call is declined.
+   */
+  needsApproval?: boolean;
 };
 
 /**
@@ -30,7 +35,7 @@ export type ToolDefinition<S extends OutputSchema> = {
 export function tool<const S extends OutputSchema>(
   definition: ToolDefinition<S>,
 ): CodexTool<SchemaOutput<S>> {
-  const { name, description, inputSchema, handler } = definition;
+  const { name, description, inputSchema, handler, needsApproval = false } = definition;
   const timeoutMs = definition.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   if (typeof name !== "string" || !NAME.test(name))
     throw new InvalidOptionError(
@@ -48,6 +53,8 @@ export function tool<const S extends OutputSchema>(
     );
   if (typeof handler !== "function")
     throw new InvalidOptionError(`tool ${name}: handler`, "expected a function");
+  if (typeof needsApproval !== "boolean")
+    throw new InvalidOptionError(`tool ${name}: needsApproval`, "expected a boolean");
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1)
     throw new InvalidOptionError(
       `tool ${name}: timeoutMs`,
@@ -60,6 +67,7 @@ export function tool<const S extends OutputSchema>(
     inputSchema: schema,
     handler: handler as CodexTool<SchemaOutput<S>>["handler"],
     timeoutMs,
+    needsApproval,
   });
   argumentChecks.set(declared as CodexTool, compileArguments(name, schema));
   return declared;

@@ -26,7 +26,7 @@ export type ItemDeltaEvent = {
 };
 
 /** What an approval is asked for. */
-export type ApprovalKind = "command" | "file_change" | "permissions";
+export type ApprovalKind = "command" | "file_change" | "permissions" | "mcp_tool_call";
 
 /** An answer to an approval; `cancel` declines and interrupts the turn. */
 export type ApprovalDecision = "accept" | "acceptForSession" | "decline" | "cancel";
@@ -37,8 +37,14 @@ export type ApprovalRequestedEvent = {
   /** The server's id of the request, unique within its connection. */
   request_id: string | number;
   kind: ApprovalKind;
-  /** The item the approval is for (a `command_execution` or `file_change`). */
+  /** The item the approval is for (a `command_execution`, `file_change` or `mcp_tool_call`). */
   item_id: string;
+  /** For `mcp_tool_call`: the MCP server (`"host"` for the tools declared with `tool()`). */
+  server?: string;
+  /** For `mcp_tool_call`: the tool codex would call. */
+  tool?: string;
+  /** For `mcp_tool_call`: the arguments it would call it with. */
+  arguments?: unknown;
   /**
    * For `command`: the command line as codex reports it, with the shell that runs it
    * (`/bin/bash -lc 'npm test'`). Match on `argv`, not on this: `/^rm/` never matches it.

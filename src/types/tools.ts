@@ -38,4 +38,6 @@ export type CodexTool<Args = unknown> = {
   handler(args: Args, context: ToolCallContext): unknown;
   /** How long a call may run before it is aborted and answered with an error (default 60 000). */
   readonly timeoutMs: number;
+  /** Codex asks `onApproval` before each call (app-server transport). */
+  readonly needsApproval: boolean;
 };

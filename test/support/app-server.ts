@@ -116,7 +116,7 @@ async function runTurn(
     if (step.outcome) ended(step.outcome);
   });
   const stopRequests = connection.onServerRequest((request) => {
-    if (!approvalKindOf(request.method)) {
+    if (!approvalKindOf(request)) {
       connection.respondError(request.id, { code: -32601, message: "not handled" });
       return;
     }

@@ -10,9 +10,44 @@ const APPROVAL_KINDS: Record<string, ApprovalKind> = {
   "item/permissions/requestApproval": "permissions",
 };
 
+/** The request codex makes to ask for an MCP tool call (among other MCP elicitations). */
+const MCP_ELICITATION = "mcpServer/elicitation/request";
+
+/** What codex says in an MCP elicitation that asks approval of a tool call. */
+type McpApprovalMeta = {
+  codex_approval_kind?: string;
+  tool_name?: string;
+  tool_params?: unknown;
+};
+
 /** The kind of approval a server request asks for, or null if it asks for something else. */
-export function approvalKindOf(method: string): ApprovalKind | null {
-  return APPROVAL_KINDS[method] ?? null;
+export function approvalKindOf(request: RpcServerRequest): ApprovalKind | null {
+  if (request.method === MCP_ELICITATION)
+    return mcpMetaOf(request).codex_approval_kind === "mcp_tool_call" ? "mcp_tool_call" : null;
+  return APPROVAL_KINDS[request.method] ?? null;
+}
+
+function mcpMetaOf(request: RpcServerRequest): McpApprovalMeta {
+  const meta = (request.params as { _meta?: unknown } | undefined)?._meta;
+  return typeof meta === "object" && meta !== null ? (meta as McpApprovalMeta) : {};
+}
+
+/** The call an MCP approval request is for, as `TurnMapState.toolCalls` keys it. */
+function toolCallKey(request: RpcServerRequest): string {
+  const { serverName } = request.params as Partial<v2.McpServerElicitationRequestParams>;
+  return `${serverName}/${mcpMetaOf(request).tool_name}`;
+}
+
+/** What an `approval.requested` event says of an MCP tool call codex asks approval for. */
+function mcpToolCallOf(request: RpcServerRequest) {
+  const meta = mcpMetaOf(request);
+  const params = request.params as Partial<v2.McpServerElicitationRequestParams>;
+  return {
+    ...(typeof params.serverName === "string" && { server: params.serverName }),
+    ...(typeof meta.tool_name === "string" && { tool: meta.tool_name }),
+    ...(meta.tool_params !== undefined && { arguments: meta.tool_params }),
+    ...(typeof params.message === "string" && { reason: params.message }),
+  };
 }
 
 type ApprovalParams = Partial<
@@ -26,11 +61,14 @@ type ApprovalParams = Partial<
  * remembering it until the server confirms it resolved. Pure: returns the next state.
  */
 export function mapApprovalRequest(state: TurnMapState, request: RpcServerRequest): MapStep {
-  const kind = approvalKindOf(request.method);
+  const kind = approvalKindOf(request);
   if (!kind) return { state, events: [] };
   const next = draft(state);
   const params = (request.params ?? {}) as ApprovalParams;
-  const itemId = idForStarted(next, params.itemId ?? "");
+  const itemId =
+    kind === "mcp_tool_call"
+      ? (next.toolCalls[toolCallKey(request)] ?? idForStarted(next, ""))
+      : idForStarted(next, params.itemId ?? "");
   next.approvals[String(request.id)] = { requestId: request.id, kind, itemId, decision: null };
   return {
     state: next,
@@ -47,6 +85,7 @@ export function mapApprovalRequest(state: TurnMapState, request: RpcServerReques
               ...(params.cwd && { cwd: params.cwd }),
             }),
         ...(params.reason && { reason: params.reason }),
+        ...(kind === "mcp_tool_call" && mcpToolCallOf(request)),
       },
     ],
   };
@@ -90,10 +129,20 @@ export function withdrawApprovals(state: TurnMapState, reason: string): MapStep 
 
 /**
  * The answer to send for `decision`: `{decision}` for commands and file changes; for
- * permissions, the requested profile granted for the turn (or session), or nothing granted.
+ * permissions, the requested profile granted for the turn (or session), or nothing granted; for
+ * an MCP tool call, the elicitation's action (`acceptForSession` accepts this call).
  */
 export function approvalResponse(request: RpcServerRequest, decision: ApprovalDecision): unknown {
-  if (approvalKindOf(request.method) !== "permissions") return { decision };
+  const kind = approvalKindOf(request);
+  if (kind === "mcp_tool_call") {
+    const action = decision === "acceptForSession" ? "accept" : decision;
+    return {
+      action,
+      content: action === "accept" ? {} : null,
+      _meta: null,
+    } satisfies v2.McpServerElicitationRequestResponse;
+  }
+  if (kind !== "permissions") return { decision };
   const requested = (request.params as Partial<v2.PermissionsRequestApprovalParams>).permissions;
   const granted = decision === "accept" || decision === "acceptForSession";
   const permissions: v2.GrantedPermissionProfile = {};

@@ -116,6 +116,8 @@ function itemStarted(state: TurnMapState, item: ServerItem, events: MappedEvent[
   if (item.type === "agentMessage" || item.type === "reasoning") return;
   const restarted = item.type === "fileChange" && item.id in state.execIds;
   const mapped = toExecItem(item, idForStarted(state, item.id));
+  if (item.type === "mcpToolCall" && mapped)
+    state.toolCalls[`${item.server}/${item.tool}`] = mapped.id;
   if (mapped) events.push({ type: restarted ? "item.updated" : "item.started", item: mapped });
 }
 
@@ -132,6 +134,8 @@ function itemCompleted(state: TurnMapState, item: ServerItem, events: MappedEven
   }
   const mapped = toExecItem(item, idForCompleted(state, item.id));
   if (mapped) events.push({ type: "item.completed", item: mapped });
+  if (item.type === "mcpToolCall" && state.toolCalls[`${item.server}/${item.tool}`] === mapped?.id)
+    delete state.toolCalls[`${item.server}/${item.tool}`];
 }
 
 // Summary parts of one reasoning item are joined by a newline in its text; so are the deltas.

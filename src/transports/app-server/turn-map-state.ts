@@ -33,6 +33,11 @@ export type TurnMapState = {
   summaryParts: Record<string, number>;
   /** By request id (as a string). */
   approvals: Record<string, PendingApproval>;
+  /**
+   * The MCP tool calls started and not completed, by `server/tool`: the exec id of the latest
+   * (codex's approval request for a call names only the server and the tool).
+   */
+  toolCalls: Record<string, string>;
 };
 
 /** An event a turn on the app-server yields: the exec path's, or one only this transport has. */
@@ -56,6 +61,7 @@ export function initialTurnMapState(threadId: string | null = null): TurnMapStat
     lastError: null,
     summaryParts: {},
     approvals: {},
+    toolCalls: {},
   };
 }
 
@@ -66,6 +72,7 @@ export function draft(state: TurnMapState): TurnMapState {
     execIds: { ...state.execIds },
     summaryParts: { ...state.summaryParts },
     approvals: { ...state.approvals },
+    toolCalls: { ...state.toolCalls },
   };
 }
 

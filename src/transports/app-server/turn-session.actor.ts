@@ -142,7 +142,7 @@ export const turnSessionLogic = fromCallback<
   const readServerRequest = (request: RpcServerRequest) => {
     if (state.threadId === null || !ofThisTurn(request.params) || !session) return;
     const { connection } = session;
-    if (!approvalKindOf(request.method)) {
+    if (!approvalKindOf(request)) {
       connection.respondError(request.id, {
         code: -32601,
         message: `not handled: ${request.method}`,
