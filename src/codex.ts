@@ -58,6 +58,7 @@ export class Codex<X extends TransportName = "exec"> {
         clock: systemClock,
         escalation: options.escalation,
         service: this.runtime.session.serviceInput,
+        tools: this.runtime.tools,
       },
       inspect: guardedInspector(options.inspect),
     });
@@ -108,7 +109,7 @@ export class Codex<X extends TransportName = "exec"> {
     await whenDrained(this.actor);
     this.actor.send({ type: "codex.drained" });
     await this.runtime.openTurns.whenNone();
-    await this.runtime.tools.close();
+    await this.runtime.tools.whenNoServer();
     await this.runtime.session.whenNoProcess();
     await Promise.all([...this.devtoolsServers].map((server) => server.close()));
   }

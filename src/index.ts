@@ -9,6 +9,7 @@ export type {
   CodexTreeSnapshot,
   ServiceTreeSnapshot,
   ThreadTreeSnapshot,
+  ToolsTreeSnapshot,
 } from "./machines/snapshot-tree.js";
 export type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 export * from "./types/index.js";

@@ -10,7 +10,9 @@ import {
   type TransportName,
 } from "../src/index.js";
 import { message, reply, toolCall } from "../src/model-stand-in/index.js";
+import type { Server } from "node:http";
 import { settledWithin } from "./support/deadlines.js";
+import { eventually } from "./support/processes.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
 
 // Tools declared in code, called by the real binary over the loopback MCP server, on both
@@ -283,5 +285,42 @@ describe("a tool that needs approval", () => {
   it("is refused on exec, which never asks, before any process starts", async () => {
     const rig = await realCodex();
     expect(() => rig.codex.startThread({ tools: [asking([])] })).toThrow(UnsupportedError);
+  });
+});
+
+describe("the tool server actor", () => {
+  it("runs under the root, shows in the snapshot, and is replaced when its server stops serving: the thread's next turn calls its tool on the new one", async () => {
+    const calls: Array<{ args: unknown; context: ToolCallContext }> = [];
+    const rig = await realCodex([
+      reply(toolCall("host", "file_result", { verdict: "ship" })),
+      reply(message("First.")),
+      reply(toolCall("host", "file_result", { verdict: "hold" })),
+      reply(message("Second.")),
+    ]);
+    const codex = rig.makeCodex();
+    expect(codex.getSnapshot().tools).toBeUndefined(); // never asked for: not shown
+    const thread = codex.startThread({
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: rig.workdir,
+      tools: [fileResult(calls)],
+    });
+    await thread.run("File it");
+    expect(codex.getSnapshot().tools).toEqual({ state: "serving", restarts: 0, lastFailure: null });
+    // The server stops listening on its own (what a fault of its socket would do).
+    const tools = (codex as unknown as { runtime: { tools: { server: { http: Server } } } }).runtime
+      .tools;
+    tools.server.http.close();
+    await eventually(() => codex.getSnapshot().tools?.restarts === 1, "a new tool server");
+    expect(codex.getSnapshot().tools).toEqual({
+      state: "serving",
+      restarts: 1,
+      lastFailure: "the tool server stopped listening",
+    });
+    const second = await thread.run("File it again");
+    expect(second.finalResponse).toBe("Second.");
+    expect(calls.map((call) => call.args)).toEqual([{ verdict: "ship" }, { verdict: "hold" }]);
+    await codex.shutdown();
+    expect(codex.getSnapshot().tools).toMatchObject({ state: "stopped" });
   });
 });

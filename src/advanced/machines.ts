@@ -38,3 +38,10 @@ export type { Clock } from "../supervision/clock.js";
 export type { DeadlineReached } from "../actors/deadline.actor.js";
 export { ChildEnvSource } from "../process/child-env.js"; // an exec attempt's environment
 export type { CodexBinary } from "../process/codex-binary.js";
+export {
+  toolServerMachine,
+  type ToolServerContext,
+  type ToolServerEvent,
+} from "../machines/tool-server.machine.js";
+export type { CodexTools } from "../tools/codex-tools.js"; // the tool server actor's input
+export type { ToolRoute } from "../tools/tool-route.js";

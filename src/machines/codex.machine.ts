@@ -18,6 +18,9 @@ import {
 } from "./thread.machine.js";
 import { EscalatedError, InternalError, ShutdownError, type CodexError } from "../types/errors.js";
 import { refuse, settle, type ThreadContext } from "./thread-turn.js";
+import type { CodexTools } from "../tools/codex-tools.js";
+import { toolServerMachine } from "./tool-server.machine.js";
+import { SERVICE_IDS, threadsOf } from "./root-children.js";
 
 /** The root's settings: concurrency bound and circuit breaker. */
 export type CodexRootInput = {
@@ -26,6 +29,8 @@ export type CodexRootInput = {
   clock: Clock;
   /** The input of the transport's service actor (the app-server's), when it has one. */
   service?: unknown;
+  /** The Codex's tools: a tool server actor runs beside the threads when given. */
+  tools?: CodexTools;
   escalation?: { maxFailures: number; withinMs: number };
 };
 
@@ -65,6 +70,7 @@ export const createCodexMachine = (transport: Transport) =>
     actors: {
       thread: containFaults(createThreadMachine(transport)),
       service: containFaults(transport.service ?? noService),
+      tools: containFaults(toolServerMachine),
     },
     delays: { shutdownGrace: ({ context }) => context.shutdownTimeoutMs },
     actions: {
@@ -161,22 +167,30 @@ export const createCodexMachine = (transport: Transport) =>
         id: "service",
         input: ({ context }) => context.service,
       }),
-      // The transport's service failed (its process was stopped): a new one takes its place.
-      restartService: enqueueActions(({ context, event, enqueue, self }) => {
-        if ((event as { type: string }).type !== "xstate.error.actor.service") return;
-        if (self.getSnapshot().value === "stopped") return;
-        enqueue.stopChild("service");
-        enqueue.spawnChild("service", { id: "service", input: context.service });
+      startTools: enqueueActions(({ context, enqueue }) => {
+        if (context.tools)
+          enqueue.spawnChild("tools", { id: "tools", input: { tools: context.tools } });
       }),
-      // The transport's service (the app-server) ends once every thread has.
+      // A service failed (the transport's: its process was stopped; the tool server's: a fault
+      // of its actor): a new one takes its place.
+      restartService: enqueueActions(({ context, event, enqueue, self }) => {
+        const id = (event as { type: string }).type.slice("xstate.error.actor.".length);
+        if (!SERVICE_IDS.has(id) || self.getSnapshot().value === "stopped") return;
+        enqueue.stopChild(id);
+        if (id === "service")
+          enqueue.spawnChild("service", { id: "service", input: context.service });
+        else if (context.tools)
+          enqueue.spawnChild("tools", { id: "tools", input: { tools: context.tools } });
+      }),
+      // The services (the app-server, the tool server) end once every thread has.
       stopService: enqueueActions(({ enqueue, self }) => {
-        if (self.getSnapshot().children.service)
-          enqueue.sendTo("service", { type: "service.stop" });
+        const { children } = self.getSnapshot();
+        for (const id of SERVICE_IDS)
+          if (children[id]) enqueue.sendTo(id, { type: "service.stop" });
       }),
       broadcast: ({ self }, params: { type: "thread.shutdown" | "thread.kill" }) => {
-        for (const child of Object.values(self.getSnapshot().children)) {
-          (child as ThreadActorRef).send({ type: params.type });
-        }
+        for (const thread of threadsOf(self.getSnapshot().children))
+          thread.send({ type: params.type });
       },
     },
     guards: {
@@ -194,7 +208,7 @@ export const createCodexMachine = (transport: Transport) =>
       failureTimes: [],
       shutdownTimeoutMs: 0,
     }),
-    ...(transport.service ? { entry: "startService" } : {}),
+    entry: transport.service ? ["startService", "startTools"] : ["startTools"],
     initial: "running",
     on: {
       "xstate.error.actor.*": {
@@ -306,7 +320,7 @@ function crashedThread(
   event: { type: string },
 ): ThreadActorRef | undefined {
   const id = event.type.slice("xstate.error.actor.".length);
-  return id === "service" ? undefined : (children[id] as ThreadActorRef | undefined);
+  return SERVICE_IDS.has(id) ? undefined : (children[id] as ThreadActorRef | undefined);
 }
 
 /** Stands in for the service of a transport that has none (it is never invoked). */

@@ -1,11 +1,10 @@
 import type { CodexActorRef } from "./codex.machine.js";
-import type { ThreadActorRef } from "./thread.machine.js";
+import { threadsOf } from "./root-children.js";
 import { isDrained } from "./thread-views.js";
 
 /** Resolves once every thread of the root is idle with an empty mailbox. */
 export function whenDrained(root: CodexActorRef): Promise<void> {
-  const { service: _service, ...children } = root.getSnapshot().children;
-  const threads = Object.values(children) as ThreadActorRef[];
+  const threads = threadsOf(root.getSnapshot().children);
   return new Promise((resolve) => {
     const subscriptions = threads.map((thread) => thread.subscribe(() => check()));
     const check = () => {

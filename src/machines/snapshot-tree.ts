@@ -2,6 +2,8 @@ import type { AnyActorRef, StateValue } from "xstate";
 import type { CodexActorRef } from "./codex.machine.js";
 import type { ThreadContext } from "./thread-turn.js";
 import type { ThreadActorRef } from "./thread.machine.js";
+import { threadsOf } from "./root-children.js";
+import type { ToolServerContext } from "./tool-server.machine.js";
 import type { AttemptView, ServiceView } from "../transports/transport.js";
 
 type AttemptSnapshot = { value: StateValue; context: AttemptView };
@@ -28,12 +30,23 @@ export type ThreadTreeSnapshot = {
 /** A plain JSON view of the transport's service (the app-server), when it has one. */
 export type ServiceTreeSnapshot = { state: string; pid: number | null; restarts: number };
 
+/** A plain JSON view of the tool server actor (the threads' `tools`). */
+export type ToolsTreeSnapshot = {
+  state: string;
+  /** Servers started after one stopped serving. */
+  restarts: number;
+  /** Why the last server stopped serving or failed to start, if one did. */
+  lastFailure: string | null;
+};
+
 /** A plain JSON view of the whole actor tree. */
 export type CodexTreeSnapshot = {
   state: string;
   threads: ThreadTreeSnapshot[];
   /** The app-server actor, on that transport. */
   server?: ServiceTreeSnapshot;
+  /** The tool server actor, once a thread with tools has run a turn. */
+  tools?: ToolsTreeSnapshot;
 };
 
 /** Dotted state path: `{ busy: "attempting" }` → `"busy.attempting"`. */
@@ -49,13 +62,14 @@ export function stateName(value: StateValue): string {
 /** Reads the tree under a Codex root into plain JSON. */
 export function snapshotTree(root: CodexActorRef): CodexTreeSnapshot {
   const snapshot = root.getSnapshot();
-  const { service, ...children } = snapshot.children as Record<string, AnyActorRef | undefined>;
-  const threads = Object.values(children) as ThreadActorRef[];
+  const { service, tools } = snapshot.children as Record<string, AnyActorRef | undefined>;
   const tree: CodexTreeSnapshot = {
     state: stateName(snapshot.value),
-    threads: threads.map(threadSnapshot),
+    threads: threadsOf(snapshot.children).map(threadSnapshot),
   };
   if (service) tree.server = serviceSnapshot(service);
+  const toolsView = tools && toolsSnapshot(tools);
+  if (toolsView) tree.tools = toolsView;
   return tree;
 }
 
@@ -103,4 +117,12 @@ function serviceSnapshot(service: AnyActorRef): ServiceTreeSnapshot {
   const snapshot = service.getSnapshot() as { value: StateValue; context: ServiceView };
   const { pid, restarts } = snapshot.context;
   return { state: stateName(snapshot.value), pid, restarts };
+}
+
+/** The tool server actor's view; none while it has never been asked for a server. */
+function toolsSnapshot(tools: AnyActorRef): ToolsTreeSnapshot | null {
+  const snapshot = tools.getSnapshot() as { value: StateValue; context: ToolServerContext };
+  const { starts, restarts, lastFailure } = snapshot.context;
+  if (starts === 0) return null;
+  return { state: stateName(snapshot.value), restarts, lastFailure };
 }

@@ -1,5 +1,5 @@
 import type { ChildEnvSource } from "../process/child-env.js";
-import { InvalidOptionError, ToolServerError } from "../types/errors.js";
+import { InvalidOptionError, type CodexError } from "../types/errors.js";
 import type { ThreadOptions } from "../types/options.js";
 import type { CodexTool } from "../types/tools.js";
 import { argumentChecks } from "./define-tool.js";
@@ -12,14 +12,23 @@ export const TOOL_SERVER_NAME = "host";
 /** The variable of codex's environment that holds the tool server's token. */
 const TOKEN_VAR = "CODEX_ACTORS_TOOLS_TOKEN";
 
+type Waiter = { resolve: () => void; reject: (error: CodexError) => void };
+
 /**
- * One `Codex`'s tools: the routes of its threads that have some, and the loopback MCP server
- * that serves them, started with the first turn of the first such thread (loaded then:
- * `@modelcontextprotocol/sdk` is an optional peer) and closed by `close()`.
+ * One `Codex`'s tools, where its turns meet the tool server actor (out of actor state: JSON
+ * shows nothing of it): the routes of its threads that have tools, and the server that serves
+ * them. A turn of a thread with tools `serve`s its route, which asks the actor to start a server
+ * when there is none; the actor attaches each server it starts (every route is served on it),
+ * detaches it when it ends, and closes the link at shutdown.
  */
 export class CodexTools {
-  #server?: Promise<ToolServer>;
   readonly #routes = new Set<ToolRoute>();
+  #server: ToolServer | null = null;
+  #waiters: Waiter[] = [];
+  #demand: (() => void) | null = null;
+  #closed: CodexError | null = null;
+  /** The servers being closed. */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(
     private readonly codexTools: readonly CodexTool[],
@@ -36,59 +45,118 @@ export class CodexTools {
   }
 
   /**
-   * Serves `route` (starting the server if needed): what its codex must be told, read at each
-   * attempt. Rejects `ToolServerError` when the server cannot start.
+   * Serves `route` on the running server, started on demand: then `route.config` says where
+   * codex reaches it. Rejects with the server's failure to start (`ToolServerError`), or
+   * `ShutdownError` once the Codex shut down.
    */
-  async serve(route: ToolRoute): Promise<void> {
-    const server = await this.server();
-    server.addRoute(route);
-    route.config = {
-      [`mcp_servers.${TOOL_SERVER_NAME}.url`]: server.urlOf(route),
-      [`mcp_servers.${TOOL_SERVER_NAME}.bearer_token_env_var`]: TOKEN_VAR,
-      // Declared in code, by the program that runs the agent: its calls need no approval.
-      [`mcp_servers.${TOOL_SERVER_NAME}.default_tools_approval_mode`]: "approve",
-      // Codex waits for the server before the turn's first request (else ~1 s, then no tools).
-      [`mcp_servers.${TOOL_SERVER_NAME}.required`]: true,
-      ...Object.fromEntries(
-        route.tools
-          .filter((each) => each.needsApproval)
-          .map((each) => [
-            `mcp_servers.${TOOL_SERVER_NAME}.tools.${each.name}.approval_mode`,
-            "prompt",
-          ]),
-      ),
-    };
+  serve(route: ToolRoute): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    if (this.#server) {
+      serveOn(this.#server, route);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.#demand?.();
+    });
   }
 
   /** Stops serving `route` (its thread is gone); its running calls are aborted. */
   release(route: ToolRoute): void {
     route.close();
     this.#routes.delete(route);
-    void this.#server?.then(
-      (server) => server.removeRoute(route),
-      () => undefined,
-    );
+    this.#server?.removeRoute(route);
   }
 
-  /** Aborts every running call and closes the server, if it started. */
-  async close(): Promise<void> {
+  /** Called by the tool server actor: how to ask it for a server. */
+  bind(demand: () => void): void {
+    this.#demand = demand;
+  }
+
+  /** Whether a turn waits for a server. */
+  get awaited(): boolean {
+    return this.#waiters.length > 0;
+  }
+
+  /** The running server, if any (the actor closes it). */
+  get server(): ToolServer | null {
+    return this.#server;
+  }
+
+  /** Called by the actor with a server it started: every route is served on it. */
+  attach(server: ToolServer): void {
+    this.#server = server;
+    this.envSource.add(TOKEN_VAR, server.token);
+    for (const route of this.#routes) serveOn(server, route);
+    this.settleWaiters(null);
+  }
+
+  /** Called by the actor when a server failed to start: the turns waiting for one fail. */
+  detach(error: CodexError): void {
+    this.settleWaiters(error);
+  }
+
+  /**
+   * Called by the actor when it lets a server go (by default the attached one): closed, sessions
+   * first, in the background (`whenNoServer` waits for it).
+   */
+  retire(server: ToolServer | null = this.#server): void {
+    if (server === this.#server) this.#server = null;
+    if (!server) return;
+    const closing = server.close().catch(() => undefined);
+    this.#closing.add(closing);
+    void closing.then(() => this.#closing.delete(closing));
+  }
+
+  /** Resolves once no server of these tools is open or closing. */
+  async whenNoServer(): Promise<void> {
+    while (this.#closing.size > 0) await Promise.all(this.#closing);
+  }
+
+  /** Called by the actor as it stops: no server will come; running calls are aborted. */
+  close(error: CodexError): void {
+    this.#closed = error;
     for (const route of this.#routes) route.close();
-    const server = await this.#server?.catch(() => undefined);
-    this.#server = undefined;
-    await server?.close();
+    this.settleWaiters(error);
   }
 
-  private server(): Promise<ToolServer> {
-    this.#server ??= startServer().then((server) => {
-      this.envSource.add(TOKEN_VAR, server.token);
-      return server;
-    });
-    // A failed start is not kept: the next turn tries again.
-    return this.#server.catch((error: unknown) => {
-      this.#server = undefined;
-      throw error;
-    });
+  /** What serializing shows: that there are tools, not the server or its token. */
+  toJSON(): string {
+    return "[codex tools]";
   }
+
+  private settleWaiters(error: CodexError | null): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters)
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+  }
+}
+
+/** Serves `route` on `server`, and tells it where codex reaches it there. */
+function serveOn(server: ToolServer, route: ToolRoute): void {
+  server.addRoute(route);
+  route.config = configOf(server, route);
+}
+
+/** What codex is told to reach `route` on `server` (`mcp_servers.host.*`). */
+function configOf(server: ToolServer, route: ToolRoute): Record<string, string | boolean> {
+  const key = (name: string) => `mcp_servers.${TOOL_SERVER_NAME}.${name}`;
+  return {
+    [key("url")]: server.urlOf(route),
+    [key("bearer_token_env_var")]: TOKEN_VAR,
+    // Declared in code, by the program that runs the agent: its calls need no approval…
+    [key("default_tools_approval_mode")]: "approve",
+    // … but those it marks `needsApproval`.
+    ...Object.fromEntries(
+      route.tools
+        .filter((each) => each.needsApproval)
+        .map((each) => [key(`tools.${each.name}.approval_mode`), "prompt"]),
+    ),
+    // Codex waits for the server before the turn's first request (else ~1 s, then no tools).
+    [key("required")]: true,
+  };
 }
 
 /** Checks `tools` (an option of a Codex or a thread): each made by `tool()`, names distinct. */
@@ -102,25 +170,5 @@ export function checkTools(option: string, tools: unknown): void {
     if (names.has(candidate.name))
       throw new InvalidOptionError(option, `two tools are named ${candidate.name}`);
     names.add(candidate.name);
-  }
-}
-
-async function startServer(): Promise<ToolServer> {
-  let loaded: typeof import("./tool-server.js");
-  try {
-    loaded = await import("./tool-server.js");
-  } catch (cause) {
-    throw new ToolServerError(
-      "it needs the package @modelcontextprotocol/sdk (an optional peer dependency): " +
-        "install it with `npm install @modelcontextprotocol/sdk`",
-      { cause },
-    );
-  }
-  try {
-    return await loaded.ToolServer.start();
-  } catch (cause) {
-    throw new ToolServerError(`listening on 127.0.0.1 failed (${(cause as Error).message})`, {
-      cause,
-    });
   }
 }

@@ -23,12 +23,22 @@ export class ToolServer {
   readonly #routes = new Map<string, ServedRoute>();
   readonly #sessions = new Map<string, Session>();
   readonly #token = randomBytes(32).toString("base64url");
+  #closing = false;
+  /** Settles with why the server stopped serving when nobody closed it (an `error`, a close). */
+  readonly broken: Promise<Error>;
 
   private constructor(
     private readonly http: Server,
     /** The server's origin, e.g. `http://127.0.0.1:41234`. */
     readonly origin: string,
-  ) {}
+  ) {
+    this.broken = new Promise<Error>((resolve) => {
+      http.on("error", (error) => resolve(error));
+      http.on("close", () => {
+        if (!this.#closing) resolve(new Error("the tool server stopped listening"));
+      });
+    });
+  }
 
   /** Starts a server on a free loopback port. */
   static async start(): Promise<ToolServer> {
@@ -68,9 +78,15 @@ export class ToolServer {
 
   /** Closes every session and the server; resolves once it no longer listens. */
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all([...this.#sessions].map(([id, session]) => this.closeSession(id, session)));
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  /** What serializing shows: that there is a server, not its token. */
+  toJSON(): string {
+    return `[tool server ${this.origin}]`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
