@@ -38,7 +38,7 @@ export class CodexRuntime {
     this.envSource = new ChildEnvSource(options.env, options.apiKey);
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
-    this.tools = new CodexTools(options.tools ?? [], this.envSource);
+    this.tools = new CodexTools(options.tools ?? [], this.envSource, shellExcludes(options));
     this.session = transport.open({
       options,
       globalFlags: this.globalFlags,
@@ -74,4 +74,14 @@ export class CodexRuntime {
       transportSettings: this.session.threadSettings(thread),
     };
   }
+}
+
+/** The Codex's own `shell_environment_policy.exclude` (its structured `config`), if any. */
+function shellExcludes(options: CodexOptions): string[] {
+  const policy = options.config?.shell_environment_policy;
+  const exclude =
+    typeof policy === "object" && policy !== null && "exclude" in policy
+      ? (policy as { exclude?: unknown }).exclude
+      : undefined;
+  return Array.isArray(exclude) ? exclude.filter((each) => typeof each === "string") : [];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import {
   AbortError,
+  Codex,
   ShutdownError,
   UnsupportedError,
   type ApprovalRequestedEvent,
@@ -9,9 +10,15 @@ import {
   type ToolCallContext,
   type TransportName,
 } from "../src/index.js";
-import { message, reply, toolCall } from "../src/model-stand-in/index.js";
+import { message, reply, shellCommand, toolCall } from "../src/model-stand-in/index.js";
 import type { Server } from "node:http";
+import type { ToolServer } from "../src/tools/tool-server.js";
+import { fileURLToPath } from "node:url";
+import { startModelStandIn } from "../src/testing/index.js";
 import { settledWithin } from "./support/deadlines.js";
+import { hermeticEnv } from "./support/hermetic-env.js";
+import { atTeardown } from "./support/rig-registry.js";
+import { runProcess } from "./support/sample-checks.js";
 import { eventually } from "./support/processes.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
 
@@ -32,6 +39,10 @@ const fileResult = (calls: Array<{ args: unknown; context: ToolCallContext }>) =
       return `filed: ${args.verdict}`;
     },
   });
+
+/** The tool server a `Codex` runs now (read from its internals, for the tests of its faults). */
+const serverOf = (codex: Codex<TransportName>): ToolServer =>
+  (codex as unknown as { runtime: { tools: { server: ToolServer } } }).runtime.tools.server;
 
 /** The function_call_output texts of the stand-in's request `index`. */
 const toolOutputs = (input: unknown): string => {
@@ -171,10 +182,21 @@ describe.each(["exec", "app-server"] as TransportName[])(
         },
       });
       const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
-      const thread = threadIn(rig, [waits]);
+      const codex = rig.makeCodex({ transport });
+      const thread = codex.startThread({
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        tools: [waits],
+      });
       const turn = thread.run("Wait", { signal: controller.signal });
       await expect(settledWithin(turn, 30_000)).rejects.toBeInstanceOf(AbortError);
       expect(handlerSignal?.aborted).toBe(true);
+      if (transport === "exec") {
+        // The killed codex never said goodbye: its session ends with its connection.
+        const server = serverOf(codex);
+        await eventually(() => server.sessions === 0, "the killed codex's session to end");
+      }
     });
 
     it("aborts a running handler through its signal when the Codex shuts down; shutdown resolves", async () => {
@@ -308,9 +330,7 @@ describe("the tool server actor", () => {
     await thread.run("File it");
     expect(codex.getSnapshot().tools).toEqual({ state: "serving", restarts: 0, lastFailure: null });
     // The server stops listening on its own (what a fault of its socket would do).
-    const tools = (codex as unknown as { runtime: { tools: { server: { http: Server } } } }).runtime
-      .tools;
-    tools.server.http.close();
+    (serverOf(codex) as unknown as { http: Server }).http.close();
     await eventually(() => codex.getSnapshot().tools?.restarts === 1, "a new tool server");
     expect(codex.getSnapshot().tools).toEqual({
       state: "serving",
@@ -322,5 +342,54 @@ describe("the tool server actor", () => {
     expect(calls.map((call) => call.args)).toEqual([{ verdict: "ship" }, { verdict: "hold" }]);
     await codex.shutdown();
     expect(codex.getSnapshot().tools).toMatchObject({ state: "stopped" });
+  });
+});
+
+describe.each(["exec", "app-server"] as TransportName[])(
+  "the tool server's token on %s",
+  (transport) => {
+    it("is kept out of the environment of the agent's commands", async () => {
+      const rig = await realCodex([
+        reply(shellCommand("env | grep -c CODEX_ACTORS_TOOLS_TOKEN; echo counted")),
+        reply(message("Counted.")),
+      ]);
+      const codex = rig.makeCodex({ transport });
+      const thread = codex.startThread({
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        sandboxMode: "danger-full-access",
+        tools: [fileResult([])],
+      });
+      const turn = await thread.run("Count");
+      const command = turn.items.find((item) => item.type === "command_execution");
+      expect(command).toMatchObject({ aggregated_output: expect.stringMatching(/^0\ncounted/) });
+    });
+  },
+);
+
+describe("the tool server and the host's life", () => {
+  it("does not keep a program alive that ends without shutdown()", async () => {
+    const standIn = await startModelStandIn(
+      [reply(toolCall("host", "echo", { text: "hi" })), reply(message("Echoed."))],
+      { env: hermeticEnv() },
+    );
+    atTeardown("the stand-in", () => standIn.close());
+    const script = fileURLToPath(new URL("./fixtures/tools-no-shutdown.mjs", import.meta.url));
+    const ran = await runProcess(process.execPath, [script], {
+      cwd: standIn.workdir,
+      env: standIn.env,
+      limitMs: 60_000,
+    });
+    expect({ code: ran.code, stdout: ran.stdout }).toEqual({ code: 0, stdout: "Echoed.\n" });
+  });
+
+  it("starts no server for a turn after shutdown(): the turn rejects with ShutdownError", async () => {
+    const rig = await realCodex();
+    const codex = rig.makeCodex();
+    const thread = codex.startThread({ tools: [fileResult([])] });
+    await codex.shutdown();
+    await expect(thread.run("Too late")).rejects.toBeInstanceOf(ShutdownError);
+    expect(codex.getSnapshot().tools).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@ import { startToolServer } from "../tools/start-tool-server.js";
 import type { ToolServer } from "../tools/tool-server.js";
 
 /** Starts a tool server; rejects `ToolServerError` when it cannot. */
-export const startToolServerLogic = fromPromise<ToolServer>(() => startToolServer());
+export const startToolServerLogic = fromPromise<ToolServer, { tools: CodexTools }>(({ input }) =>
+  startToolServer(input.tools.token, input.tools.port),
+);
 
 /** What the serving actor reports when its server stopped serving without being closed. */
 export type ToolServerBroken = { type: "tools.broken"; reason: string };

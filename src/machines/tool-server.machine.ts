@@ -85,6 +85,7 @@ export const toolServerMachine = setup({
       entry: assign({ starts: ({ context }) => context.starts + 1 }),
       invoke: {
         src: "start",
+        input: ({ context }) => ({ tools: context.tools }),
         onDone: [
           {
             guard: "stopAsked",

@@ -39,6 +39,9 @@ export type TurnJob = {
   sink: TurnSink;
 };
 
+/** Config a thread's codex is given beyond its options: dotted keys, JSON values. */
+export type ThreadConfig = Readonly<Record<string, string | boolean | readonly string[]>>;
+
 /** What every turn of a thread shares; `S` is what its transport's session adds. */
 export type ThreadSettings<S = unknown> = {
   globalFlags: readonly string[];
@@ -53,7 +56,7 @@ export type ThreadSettings<S = unknown> = {
    * Config the thread's codex needs beyond its options (dotted keys: where its tools are
    * served), read at each attempt; null when there is none.
    */
-  threadConfig: () => Readonly<Record<string, string | boolean>> | null;
+  threadConfig: () => ThreadConfig | null;
   /** What the transport needs beyond these, in its own shape (read only by the transport). */
   transportSettings: S;
 };

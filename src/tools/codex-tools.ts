@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { ChildEnvSource } from "../process/child-env.js";
 import { InvalidOptionError, type CodexError } from "../types/errors.js";
 import type { ThreadOptions } from "../types/options.js";
@@ -29,11 +30,33 @@ export class CodexTools {
   #closed: CodexError | null = null;
   /** The servers being closed. */
   readonly #closing = new Set<Promise<void>>();
+  /** The port of the last server: a replaced server listens there again if it can. */
+  #port = 0;
+  /** The bearer token of this Codex's servers (random; in codex's environment, never argv). */
+  readonly #token = randomBytes(32).toString("base64url");
 
+  /**
+   * `envSource` gets the token now, so every codex process of the Codex has it — an app-server
+   * started before the first thread with tools included; `hiddenFrom` is the Codex's own
+   * `shell_environment_policy.exclude`, which the tool threads' config extends with it.
+   */
   constructor(
     private readonly codexTools: readonly CodexTool[],
-    private readonly envSource: ChildEnvSource,
-  ) {}
+    envSource: ChildEnvSource,
+    private readonly hiddenFrom: readonly string[] = [],
+  ) {
+    envSource.add(TOKEN_VAR, this.#token);
+  }
+
+  /** The bearer token every request must carry. */
+  get token(): string {
+    return this.#token;
+  }
+
+  /** The port to start a server on (the last one's; 0 for any free one). */
+  get port(): number {
+    return this.#port;
+  }
 
   /** The route of a thread with these options, or null when it has no tools. */
   routeFor(thread: ThreadOptions): ToolRoute | null {
@@ -52,7 +75,7 @@ export class CodexTools {
   serve(route: ToolRoute): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (this.#server) {
-      serveOn(this.#server, route);
+      this.serveOn(this.#server, route);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
@@ -86,8 +109,8 @@ export class CodexTools {
   /** Called by the actor with a server it started: every route is served on it. */
   attach(server: ToolServer): void {
     this.#server = server;
-    this.envSource.add(TOKEN_VAR, server.token);
-    for (const route of this.#routes) serveOn(server, route);
+    this.#port = server.port;
+    for (const route of this.#routes) this.serveOn(server, route);
     this.settleWaiters(null);
   }
 
@@ -125,6 +148,16 @@ export class CodexTools {
     return "[codex tools]";
   }
 
+  /** Serves `route` on `server`, and tells it where codex reaches it there. */
+  private serveOn(server: ToolServer, route: ToolRoute): void {
+    server.addRoute(route);
+    route.config = {
+      ...configOf(server, route),
+      // The agent's commands inherit codex's environment: the token is kept out of theirs.
+      "shell_environment_policy.exclude": [...this.hiddenFrom, TOKEN_VAR],
+    };
+  }
+
   private settleWaiters(error: CodexError | null): void {
     const waiters = this.#waiters;
     this.#waiters = [];
@@ -132,12 +165,6 @@ export class CodexTools {
       if (error) waiter.reject(error);
       else waiter.resolve();
   }
-}
-
-/** Serves `route` on `server`, and tells it where codex reaches it there. */
-function serveOn(server: ToolServer, route: ToolRoute): void {
-  server.addRoute(route);
-  route.config = configOf(server, route);
 }
 
 /** What codex is told to reach `route` on `server` (`mcp_servers.host.*`). */

@@ -17,6 +17,7 @@ export type ToolDefinition<S extends OutputSchema> = {
   name: string;
   description: string;
   inputSchema: S;
+  /** Runs a call: see `CodexTool.handler`. */
   handler: (args: SchemaOutput<S>, context: ToolCallContext) => unknown;
   /** How long a call may run before it is aborted and answered with an error (default 60 000). */
   timeoutMs?: number;

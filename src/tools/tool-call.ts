@@ -2,12 +2,14 @@ import type { CodexTool, ToolContent, ToolResult } from "../types/tools.js";
 import { argumentChecks } from "./define-tool.js";
 import { argumentProblems } from "./tool-arguments.js";
 
-/** Who a call is for, and what ends it early (its turn's end, the Codex's shutdown). */
+/** Who a call is for, and what ends it early. */
 export type ToolCallScope = {
   threadId: string | null;
   turnId: number | null;
-  /** Aborted when the call is no longer wanted. */
-  signal: AbortSignal;
+  /** Aborted when codex no longer wants the call (it cancelled the request). */
+  request: AbortSignal;
+  /** Aborted when the call's turn ended, or its thread, or the Codex shut down. */
+  turn: AbortSignal;
 };
 
 /**
@@ -23,6 +25,8 @@ export async function runToolCall(
   const problems = argumentProblems(argumentChecks.get(tool)!, args ?? {});
   if (problems.length > 0)
     return failed(`invalid arguments for ${tool.name}: ${problems.join("; ")}`);
+  const cancelled = [scope.request, scope.turn].find((signal) => signal.aborted);
+  if (cancelled) return failed(`${tool.name} was cancelled: ${cancelReason(scope, cancelled)}`);
   const controller = new AbortController();
   const ended = new Promise<ToolResult>((resolve) => {
     const stop = (why: string) => {
@@ -31,12 +35,14 @@ export async function runToolCall(
     };
     const timer = setTimeout(() => stop(`timed out after ${tool.timeoutMs} ms`), tool.timeoutMs);
     controller.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
-    if (scope.signal.aborted) stop("was cancelled: its turn ended");
-    else
-      scope.signal.addEventListener("abort", () => stop("was cancelled: its turn ended"), {
-        once: true,
-        signal: controller.signal,
-      });
+    // Each listener goes with the call (`signal: controller.signal`): a long turn's many calls
+    // leave nothing on its signal.
+    for (const signal of [scope.request, scope.turn])
+      signal.addEventListener(
+        "abort",
+        () => stop(`was cancelled: ${cancelReason(scope, signal)}`),
+        { once: true, signal: controller.signal },
+      );
   });
   const context = { signal: controller.signal, threadId: scope.threadId, turnId: scope.turnId };
   const handled = Promise.resolve()
@@ -49,34 +55,51 @@ export async function runToolCall(
   }
 }
 
-/** The MCP result for what a handler returned. */
+const cancelReason = (scope: ToolCallScope, signal: AbortSignal) =>
+  signal === scope.request ? "codex cancelled it" : "its turn ended";
+
+/**
+ * The MCP result for what a handler returned: text, nothing, an MCP result (re-read as JSON:
+ * only its `content`, `structuredContent` and `isError`), or any other JSON value. A value that
+ * is none of these (a function, a bigint, a cycle, a getter that throws) is an error result.
+ */
 export function resultOf(value: unknown): ToolResult {
-  if (typeof value === "string") return { content: [{ type: "text", text: value }] };
-  if (value === undefined) return { content: [] };
-  if (isToolResult(value)) return value;
-  let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    if (typeof value === "string") return { content: [{ type: "text", text: value }] };
+    if (value === undefined) return { content: [] };
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) return failed(`the tool returned a ${typeof value}, not a result`);
+    const json = JSON.parse(text) as unknown;
+    if (isToolResult(json)) {
+      const { content, structuredContent, isError } = json;
+      return {
+        content,
+        ...(isPlainObject(structuredContent) && { structuredContent }),
+        ...(typeof isError === "boolean" && { isError }),
+      };
+    }
+    return {
+      content: [{ type: "text", text }],
+      ...(isPlainObject(json) && { structuredContent: json }),
+    };
   } catch (error) {
     return failed(`the tool returned a value that is not JSON: ${messageOf(error)}`);
   }
-  if (text === undefined) return failed(`the tool returned a ${typeof value}, not a result`);
-  const structured =
-    typeof value === "object" && value !== null && !Array.isArray(value)
-      ? { structuredContent: value as Record<string, unknown> }
-      : {};
-  return { content: [{ type: "text", text }], ...structured };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isToolResult(value: unknown): value is ToolResult {
-  if (typeof value !== "object" || value === null || !("content" in value)) return false;
-  const { content } = value as { content: unknown };
+  if (!isPlainObject(value) || !("content" in value)) return false;
+  const { content } = value;
   return Array.isArray(content) && content.every(isContent);
 }
 
 function isContent(part: unknown): part is ToolContent {
-  if (typeof part !== "object" || part === null) return false;
-  const { type, text, data, mimeType } = part as Record<string, unknown>;
+  if (!isPlainObject(part)) return false;
+  const { type, text, data, mimeType } = part;
   if (type === "text") return typeof text === "string";
   return type === "image" && typeof data === "string" && typeof mimeType === "string";
 }

@@ -1,18 +1,17 @@
+import { randomUUID } from "node:crypto";
 import type { CodexTool, ToolResult } from "../types/tools.js";
 import { runToolCall } from "./tool-call.js";
 
 /** The `config` a thread's codex needs to reach its tools: dotted keys, JSON values. */
-export type ToolConfig = Record<string, string | boolean>;
-
-let routesMade = 0;
+export type ToolConfig = Record<string, string | boolean | readonly string[]>;
 
 /**
  * One thread's tools as the tool server serves them, and the turn its calls belong to: a turn's
  * end aborts the calls still running for it.
  */
 export class ToolRoute {
-  /** The route's path segment: unique in the process, unguessable is not needed (a token is). */
-  readonly id = `${process.pid.toString(36)}-${(++routesMade).toString(36)}`;
+  /** The route's path segment: random, so a route cannot be guessed from another's. */
+  readonly id = randomUUID();
   /** The codex thread, once its first turn reported it. */
   threadId: string | null = null;
   /** What codex is told to reach this route (`mcp_servers.host.*`), once it is served. */
@@ -68,7 +67,8 @@ export class ToolRoute {
     return runToolCall(tool, args, {
       threadId: this.threadId,
       turnId: this.#turns[0] ?? null,
-      signal: AbortSignal.any([request, this.#running.signal]),
+      request,
+      turn: this.#running.signal,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
@@ -22,7 +22,7 @@ const ROUTE_PATH = /^\/tools\/([A-Za-z0-9-]+)\/mcp$/;
 export class ToolServer {
   readonly #routes = new Map<string, ServedRoute>();
   readonly #sessions = new Map<string, Session>();
-  readonly #token = randomBytes(32).toString("base64url");
+  readonly #token: string;
   #closing = false;
   /** Settles with why the server stopped serving when nobody closed it (an `error`, a close). */
   readonly broken: Promise<Error>;
@@ -31,7 +31,9 @@ export class ToolServer {
     private readonly http: Server,
     /** The server's origin, e.g. `http://127.0.0.1:41234`. */
     readonly origin: string,
+    token: string,
   ) {
+    this.#token = token;
     this.broken = new Promise<Error>((resolve) => {
       http.on("error", (error) => resolve(error));
       http.on("close", () => {
@@ -41,22 +43,30 @@ export class ToolServer {
   }
 
   /** Starts a server on a free loopback port. */
-  static async start(): Promise<ToolServer> {
+  /**
+   * Starts a server on `port` of 127.0.0.1 if it is free (a replaced server keeps its address:
+   * codex's connections to it find it again), else on a free one. It asks for `token`, and does
+   * not keep the host alive: the codex processes that use it do, while they run.
+   */
+  static async start(token: string, port = 0): Promise<ToolServer> {
     let handle: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
     const http = createServer((req, res) => handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      http.once("error", reject);
-      http.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = http.address() as AddressInfo;
-    const server = new ToolServer(http, `http://127.0.0.1:${port}`);
+    await listen(http, port).catch(() => listen(http, 0));
+    http.unref();
+    const { port: bound } = http.address() as AddressInfo;
+    const server = new ToolServer(http, `http://127.0.0.1:${bound}`, token);
     handle = (req, res) => void server.handle(req, res);
     return server;
   }
 
-  /** The bearer token every request must carry. */
-  get token(): string {
-    return this.#token;
+  /** How many MCP sessions are open: one per codex process (exec) or thread (app-server). */
+  get sessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** The port it listens on. */
+  get port(): number {
+    return Number(new URL(this.origin).port);
   }
 
   /** The URL codex reaches `route`'s tools at. */
@@ -100,6 +110,10 @@ export class ToolServer {
         const session = this.#sessions.get(sessionId);
         if (!session || session.routeId !== route.id)
           return refuse(res, 404, "no such MCP session");
+        // Codex holds a GET stream open while it lives: its end (an exec attempt killed, an
+        // app-server gone) ends the session, which it never DELETEs then.
+        if (req.method === "GET")
+          res.once("close", () => void this.closeSession(sessionId, session));
         return await session.transport.handleRequest(req, res);
       }
       await this.openSession(route).handleRequest(req, res);
@@ -143,6 +157,18 @@ export class ToolServer {
     this.#sessions.delete(id);
     await session.transport.close().catch(() => undefined);
   }
+}
+
+/** Listens on `port` of 127.0.0.1; rejects if it cannot (the port is taken). */
+function listen(http: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    http.once("error", failed);
+    http.listen(port, "127.0.0.1", () => {
+      http.off("error", failed);
+      resolve();
+    });
+  });
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {

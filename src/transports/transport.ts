@@ -99,14 +99,21 @@ export type TransportOpening = {
 
 /** What a daemon asks a transport besides turns: its sessions store, models, account. */
 export type ThreadAdmin = {
+  /** A page of the threads in the sessions store. */
   listThreads(options: ListThreadsOptions): Promise<ThreadList>;
+  /** The models offered. */
   models(): Promise<ModelInfo[]>;
+  /** How codex is signed in. */
   account(): Promise<AccountInfo>;
+  /** The account's rate limits. */
   rateLimits(): Promise<RateLimits>;
+  /** The MCP servers codex is configured with, and their status. */
   mcpServers(): Promise<McpServerInfo[]>;
   /** Forks `threadId` under `options` (answered by an `onApproval` handler or not): the new id. */
   fork(threadId: string, options: ThreadOptions, answered: boolean): Promise<string>;
+  /** Archives `threadId` (or, with `archived: false`, restores it). */
   setArchived(threadId: string, archived: boolean): Promise<void>;
+  /** Names `threadId`. */
   setName(threadId: string, name: string): Promise<void>;
 };
 

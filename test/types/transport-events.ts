@@ -3,7 +3,12 @@
  * official `ThreadEvent`s (code typed against them keeps compiling), one on the app-server also
  * its own events, narrowed by `type`.
  */
-import { Codex, type ApprovalHandler, type ThreadEvent } from "../../src/index.js";
+import {
+  Codex,
+  type ApprovalHandler,
+  type ThreadEvent,
+  type TransportName,
+} from "../../src/index.js";
 
 /** Code written for the official SDK: a handler typed with `ThreadEvent`. */
 function handle(event: ThreadEvent): string {
@@ -35,3 +40,13 @@ export const readsArgv: ApprovalHandler = (request) => {
   const line: string | undefined = request.command;
   return simple && argv?.join(" ") === "npm test" && cwd && line ? "accept" : "decline";
 };
+
+/** Code generic over the transport calls the app-server-only methods on `Codex<TransportName>`. */
+export async function genericOverTheTransport<X extends TransportName>(
+  codex: Codex<X>,
+): Promise<number> {
+  // @ts-expect-error: TypeScript cannot tell whether `X` is the app-server: a cast says it may be.
+  await codex.listThreads();
+  const { threads } = await (codex as Codex<TransportName>).listThreads();
+  return threads.length;
+}

@@ -1,3 +1,4 @@
+import type { ThreadConfig } from "../../supervision/turn-job.js";
 import type { ThreadOptions } from "../../types/options.js";
 import type { ParamsOf } from "./methods.js";
 import type { v2 } from "./protocol/index.js";
@@ -14,10 +15,10 @@ type ThreadParams = ParamsOf<"thread/start"> & ParamsOf<"thread/resume">;
 export function threadParamsOf(
   thread: ThreadOptions,
   answered: boolean,
-  threadConfig: Readonly<Record<string, string | boolean>> | null = null,
+  threadConfig: ThreadConfig | null = null,
 ): Omit<ThreadParams, "threadId"> {
   const approvalPolicy = thread.approvalPolicy ?? (answered ? undefined : "never");
-  const config: Record<string, JsonValue> = { ...threadConfig };
+  const config: Record<string, JsonValue> = { ...(threadConfig as Record<string, JsonValue>) };
   if (thread.modelReasoningEffort) config.model_reasoning_effort = thread.modelReasoningEffort;
   if (thread.networkAccessEnabled !== undefined)
     config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;

@@ -1,3 +1,4 @@
+import type { ThreadConfig } from "../../supervision/turn-job.js";
 import { fromCallback } from "xstate";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import { checkedTraceContext } from "../../telemetry/trace-context.js";
@@ -44,7 +45,7 @@ export type TurnSessionInput = {
   outputSchema?: unknown;
   approvals: ApprovalSettings;
   /** The thread's own config (where its tools are served), merged into `thread/start`'s. */
-  threadConfig: Readonly<Record<string, string | boolean>> | null;
+  threadConfig: ThreadConfig | null;
   /** Receives the turn's events, in order. */
   deliver: (events: ThreadEvent[]) => void;
   /** Report `session.idle` when the server says nothing of this turn this long. */

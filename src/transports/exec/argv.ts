@@ -1,5 +1,6 @@
 import { checkThreadId } from "../../option-values.js";
 import { toTomlValue } from "../../process/toml-config.js";
+import type { ThreadConfig } from "../../supervision/turn-job.js";
 import type { ThreadOptions, TurnOptions } from "../../types/options.js";
 
 /** Everything that decides the argv of one turn. */
@@ -13,7 +14,7 @@ export type ExecArgs = {
   images: string[];
   outputSchemaPath?: string;
   /** The thread's own config (where its tools are served), as `--config` overrides. */
-  threadConfig?: Readonly<Record<string, string | boolean>> | null;
+  threadConfig?: ThreadConfig | null;
 };
 
 /**
