@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { scaled } from "./deadlines.js";
+import { hermeticEnv } from "./hermetic-env.js";
+import { atTeardown, tempDir } from "./rig-registry.js";
+
+const WORKER_SCRIPT = fileURLToPath(new URL("../fixtures/queue-worker.mjs", import.meta.url));
+
+/** A `codex-actors/bullmq` worker running as a real child process (test/fixtures/queue-worker.mjs). */
+export type WorkerProcess = {
+  pid: number;
+  /** Its codex's CODEX_HOME: a fresh folder of its own, as on another machine. */
+  codexHome: string;
+  /** SIGKILLs it (and its process group) and waits for its exit. */
+  kill: () => Promise<void>;
+  /** SIGTERMs it (a graceful `worker.close()`), and resolves with its exit code. */
+  terminate: () => Promise<number | null>;
+  /** What it printed so far (stdout and stderr). */
+  output: () => string;
+};
+
+/**
+ * Starts a worker process on queue `name` of the Redis at `port`, its codex talking to the stand-in
+ * at `standInUrl`, with its own HOME and CODEX_HOME. Killed at the test's teardown.
+ */
+export async function startWorkerProcess(options: {
+  port: number;
+  name: string;
+  standInUrl: string;
+}): Promise<WorkerProcess> {
+  const root = tempDir("worker");
+  const [home, codexHome] = ["home", "codex-home"].map((name) => {
+    mkdirSync(path.join(root, name));
+    return path.join(root, name);
+  }) as [string, string];
+  const settings = { ...options, home, codexHome };
+  const child = spawn(process.execPath, [WORKER_SCRIPT], {
+    env: hermeticEnv({ QUEUE_WORKER: JSON.stringify(settings) }),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  const kill = async () => {
+    killGroup(child, "SIGKILL");
+    await exited;
+  };
+  atTeardown(`the worker process ${child.pid}`, kill);
+  await readyLine(child, () => output);
+  return {
+    pid: child.pid!,
+    codexHome,
+    kill,
+    terminate: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    output: () => output,
+  };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function readyLine(child: ChildProcess, output: () => string): Promise<void> {
+  const bound = scaled(15_000);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the worker was not ready within ${bound} ms:\n${output()}`)),
+      bound,
+    );
+    const check = () => {
+      if (output().includes('"ready":true')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", check);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker exited (${signal ?? code}) before it was ready:\n${output()}`));
+    });
+  });
+}
