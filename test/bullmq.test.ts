@@ -2,8 +2,14 @@ import { describe, expect, it } from "@jest/globals";
 import { readdirSync } from "node:fs";
 import { Redis } from "ioredis";
 import path from "node:path";
-import { Codex, RedisUnavailableError, startWorker, TurnLostError } from "../src/bullmq/index.js";
-import { TurnFailedError } from "../src/index.js";
+import {
+  Codex,
+  RedisUnavailableError,
+  SessionTooLargeError,
+  startWorker,
+  TurnLostError,
+} from "../src/bullmq/index.js";
+import { AbortError, TurnFailedError } from "../src/index.js";
 import {
   delayed,
   hang,
@@ -31,8 +37,8 @@ async function setUp(script: StandInReply[]) {
   atTeardown("the model stand-in", () => standIn.close());
   const workdir = tempDir("queue-work");
   const codex = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
-  const worker = () =>
-    startWorkerProcess({ port: redis.port, name: NAME, standInUrl: standIn.url });
+  const worker = (maxSessionBytes?: number) =>
+    startWorkerProcess({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
   const startThread = () =>
     codex.startThread({
       model: MODEL,
@@ -84,6 +90,52 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(rollouts(b.codexHome)).toEqual(rollouts(a.codexHome));
   });
 
+  it("runs turns asked for at once on one thread one at a time, in call order, across two workers", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(message("One.")),
+      reply(message("Two.")),
+      reply(message("Three.")),
+    ]);
+    await Promise.all([worker(), worker()]);
+    const thread = startThread();
+    const turns = ["first", "second", "third"].map((prompt) => thread.run(prompt));
+    const answers = await within(Promise.all(turns), 45_000, "three turns");
+
+    expect(answers.map((turn) => turn.finalResponse)).toEqual(["One.", "Two.", "Three."]);
+    expect(inputOf(standIn, 1)).toContain("One.");
+    expect(inputOf(standIn, 2)).toContain("Two.");
+    expect(inputOf(standIn, 2)).toContain("third");
+  });
+
+  it("refuses to store a session past the worker's maxSessionBytes: SessionTooLargeError, after all the turn's events", async () => {
+    const { worker, startThread } = await setUp([reply(message("Big enough."))]);
+    await worker(1_000);
+    const { events } = await startThread().runStreamed("hi");
+    const seen: string[] = [];
+    const failure = (async () => {
+      for await (const event of events) seen.push(event.type);
+    })();
+    await expect(within(failure, 30_000, "the turn")).rejects.toMatchObject({
+      name: "SessionTooLargeError",
+      kind: "session_too_large",
+      maxSessionBytes: 1_000,
+      bytes: expect.any(Number),
+    });
+    await expect(failure).rejects.toBeInstanceOf(SessionTooLargeError);
+    expect(seen).toEqual(["thread.started", "turn.started", "item.completed", "turn.completed"]);
+  });
+
+  it("aborts a turn no worker has taken: AbortError, and its job leaves the queue", async () => {
+    const { redis, startThread } = await setUp([]);
+    const controller = new AbortController();
+    const turn = startThread().run("hi", { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("changed my mind")), 300);
+    await expect(within(turn, 10_000, "the aborted turn")).rejects.toBeInstanceOf(AbortError);
+    const client = new Redis({ ...redis.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => client.disconnect());
+    expect(await client.llen(`bull:${NAME}:wait`)).toBe(0);
+  });
+
   it("streams the same events as a local run, all of them kept in the turn's Redis stream, and resolves result with the Turn", async () => {
     const script = () => [reply(message("Streamed."))];
     const local = await realCodex(script());
@@ -129,7 +181,6 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   it("fails a turn whose worker was SIGKILLed with TurnLostError (found by a live worker's stall check), and does not run it again", async () => {
     const { standIn, worker, startThread } = await setUp([hang()]);
     const a = await worker();
-    await worker();
     const turn = startThread().run("hi");
     turn.catch(() => undefined);
     await within(
@@ -137,6 +188,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
       20_000,
       "the turn's request",
     );
+    await worker(); // B: idle, so its stall check finds A's turn once A's lock has expired
     await a.kill();
 
     await expect(within(turn, 25_000, "the lost turn")).rejects.toBeInstanceOf(TurnLostError);

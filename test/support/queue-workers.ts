@@ -29,6 +29,8 @@ export async function startWorkerProcess(options: {
   port: number;
   name: string;
   standInUrl: string;
+  /** The worker's bound on a stored session (default: the library's). */
+  maxSessionBytes?: number;
 }): Promise<WorkerProcess> {
   const root = tempDir("worker");
   const [home, codexHome] = ["home", "codex-home"].map((name) => {
