@@ -207,6 +207,25 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(await within(exit, 15_000, "the worker's exit")).toBe(0);
   });
 
+  it("rejects a followed turn with RedisUnavailableError when Redis stops mid-turn, rather than hanging", async () => {
+    const { redis, standIn, worker, startThread } = await setUp([
+      delayed(2_000, reply(message("Too late."))),
+    ]);
+    await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    await redis.stop();
+    await expect(within(turn, 15_000, "the turn")).rejects.toMatchObject({
+      name: "RedisUnavailableError",
+      address: `127.0.0.1:${redis.port}`,
+    });
+  });
+
   it("reports a Redis that does not answer as RedisUnavailableError, on the producer and the worker", async () => {
     const redis = await startRedis();
     await redis.stop();

@@ -24,6 +24,9 @@ export type DistributedCodexOptions = {
 /** How long `shutdown()` lets followed turns end by default, in ms. */
 const DEFAULT_SHUTDOWN_MS = 10_000;
 
+/** How long closing the queue's connections may take before they are dropped, in ms. */
+const CLOSE_BOUND_MS = 2_000;
+
 /**
  * The official SDK's `Codex`, with every turn a BullMQ job that runs on whichever worker takes it
  * (`startWorker`). Connects on the first turn: a Redis that does not answer rejects that turn with
@@ -83,7 +86,18 @@ export class Codex {
     this.stop.abort();
     await Promise.allSettled([...this.running]);
     for (const reader of this.readers) reader.disconnect();
-    await this.queue?.close().catch(() => undefined);
+    await this.closeQueue();
+  }
+
+  /** Closes the queue's connections: politely if Redis answers, at once if not (bounded). */
+  private async closeQueue(): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_BOUND_MS)));
+    await Promise.race([queue.close().catch(() => undefined), late]);
+    clearTimeout(timer);
+    await queue.disconnect().catch(() => undefined);
   }
 
   private connect(): Promise<ProducerLink> {

@@ -2,8 +2,8 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { TurnObserver } from "../turn/turn-collector.js";
 import type { ThreadEvent } from "../types/events.js";
-import { AbortError } from "../types/errors.js";
-import { RedisUnavailableError, TurnLostError } from "./errors.js";
+import { AbortError, CodexError } from "../types/errors.js";
+import { QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
 import { readEventStream, type LostCheck } from "./event-stream.js";
 import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
@@ -68,7 +68,12 @@ export async function* remoteTurn(
       observer.event(next.value);
       yield next.value;
     }
-  } catch (error) {
+  } catch (thrown) {
+    // What is not a typed failure came from the Redis client: the connection is lost.
+    const error =
+      thrown instanceof CodexError || thrown instanceof QueueError
+        ? thrown
+        : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
     if (error instanceof AbortError) await link.queue.remove(data.turnId).catch(() => 0);
     observer.end({ error });
     throw error;
