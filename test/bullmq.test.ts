@@ -107,6 +107,21 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(inputOf(standIn, 2)).toContain("third");
   });
 
+  it("holds a thread's next turn until the one before has ended, even when its consumer stopped reading it early", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      delayed(1_500, reply(message("First, slowly."))),
+      reply(message("Second.")),
+    ]);
+    await Promise.all([worker(), worker()]);
+    const thread = startThread();
+    const { events } = await thread.runStreamed("first");
+    for await (const event of events) if (event.type === "turn.started") break;
+    const second = await within(thread.run("second"), 30_000, "the second turn");
+
+    expect(second.finalResponse).toBe("Second.");
+    expect(inputOf(standIn, 1)).toContain("First, slowly.");
+  });
+
   it("refuses to store a session past the worker's maxSessionBytes: SessionTooLargeError, after all the turn's events", async () => {
     const { worker, startThread } = await setUp([reply(message("Big enough."))]);
     await worker(1_000);

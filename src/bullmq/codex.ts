@@ -5,6 +5,7 @@ import { checkShutdown } from "./check-options.js";
 import type { ThreadOptions } from "../types/options.js";
 import { InvalidOptionError } from "../types/errors.js";
 import { QueueClosedError } from "./errors.js";
+import { bounded } from "./bounded.js";
 import { addressOf, connected, ownClient, type QueueConnection } from "./connection.js";
 import { queueKeys } from "./keys.js";
 import type { ProducerLink } from "./remote-turn.js";
@@ -84,7 +85,8 @@ export class Codex {
     ]);
     clearTimeout(timer);
     this.stop.abort();
-    await Promise.allSettled([...this.running]);
+    // Each follower sees the stop within one blocking read; one stuck on Redis is cut off.
+    await bounded(Promise.allSettled([...this.running]), CLOSE_BOUND_MS).catch(() => undefined);
     for (const reader of this.readers) reader.disconnect();
     await this.closeQueue();
   }
@@ -93,11 +95,8 @@ export class Codex {
   private async closeQueue(): Promise<void> {
     const queue = this.queue;
     if (!queue) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_BOUND_MS)));
-    await Promise.race([queue.close().catch(() => undefined), late]);
-    clearTimeout(timer);
-    await queue.disconnect().catch(() => undefined);
+    await bounded(queue.close(), CLOSE_BOUND_MS).catch(() => undefined);
+    await bounded(queue.disconnect(), CLOSE_BOUND_MS).catch(() => undefined);
   }
 
   private connect(): Promise<ProducerLink> {

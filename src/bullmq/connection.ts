@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
+import { bounded } from "./bounded.js";
 import { RedisUnavailableError } from "./errors.js";
 
 /** Where a distributed `Codex` and its workers meet: a Redis connection and a queue name. */
@@ -57,17 +58,11 @@ export async function connected(
   during: string,
   timeoutMs = CONNECT_TIMEOUT_MS,
 ): Promise<Redis> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([client.ping(), late]);
+    await bounded(client.ping(), timeoutMs);
     return client;
   } catch (cause) {
     client.disconnect();
     throw new RedisUnavailableError(addressOf(connection), during, { cause });
-  } finally {
-    clearTimeout(timer);
   }
 }

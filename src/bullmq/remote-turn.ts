@@ -3,8 +3,10 @@ import type { Redis } from "ioredis";
 import type { TurnObserver } from "../turn/turn-collector.js";
 import type { ThreadEvent } from "../types/events.js";
 import { AbortError, CodexError } from "../types/errors.js";
-import { QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
+import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
 import { readEventStream, type LostCheck } from "./event-stream.js";
+import { bounded } from "./bounded.js";
+import { jobSettled } from "./job-settled.js";
 import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
 import type { TurnJobData } from "./turn-job.js";
@@ -23,28 +25,33 @@ export type ProducerLink = {
   began: () => () => void;
 };
 
-/** How long enqueueing a turn may take before Redis counts as unavailable. */
-const ENQUEUE_TIMEOUT_MS = 10_000;
+/** How long one command to Redis may take before Redis counts as unavailable. */
+const REDIS_TIMEOUT_MS = 10_000;
 
 /**
  * One turn, run remotely: enqueues its job, then yields the events its worker streams (from the
  * first, wherever the worker got to), feeding `observer`, and ends as the worker's turn ended —
- * its error rebuilt as the same class. Stopping early (`break`) stops following the turn; the
- * turn itself runs on.
+ * its error rebuilt as the same class. Stopping early (`break`, abort) stops following the
+ * turn; the turn itself runs on, and `hold` is given a promise of its end (the thread's next turn
+ * waits for it).
  */
 export async function* remoteTurn(
   link: ProducerLink,
   data: TurnJobData,
   observer: TurnObserver,
   onThreadId: (id: string) => void,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  hold: (until: Promise<string | null>) => void,
 ): AsyncGenerator<ThreadEvent, void> {
   let reader: Redis | undefined;
+  let enqueued = false;
+  let settled = false;
   const ended = link.began();
   try {
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
     reader = await link.reader();
     await enqueue(link, data);
+    enqueued = true;
     const events = readEventStream(
       reader,
       link.keys.events(data.turnId),
@@ -58,6 +65,7 @@ export async function* remoteTurn(
     for (;;) {
       const next = await events.next();
       if (next.done) {
+        settled = true;
         const end = next.value;
         if (end.threadId) onThreadId(end.threadId);
         if (!end.ok) throw rebuildError(end.error);
@@ -73,30 +81,29 @@ export async function* remoteTurn(
     const error =
       thrown instanceof CodexError || thrown instanceof QueueError
         ? thrown
-        : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
-    if (error instanceof AbortError) await link.queue.remove(data.turnId).catch(() => 0);
+        : link.shutdown.aborted
+          ? new QueueClosedError(
+              `The distributed Codex was shut down while turn ${data.turnId} ran.`,
+            )
+          : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
+    if (error instanceof TurnLostError) settled = true;
+    if (error instanceof AbortError)
+      await bounded(link.queue.remove(data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
     observer.end({ error });
     throw error;
   } finally {
     reader?.disconnect();
     ended();
+    if (enqueued && !settled)
+      hold(jobSettled(link.queue, data.turnId, link.shutdown, REDIS_TIMEOUT_MS));
   }
 }
 
 async function enqueue(link: ProducerLink, data: TurnJobData): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)),
-      ENQUEUE_TIMEOUT_MS,
-    );
-  });
   try {
-    await Promise.race([link.queue.add("turn", data, { jobId: data.turnId }), late]);
+    await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
   } catch (cause) {
     throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -111,8 +118,8 @@ function lostCheck(link: ProducerLink, client: Redis, turnId: string): LostCheck
     return last !== undefined && last[1].includes("end");
   };
   return async () => {
-    const job = await link.queue.getJob(turnId);
-    const state = job ? await job.getState() : "missing";
+    const job = await bounded(link.queue.getJob(turnId), REDIS_TIMEOUT_MS);
+    const state = job ? await bounded(job.getState(), REDIS_TIMEOUT_MS) : "missing";
     if (state !== "failed" && state !== "completed" && state !== "missing" && state !== "unknown")
       return undefined;
     if (await ended()) return undefined;

@@ -98,16 +98,23 @@ export class Thread {
     const before = this.tail;
     let done!: () => void;
     this.tail = new Promise((resolve) => (done = resolve));
+    let until: Promise<unknown> = Promise.resolve();
     try {
       await before;
       const link = await this.link();
       const data = { turnId: randomUUID(), threadId: this._id, thread: this.options, input, turn };
-      yield* remoteTurn(link, data, collector, (id) => (this._id = id), turnOptions.signal);
+      const onThreadId = (id: string) => (this._id = id);
+      const hold = (settled: Promise<string | null>) =>
+        (until = settled.then((id) => {
+          if (id !== null && this._id === null) this._id = id;
+        }));
+      yield* remoteTurn(link, data, collector, onThreadId, turnOptions.signal, hold);
     } catch (error) {
       collector.end({ error });
       throw error;
     } finally {
-      done();
+      // The next turn of the thread starts once this one has ended, followed to its end or not.
+      void until.then(done, done);
     }
   }
 }
