@@ -20,7 +20,7 @@ import {
   type StandInReply,
 } from "../src/model-stand-in/index.js";
 import { within } from "./support/deadlines.js";
-import { startWorkerProcess } from "./support/queue-workers.js";
+import { startLocalWorker, startWorkerProcess } from "./support/queue-workers.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
 import { startRedis } from "./support/redis.js";
 import { atTeardown, tempDir, tracked } from "./support/rig-registry.js";
@@ -39,6 +39,9 @@ async function setUp(script: StandInReply[]) {
   const codex = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
   const worker = (maxSessionBytes?: number) =>
     startWorkerProcess({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
+  /** A worker in this process: its code counts for coverage. */
+  const localWorker = (maxSessionBytes?: number) =>
+    startLocalWorker({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
   const startThread = () =>
     codex.startThread({
       model: MODEL,
@@ -46,7 +49,7 @@ async function setUp(script: StandInReply[]) {
       workingDirectory: workdir,
       sandboxMode: "danger-full-access",
     });
-  return { redis, standIn, codex, worker, startThread };
+  return { redis, standIn, codex, worker, localWorker, startThread };
 }
 
 const rollouts = (codexHome: string): string[] =>
@@ -123,8 +126,8 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   });
 
   it("refuses to store a session past the worker's maxSessionBytes: SessionTooLargeError, after all the turn's events", async () => {
-    const { worker, startThread } = await setUp([reply(message("Big enough."))]);
-    await worker(1_000);
+    const { localWorker, startThread } = await setUp([reply(message("Big enough."))]);
+    await localWorker(1_000);
     const { events } = await startThread().runStreamed("hi");
     const seen: string[] = [];
     const failure = (async () => {
@@ -158,8 +161,8 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const { events: localStream } = await local.startThread().runStreamed("hi");
     for await (const event of localStream) localEvents.push(event.type);
 
-    const { redis, worker, startThread } = await setUp(script());
-    await worker();
+    const { redis, localWorker, startThread } = await setUp(script());
+    await localWorker();
     const { events, result } = await startThread().runStreamed("hi");
     const seen: string[] = [];
     for await (const event of events) seen.push(event.type);

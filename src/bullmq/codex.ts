@@ -26,7 +26,7 @@ export type DistributedCodexOptions = {
 const DEFAULT_SHUTDOWN_MS = 10_000;
 
 /** How long closing the queue's connections may take before they are dropped, in ms. */
-const CLOSE_BOUND_MS = 2_000;
+const CLOSE_BOUND_MS = 1_000;
 
 /**
  * The official SDK's `Codex`, with every turn a BullMQ job that runs on whichever worker takes it

@@ -5,6 +5,7 @@ import { connected, ownClient, type QueueConnection } from "./connection.js";
 import { EventStreamWriter } from "./event-stream.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
+import { reportOnce } from "./report-errors.js";
 import { runTurnJob } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
 
@@ -105,24 +106,5 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
         await codex.shutdown();
         await client.quit().catch(() => client.disconnect());
       })()),
-  };
-}
-
-function reportOnce(onError?: (error: Error) => void): (error: Error) => void {
-  const seen = new Set<string>();
-  return (error) => {
-    if (onError) {
-      try {
-        onError(error);
-      } catch {
-        // A throwing handler must not crash the worker's event emitter.
-      }
-      return;
-    }
-    if (seen.has(error.message)) return;
-    seen.add(error.message);
-    process.emitWarning(`codex-actors/bullmq worker: ${error.message}`, {
-      code: "CODEX_ACTORS_QUEUE",
-    });
   };
 }

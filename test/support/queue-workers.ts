@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startWorker, type QueueWorker } from "../../src/bullmq/index.js";
+import { standInConfig } from "../../src/model-stand-in/index.js";
 import { scaled } from "./deadlines.js";
 import { hermeticEnv } from "./hermetic-env.js";
 import { atTeardown, tempDir } from "./rig-registry.js";
@@ -65,6 +67,37 @@ export async function startWorkerProcess(options: {
     },
     output: () => output,
   };
+}
+
+/**
+ * A worker in this process (so that what it runs counts for coverage), on the same terms as a
+ * worker process: its own HOME and CODEX_HOME, the real binary against the stand-in. Closed at
+ * the test's teardown.
+ */
+export async function startLocalWorker(options: {
+  port: number;
+  name: string;
+  standInUrl: string;
+  maxSessionBytes?: number;
+}): Promise<{ worker: QueueWorker; codexHome: string }> {
+  const root = tempDir("local-worker");
+  const [home, codexHome] = ["home", "codex-home"].map((name) => {
+    mkdirSync(path.join(root, name));
+    return path.join(root, name);
+  }) as [string, string];
+  const worker = await startWorker({
+    connection: { host: "127.0.0.1", port: options.port },
+    name: options.name,
+    maxSessionBytes: options.maxSessionBytes,
+    codex: {
+      apiKey: "test-key",
+      config: { ...standInConfig(options.standInUrl), allow_login_shell: false },
+      env: hermeticEnv({ HOME: home, CODEX_HOME: codexHome }),
+    },
+    bullmq: { lockDuration: 4_000, stalledInterval: 2_000 },
+  });
+  atTeardown("a local queue worker", () => worker.close());
+  return { worker, codexHome };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
