@@ -8,6 +8,7 @@ import {
   QueueClosedError,
   RemoteTurnError,
   SessionTooLargeError,
+  startWorker,
   type DistributedCodexOptions,
 } from "../src/bullmq/index.js";
 import { addressOf } from "../src/bullmq/connection.js";
@@ -179,6 +180,17 @@ describe("what the producer refuses, and says", () => {
     await expect(codex.startThread().run("hi", { supervision: false } as never)).rejects.toThrow(
       /`supervision`.*startWorker/,
     );
+  });
+
+  it("refuses a worker's invalid options with InvalidOptionError, before any connection", async () => {
+    await expect(startWorker(undefined as never)).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(startWorker({ connection, name: "" })).rejects.toThrow(/`name`/);
+    await expect(startWorker({ connection, name: "q", maxSessionBytes: 0 })).rejects.toThrow(
+      /`maxSessionBytes`/,
+    );
+    await expect(
+      startWorker({ connection, name: "q", codex: { maxConcurrentTurns: -1 } }),
+    ).rejects.toThrow(/maxConcurrentTurns/);
   });
 
   it("names where Redis is, never its password", () => {

@@ -1,12 +1,14 @@
 import { Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
 import { Codex } from "../codex.js";
+import { checkCount, checkObject } from "../option-values.js";
+import { InvalidOptionError } from "../types/errors.js";
 import type { CodexOptions } from "../types/options.js";
 import { connected, ownClient, type QueueConnection } from "./connection.js";
 import { EventStreamWriter } from "./event-stream.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
-import { runTurnJob } from "./run-turn.js";
+import { runTurnJob, type TurnRunner } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
 
 /** BullMQ settings a worker passes through (durations in ms; BullMQ's defaults otherwise). */
@@ -56,12 +58,18 @@ export type QueueWorker = {
  * `TurnLostError`.
  */
 export async function startWorker(options: WorkerOptions): Promise<QueueWorker> {
+  checkWorkerOptions(options);
   const { connection, name, prefix } = options;
-  const client = await connected(ownClient(connection), connection, "start the worker");
+  const codexOptions = options.codex ?? {};
+  const codex = new Codex(codexOptions); // its options checked before Redis is asked anything
+  const client = await connected(ownClient(connection), connection, "start the worker").catch(
+    async (error: unknown) => {
+      await codex.shutdown();
+      throw error;
+    },
+  );
   client.on("error", () => undefined);
   const keys = queueKeys(name, prefix);
-  const codexOptions = options.codex ?? {};
-  const codex = new Codex(codexOptions);
   const sessions = new SessionStore(
     client,
     keys.session,
@@ -79,7 +87,30 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
         options.keepStreamSeconds ?? 3_600,
       ),
   };
-  const worker = new Worker<TurnJobData>(
+  let worker: Worker<TurnJobData>;
+  try {
+    worker = bullWorker(options, runner);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  worker.on("error", reportOnce(options.onError));
+  let closing: Promise<void> | undefined;
+  return {
+    codex,
+    close: () =>
+      (closing ??= (async () => {
+        await worker.close();
+        await codex.shutdown();
+        await client.quit().catch(() => client.disconnect());
+      })()),
+  };
+}
+
+/** BullMQ's worker on the queue, running each job's turn with `runner`. */
+function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobData> {
+  const { connection, name, prefix } = options;
+  return new Worker<TurnJobData>(
     name,
     async (job, _token, signal) => {
       const end = await runTurnJob(runner, job.data, signal);
@@ -96,15 +127,15 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       removeOnFail: { age: 24 * 3_600 },
     },
   );
-  worker.on("error", reportOnce(options.onError));
-  let closing: Promise<void> | undefined;
-  return {
-    codex,
-    close: () =>
-      (closing ??= (async () => {
-        await worker.close();
-        await codex.shutdown();
-        await client.quit().catch(() => client.disconnect());
-      })()),
-  };
+}
+
+/** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */
+function checkWorkerOptions(options: WorkerOptions): void {
+  checkObject("startWorker options", options, true);
+  if (typeof options.name !== "string" || options.name === "")
+    throw new InvalidOptionError("name", "expected the queue's name, a non-empty string");
+  checkCount("concurrency", options.concurrency, 1);
+  checkCount("maxSessionBytes", options.maxSessionBytes, 1);
+  checkCount("maxStreamEvents", options.maxStreamEvents, 1);
+  checkCount("keepStreamSeconds", options.keepStreamSeconds, 1);
 }
