@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWorker, type QueueWorker } from "../../src/bullmq/index.js";
@@ -51,8 +51,12 @@ export async function startWorkerProcess(options: {
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );
+  // As a machine's crash would: the worker and every process under it (its codex children lead
+  // process groups of their own), so that none writes into its folders after they are removed.
   const kill = async () => {
+    const under = descendantsOf(child.pid!);
     killGroup(child, "SIGKILL");
+    for (const pid of under) signalGroupAndProcess(pid);
     await exited;
   };
   atTeardown(`the worker process ${child.pid}`, kill);
@@ -98,6 +102,48 @@ export async function startLocalWorker(options: {
   });
   atTeardown("a local queue worker", () => worker.close());
   return { worker, codexHome };
+}
+
+/** The live descendants of `root`, read from /proc (Linux; elsewhere none). */
+function descendantsOf(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSafe("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parent)
+      if (!found.has(pid) && found.has(ppid)) {
+        found.add(pid);
+        grew = true;
+      }
+  }
+  found.delete(root);
+  return [...found];
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function signalGroupAndProcess(pid: number): void {
+  for (const target of [-pid, pid])
+    try {
+      process.kill(target, "SIGKILL");
+    } catch {
+      // Not a group leader, or gone already.
+    }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
