@@ -20,7 +20,7 @@ const LAYERS = [
     name: "facade",
     path: "^src/(codex|thread|codex-options|codex-runtime|root-machines|index)\\.ts$|^src/turn/(?!turn-control\\.ts$)",
   },
-  { name: "entries", path: "^src/(advanced|otel|testing|demo|model-stand-in)/" },
+  { name: "entries", path: "^src/(advanced|otel|testing|bullmq|demo|model-stand-in)/" },
 ];
 
 const anyLayer = LAYERS.map((layer) => `(${layer.path})`).join("|");

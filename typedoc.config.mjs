@@ -1,9 +1,9 @@
 // `npm run docs`: the API reference of `codex-actors`, `codex-actors/machines`,
-// `codex-actors/otel` and `codex-actors/testing`, from the doc comments, with the guides beside
+// `codex-actors/otel`, `codex-actors/testing` and `codex-actors/bullmq`, from the doc comments, with the guides beside
 // it; an undocumented export is an error.
 import { existsSync } from "node:fs";
 
-const guides = ["supervision", "app-server", "observability", "testing"]
+const guides = ["supervision", "app-server", "observability", "testing", "distributed"]
   .map((name) => `docs/${name}.md`)
   .filter((file) => existsSync(file));
 
@@ -14,6 +14,7 @@ export default {
     "src/advanced/machines.ts",
     "src/otel/index.ts",
     "src/testing/index.ts",
+    "src/bullmq/index.ts",
   ],
   // No links to sources: they are not published, and a clone's remote may be a local path.
   disableSources: true,

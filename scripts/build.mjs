@@ -41,6 +41,7 @@ const ENTRIES = [
   { name: "machines", source: "advanced/machines.d.ts", output: "machines.d.ts" },
   { name: "otel", source: "otel/index.d.ts", output: "otel.d.ts" },
   { name: "testing", source: "testing/index.d.ts", output: "testing/index.d.ts" },
+  { name: "bullmq", source: "bullmq/index.d.ts", output: "bullmq.d.ts" },
 ].map((entry) => ({ ...entry, output: path.join(ROOT, "dist", entry.output) }));
 execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
 const { owners, wholePublic } = declarationOwners(DECLARATIONS, ENTRIES, [
@@ -48,6 +49,7 @@ const { owners, wholePublic } = declarationOwners(DECLARATIONS, ENTRIES, [
   "index",
   "otel",
   "testing",
+  "bullmq",
 ]);
 await bundleDeclarations(DECLARATIONS, ENTRIES, owners);
 rmSync(DECLARATIONS, { recursive: true });
@@ -153,6 +155,23 @@ await build({
   legalComments: "eof",
 });
 
+// `codex-actors/bullmq`: distributed turns, loaded only by those who import it; the user's
+// `bullmq` and `ioredis` (optional peer dependencies), which the main bundle never loads. Its
+// `Codex` (the worker's) and errors come from `dist/index.js`, as the user's own do.
+await build({
+  ...COMMON,
+  entryPoints: ["src/bullmq/index.ts"],
+  outfile: "dist/bullmq.js",
+  external: ["bullmq", "ioredis"],
+  plugins: [
+    { name: "public-from-main-bundle", setup: publicFromMainBundle("./index.js") },
+    { name: "builtins-imported", setup: builtinsImported },
+    { name: "library-link", setup: libraryLink("./package-files.cjs") },
+  ],
+  sourcemap: false,
+  legalComments: "eof",
+});
+
 // The testing kit `codex-actors/testing`: a bundle of its own that nothing in `dist/index.js`
 // imports. What it uses of the library's public modules it takes from `dist/index.js` (the same
 // classes as the user's), `xstate` is the user's; the fake CLI it runs is copied beside it.
@@ -176,7 +195,14 @@ copyFileSync(
   path.join(ROOT, "src/package-files.bundle.cjs"),
   path.join(ROOT, "dist/package-files.cjs"),
 );
-assertPlainModules(["index.js", "machines.js", "otel.js", "devtools.js", "testing/index.js"]);
+assertPlainModules([
+  "index.js",
+  "machines.js",
+  "otel.js",
+  "devtools.js",
+  "testing/index.js",
+  "bullmq.js",
+]);
 
 // The demo and the model stand-in: repository tools, never published. The demo takes what comes
 // with the library from `dist/`, as the package does.

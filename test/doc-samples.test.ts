@@ -68,6 +68,7 @@ describe("the samples of README.md and docs/*.md", () => {
       new Set([
         "README.md",
         "docs/app-server.md",
+        "docs/distributed.md",
         "docs/observability.md",
         "docs/supervision.md",
         "docs/testing.md",

@@ -15,8 +15,15 @@ const ENTRIES = [
   "codex-actors/machines",
   "codex-actors/otel",
   "codex-actors/testing",
+  "codex-actors/bullmq",
 ];
-const DECLARATIONS = ["index.d.ts", "machines.d.ts", "otel.d.ts", "testing/index.d.ts"];
+const DECLARATIONS = [
+  "index.d.ts",
+  "machines.d.ts",
+  "otel.d.ts",
+  "testing/index.d.ts",
+  "bullmq.d.ts",
+];
 /** What moved from the main entry to `codex-actors/machines`: values, then types. */
 const MOVED_VALUES = [
   "createCodexMachine",
@@ -53,6 +60,8 @@ import { codexMachine, createCodexMachine, execTransport, JsonlParser, DEFAULT_P
   type CodexContext, type ThreadContext, type ThreadActorRef } from "codex-actors/machines";
 import { instrumentCodexActors } from "codex-actors/otel";
 import { turnPaths, type TurnPathRun } from "codex-actors/testing";
+import { Codex as QueueCodex, startWorker, TurnLostError, type QueueWorker, type Thread as QueueThread }
+  from "codex-actors/bullmq";
 
 const codex = new Codex();
 // The kit's Codex is the main entry's (a class with private members: nominal), both ways.
@@ -75,6 +84,15 @@ export const channel: string = CHANNEL_NAMES.turn;
 export type Message = TurnMessage;
 export const restarts: number = DEFAULT_POLICY.maxRestarts;
 export const instrumented = instrumentCodexActors;
+// A worker's local Codex is the main entry's; a distributed thread's turn is the main entry's Turn.
+export const workerCodex = (worker: QueueWorker): Codex => worker.codex;
+const queue = { connection: { host: "127.0.0.1", port: 6379 }, name: "turns" };
+export const queued: QueueThread = new QueueCodex({ queue }).startThread();
+export const turn: Promise<import("codex-actors").Turn> = queued.run("hi");
+export const started = startWorker({ ...queue, codex: { transport: "app-server" } });
+export const lost: Error = new TurnLostError("t", "gone");
+// @ts-expect-error: codex options are the workers', not the producer's
+new QueueCodex({ queue, apiKey: "k" });
 // @ts-expect-error: the machines are not on the main entry
 import { createCodexMachine as notOnMain } from "codex-actors";
 export { notOnMain };
@@ -118,6 +136,8 @@ beforeAll(() => {
     "@openai/codex",
     "@types/node",
     "@opentelemetry/api",
+    "bullmq",
+    "ioredis",
   ]);
   writeFileSync(path.join(project.dir, "consumer.mts"), CONSUMER);
   writeFileSync(path.join(project.dir, "app-server-only.mts"), APP_SERVER_ONLY);
@@ -207,11 +227,17 @@ describe("the public surface of the installed package", () => {
         ),
       ].map((match) => `${match[1]} (${file})`),
     );
-    const names = classes.map((entry) => entry.split(" ")[0]);
-    expect(classes.filter((_, i) => names.indexOf(names[i]) !== i)).toEqual([]);
+    // The distributed producer's Codex and Thread are classes of their own, named as the
+    // official API names them (a drop-in); the main entry's are imported, never redeclared.
+    const OWN = ["Codex (bullmq.d.ts)", "Thread (bullmq.d.ts)"];
+    const shared = classes.filter((entry) => !OWN.includes(entry));
+    const names = shared.map((entry) => entry.split(" ")[0]);
+    expect(shared.filter((_, i) => names.indexOf(names[i]) !== i)).toEqual([]);
     expect(classes).toEqual(
-      expect.arrayContaining(["Codex (index.d.ts)", "CodexError (index.d.ts)"]),
+      expect.arrayContaining(["Codex (index.d.ts)", "CodexError (index.d.ts)", ...OWN]),
     );
+    const bullmq = readFileSync(path.join(ROOT, "dist/bullmq.d.ts"), "utf8");
+    expect(bullmq).toMatch(/^import \{[^}]*\bCodex as Codex\$1\b[^}]*\} from '\.\/index\.js';$/m);
   });
 
   it(

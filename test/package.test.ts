@@ -15,17 +15,27 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import ts from "typescript";
-import { message, ModelStandIn, reply, standInConfig } from "../src/model-stand-in/index.js";
+import {
+  message,
+  ModelStandIn,
+  reply,
+  responseFailed,
+  standInConfig,
+} from "../src/model-stand-in/index.js";
 import { scaled } from "./support/deadlines.js";
+import { startRedis } from "./support/redis.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-user.mjs", import.meta.url));
 const OTEL_USER_SCRIPT = fileURLToPath(new URL("./fixtures/otel-user.mjs", import.meta.url));
 const MOCK_CODEX = fileURLToPath(new URL("../src/testing/mock-codex.mjs", import.meta.url));
 const KIT_USER_SCRIPT = fileURLToPath(new URL("./fixtures/package-kit-user.mjs", import.meta.url));
+const BULLMQ_USER_SCRIPT = fileURLToPath(new URL("./fixtures/bullmq-user.mjs", import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
   exports: Record<string, unknown>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
 
 /** The files `npm pack` would publish, as paths inside the package. */
@@ -51,7 +61,14 @@ beforeAll(() => {
     copyFileSync(path.join(ROOT, file), path.join(installed, file));
   }
   const otel = ["@opentelemetry/api", "@opentelemetry/sdk-trace-base"];
-  const linked = [...Object.keys(pkg.dependencies), "@openai/codex-sdk", "@types/node", ...otel];
+  const queue = ["bullmq", "ioredis"];
+  const linked = [
+    ...Object.keys(pkg.dependencies),
+    "@openai/codex-sdk",
+    "@types/node",
+    ...otel,
+    ...queue,
+  ];
   for (const name of linked) {
     mkdirSync(path.dirname(path.join(project, "node_modules", name)), { recursive: true });
     symlinkSync(path.join(ROOT, "node_modules", name), path.join(project, "node_modules", name));
@@ -59,6 +76,7 @@ beforeAll(() => {
   copyFileSync(USER_SCRIPT, path.join(project, "user.mjs"));
   copyFileSync(OTEL_USER_SCRIPT, path.join(project, "otel-user.mjs"));
   copyFileSync(KIT_USER_SCRIPT, path.join(project, "kit-user.mjs"));
+  copyFileSync(BULLMQ_USER_SCRIPT, path.join(project, "bullmq-user.mjs"));
   const manifest = { name: "user-project", private: true, type: "module" };
   writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest));
 });
@@ -76,6 +94,8 @@ describe("the published package", () => {
           "dist/machines.d.ts",
           "dist/otel.js",
           "dist/otel.d.ts",
+          "dist/bullmq.js",
+          "dist/bullmq.d.ts",
           "dist/ajv.cjs",
           "dist/package-files.cjs",
           "dist/devtools.js",
@@ -265,6 +285,68 @@ describe("the published package", () => {
       default: "./dist/machines.js",
     });
   });
+
+  it("ships codex-actors/bullmq as a bundle of its own on the user's bullmq and ioredis (optional peers), which the main bundle never loads", () => {
+    const bullmq = readFileSync(path.join(ROOT, "dist/bullmq.js"), "utf8");
+    const specifiers = new Set(
+      [...bullmq.matchAll(/(?:^|\n)import\s[^;]*?from\s*"([^"]+)"/g)].map((match) => match[1]!),
+    );
+    expect([...specifiers].filter((s) => !s.startsWith("node:")).sort()).toEqual([
+      "./index.js",
+      "./package-files.cjs",
+      "bullmq",
+      "ioredis",
+    ]);
+    // Its Codex and errors are the main bundle's, so `instanceof` holds for the user.
+    expect(bullmq).not.toMatch(/class (Codex|CodexError|TurnFailedError)\b/);
+    const main = readFileSync(path.join(ROOT, "dist/index.js"), "utf8");
+    for (const name of ["bullmq", "ioredis", "bullmq.js"]) expect(main).not.toContain(name);
+    expect(files).toEqual(expect.arrayContaining(["dist/bullmq.js", "dist/bullmq.d.ts"]));
+    expect(pkg.exports["./bullmq"]).toEqual({
+      types: "./dist/bullmq.d.ts",
+      import: "./dist/bullmq.js",
+      default: "./dist/bullmq.js",
+    });
+    for (const peer of ["bullmq", "ioredis"]) {
+      expect(pkg.peerDependencies[peer]).toBeDefined();
+      expect(pkg.peerDependenciesMeta[peer]).toEqual({ optional: true });
+    }
+  });
+
+  it(
+    "runs a turn through codex-actors/bullmq and a real Redis, installed as users get it, and rebuilds a worker's failure as the main entry's class",
+    async () => {
+      const redis = await startRedis();
+      const standIn = await ModelStandIn.start([
+        reply(message("Queued and done.")),
+        responseFailed("invalid_prompt", "flagged"),
+      ]);
+      const codexHome = path.join(project, "queue-home");
+      const workdir = path.join(project, "queue-work");
+      for (const dir of [codexHome, workdir]) mkdirSync(dir, { recursive: true });
+      try {
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [
+            "bullmq-user.mjs",
+            String(redis.port),
+            JSON.stringify(standInConfig(standIn.url)),
+            codexHome,
+            workdir,
+          ],
+          { cwd: project, env: { PATH: process.env.PATH ?? "" } },
+        );
+        expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toEqual({
+          finalResponse: "Queued and done.",
+          threadId: "string",
+          failedWith: "TurnFailedError",
+        });
+      } finally {
+        await standIn.close();
+      }
+    },
+    scaled(60_000),
+  );
 
   it(
     "runs a user's test on codex-actors/testing from the installed package, leaving nothing behind",

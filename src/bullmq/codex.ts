@@ -1,0 +1,141 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { checkThreadId } from "../option-values.js";
+import { checkShutdown } from "./check-options.js";
+import type { ThreadOptions } from "../types/options.js";
+import { InvalidOptionError } from "../types/errors.js";
+import { QueueClosedError } from "./errors.js";
+import { bounded } from "./bounded.js";
+import { addressOf, connected, ownClient, type QueueConnection } from "./connection.js";
+import { queueKeys } from "./keys.js";
+import type { ProducerLink } from "./remote-turn.js";
+import { Thread, threadJobOptions } from "./thread.js";
+import type { TurnJobData } from "./turn-job.js";
+
+/**
+ * The options of a distributed `Codex`: where its queue is. What configures codex itself (binary,
+ * key, config, env, supervision, transport) is the workers' (`startWorker({ codex })`): a
+ * producer never sends it through Redis.
+ */
+export type DistributedCodexOptions = {
+  /** The Redis connection and queue name its workers take turns from. */
+  queue: QueueConnection;
+};
+
+/** How long `shutdown()` lets followed turns end by default, in ms. */
+const DEFAULT_SHUTDOWN_MS = 10_000;
+
+/** How long closing the queue's connections may take before they are dropped, in ms. */
+const CLOSE_BOUND_MS = 1_000;
+
+/**
+ * The official SDK's `Codex`, with every turn a BullMQ job that runs on whichever worker takes it
+ * (`startWorker`). Connects on the first turn: a Redis that does not answer rejects that turn with
+ * `RedisUnavailableError`.
+ */
+export class Codex {
+  private link: Promise<ProducerLink> | undefined;
+  private queue: Queue<TurnJobData> | undefined;
+  private readonly readers = new Set<Redis>();
+  private readonly stop = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: DistributedCodexOptions) {
+    const given = options as Record<string, unknown> | undefined;
+    const queue = given?.queue as Partial<QueueConnection> | undefined;
+    if (!queue || typeof queue !== "object" || queue.connection === undefined)
+      throw new InvalidOptionError(
+        "queue",
+        "expected { connection, name } (where the workers are)",
+      );
+    if (typeof queue.name !== "string" || queue.name === "")
+      throw new InvalidOptionError("queue.name", "expected a non-empty string");
+    for (const key of Object.keys(given ?? {}))
+      if (key !== "queue")
+        throw new InvalidOptionError(
+          key,
+          "configures codex, which runs on the workers: give it to `startWorker({ codex })`",
+        );
+  }
+
+  /** A new thread; its first turn starts it on a worker. */
+  startThread(options: ThreadOptions = {}): Thread {
+    return new Thread(() => this.connect(), threadJobOptions(options), null);
+  }
+
+  /** A thread by the id of an earlier one: its next turn resumes it on whichever worker takes it. */
+  resumeThread(id: string, options: ThreadOptions = {}): Thread {
+    return new Thread(() => this.connect(), threadJobOptions(options), checkThreadId(id));
+  }
+
+  /**
+   * Stops enqueueing turns (new ones reject with `QueueClosedError`), gives the turns being
+   * followed `timeoutMs` (default 10 s) to end, then stops following them (they reject with
+   * `QueueClosedError`; they run on, on their workers) and closes the connections.
+   */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    checkShutdown(options);
+    this.closed = true;
+    const grace = options.timeoutMs ?? DEFAULT_SHUTDOWN_MS;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => (timer = setTimeout(resolve, grace))),
+    ]);
+    clearTimeout(timer);
+    this.stop.abort();
+    // Each follower sees the stop within one blocking read; one stuck on Redis is cut off.
+    await bounded(Promise.allSettled([...this.running]), CLOSE_BOUND_MS).catch(() => undefined);
+    for (const reader of this.readers) reader.disconnect();
+    await this.closeQueue();
+  }
+
+  /** Closes the queue's connections: politely if Redis answers, at once if not (bounded). */
+  private async closeQueue(): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    await bounded(queue.close(), CLOSE_BOUND_MS).catch(() => undefined);
+    await bounded(queue.disconnect(), CLOSE_BOUND_MS).catch(() => undefined);
+  }
+
+  private connect(): Promise<ProducerLink> {
+    if (this.closed) return Promise.reject(new QueueClosedError());
+    return (this.link ??= this.open().catch((error: unknown) => {
+      this.link = undefined;
+      throw error;
+    }));
+  }
+
+  private async open(): Promise<ProducerLink> {
+    const { connection, name, prefix } = this.options.queue;
+    const address = addressOf(connection);
+    const probe = await connected(ownClient(connection), connection, "enqueue a turn");
+    probe.disconnect();
+    const queue = new Queue<TurnJobData>(name, { connection, prefix });
+    queue.on("error", () => undefined);
+    this.queue = queue;
+    return {
+      queue,
+      keys: queueKeys(name, prefix),
+      address,
+      shutdown: this.stop.signal,
+      began: () => {
+        let ended!: () => void;
+        const turn = new Promise<void>((resolve) => (ended = resolve));
+        this.running.add(turn);
+        return () => {
+          this.running.delete(turn);
+          ended();
+        };
+      },
+      reader: async () => {
+        const reader = await connected(ownClient(connection), connection, "read a turn's events");
+        reader.on("error", () => undefined);
+        this.readers.add(reader);
+        reader.once("end", () => this.readers.delete(reader));
+        return reader;
+      },
+    };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The failures only distributed turns meet, each an exported class with a stable `name` and
+ * `kind`. A turn that failed on a worker rejects with the worker's own error class (a
+ * `CodexError` of the main entry) where it has one; these cover what lies between.
+ */
+
+/** Every kind of `QueueError`, as its `kind` says it. */
+export type QueueErrorKind =
+  | "redis_unavailable"
+  | "session_too_large"
+  | "remote_failure"
+  | "turn_lost"
+  | "events_lost"
+  | "queue_closed";
+
+/** The base class of the errors of `codex-actors/bullmq`. */
+export abstract class QueueError extends Error {
+  abstract readonly kind: QueueErrorKind;
+}
+
+/**
+ * Redis did not answer within `timeoutMs` (not running, wrong address, refused credentials), or a
+ * command failed because the connection was lost. The message names the host and port, never a
+ * password.
+ */
+export class RedisUnavailableError extends QueueError {
+  override readonly name = "RedisUnavailableError";
+  readonly kind = "redis_unavailable";
+  constructor(
+    /** Where Redis was looked for, `host:port` (or "a client you gave"). */
+    readonly address: string,
+    /** What was being done: "start the worker", "enqueue a turn", ... */
+    readonly during: string,
+    options?: ErrorOptions,
+  ) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : "";
+    super(`Redis at ${address} is unavailable (could not ${during})${reason}`, options);
+  }
+}
+
+/**
+ * The thread's codex session (its rollout file) is larger than `maxSessionBytes`, so it was not
+ * stored in Redis and the thread cannot move to another worker. The turn itself completed on the
+ * worker, and all its events were streamed: only its result is withheld.
+ */
+export class SessionTooLargeError extends QueueError {
+  override readonly name = "SessionTooLargeError";
+  readonly kind = "session_too_large";
+  constructor(
+    readonly threadId: string,
+    /** The rollout file's size, in bytes. */
+    readonly bytes: number,
+    /** The bound it passed (`maxSessionBytes` of the worker). */
+    readonly maxSessionBytes: number,
+  ) {
+    super(
+      `The codex session of thread ${threadId} is ${bytes} bytes, more than maxSessionBytes ` +
+        `(${maxSessionBytes}); it was not stored, so the thread can no longer move between ` +
+        `workers. The turn itself completed on its worker.`,
+    );
+  }
+}
+
+/**
+ * A turn failed on the worker with an error this process cannot rebuild as its own class (not a
+ * `CodexError` of this version): its `remoteName`, `remoteKind` and message, as the worker had them.
+ */
+export class RemoteTurnError extends QueueError {
+  override readonly name = "RemoteTurnError";
+  readonly kind = "remote_failure";
+  constructor(
+    readonly remoteName: string,
+    readonly remoteKind: string | undefined,
+    message: string,
+  ) {
+    super(`The turn failed on the worker (${remoteName}): ${message}`);
+  }
+}
+
+/**
+ * The turn's job ended in Redis without the turn's end: BullMQ failed it (its worker stalled more
+ * often than `maxStalledCount` allows, or lost it), or it was removed. `reason` is BullMQ's.
+ */
+export class TurnLostError extends QueueError {
+  override readonly name = "TurnLostError";
+  readonly kind = "turn_lost";
+  constructor(
+    readonly turnId: string,
+    readonly reason: string,
+  ) {
+    super(`The turn ${turnId} ended in the queue without a result: ${reason}`);
+  }
+}
+
+/**
+ * The turn's event stream was trimmed past events this consumer had not read yet (more than the
+ * worker's `maxStreamEvents` were written before it read them): it cannot add the turn up.
+ */
+export class EventsLostError extends QueueError {
+  override readonly name = "EventsLostError";
+  readonly kind = "events_lost";
+  constructor(
+    readonly turnId: string,
+    /** The number of the first event not read (from 1). */
+    readonly expected: number,
+    /** The number of the oldest event the stream still had. */
+    readonly found: number,
+  ) {
+    super(
+      `Events ${expected}–${found - 1} of turn ${turnId} were trimmed from its stream before they ` +
+        `were read (the worker's maxStreamEvents bounds a turn's stream).`,
+    );
+  }
+}
+
+/** The producer was shut down: the turn was not enqueued, or is no longer followed. */
+export class QueueClosedError extends QueueError {
+  override readonly name = "QueueClosedError";
+  readonly kind = "queue_closed";
+  constructor(message = "The distributed Codex is shut down; the turn was not enqueued.") {
+    super(message);
+  }
+}

@@ -1,0 +1,103 @@
+import type { Redis } from "ioredis";
+import type { ThreadEvent } from "../types/events.js";
+import { AbortError } from "../types/errors.js";
+import { EventsLostError, QueueClosedError } from "./errors.js";
+import type { TurnEnd } from "./turn-job.js";
+
+/**
+ * A turn's events in a Redis Stream of their own: each entry is numbered (`n`, from 1) and holds
+ * one event, the last one holds the turn's end. A consumer that starts late reads from the first
+ * entry, so it misses nothing the stream still holds; a gap in the numbers (trimmed past
+ * `maxStreamEvents`) is an `EventsLostError`, never a silent loss.
+ */
+
+/** Appends a turn's events to its stream (`XADD … MAXLEN ~ maxEvents`), then its end. */
+export class EventStreamWriter {
+  private count = 0;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly key: string,
+    private readonly maxEvents: number,
+    /** How long the stream is kept after its end, in seconds. */
+    private readonly keepSeconds: number,
+  ) {}
+
+  /** Appends `event`; resolves once Redis holds it. */
+  async event(event: ThreadEvent): Promise<void> {
+    await this.append("event", event);
+  }
+
+  /** Appends the end entry and lets the stream expire `keepSeconds` later. */
+  async end(end: TurnEnd): Promise<void> {
+    await this.append("end", end);
+    await this.client.expire(this.key, this.keepSeconds);
+  }
+
+  private async append(field: "event" | "end", value: unknown): Promise<void> {
+    this.count += 1;
+    await this.client.xadd(
+      this.key,
+      "MAXLEN",
+      "~",
+      this.maxEvents,
+      "*",
+      "n",
+      String(this.count),
+      field,
+      JSON.stringify(value),
+    );
+  }
+}
+
+/** What the reader asks when its stream has been silent for a while: a reason the turn is lost. */
+export type LostCheck = () => Promise<Error | undefined>;
+
+/** How long one blocking read waits before the reader checks the job and its stop signal. */
+export const READ_BLOCK_MS = 1_000;
+
+/**
+ * Reads the stream at `key` from its start: yields each event, returns the end. Every wait is
+ * bounded: after each silent `READ_BLOCK_MS` it asks `lost` (throwing what it answers) and checks
+ * `stop` (throwing `AbortError` for the user's signal, `QueueClosedError` for a shutdown). `client`
+ * is the reader's own: a blocking read holds its connection.
+ */
+export async function* readEventStream(
+  client: Redis,
+  key: string,
+  turnId: string,
+  lost: LostCheck,
+  stop: { user?: AbortSignal; shutdown: AbortSignal },
+): AsyncGenerator<ThreadEvent, TurnEnd> {
+  let last = "0";
+  let expected = 1;
+  for (;;) {
+    if (stop.user?.aborted) throw new AbortError(undefined, { cause: stop.user.reason });
+    if (stop.shutdown.aborted)
+      throw new QueueClosedError(
+        `The distributed Codex was shut down while turn ${turnId} ran; it is no longer followed.`,
+      );
+    const answer = await client.xread("COUNT", 100, "BLOCK", READ_BLOCK_MS, "STREAMS", key, last);
+    const entries = answer?.[0]?.[1] ?? [];
+    if (entries.length === 0) {
+      const reason = await lost();
+      if (reason) throw reason;
+      continue;
+    }
+    for (const [id, fields] of entries) {
+      last = id;
+      const entry = fieldsOf(fields);
+      const n = Number(entry.n);
+      if (n !== expected) throw new EventsLostError(turnId, expected, n);
+      expected += 1;
+      if (entry.end !== undefined) return JSON.parse(entry.end) as TurnEnd;
+      if (entry.event !== undefined) yield JSON.parse(entry.event) as ThreadEvent;
+    }
+  }
+}
+
+function fieldsOf(flat: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return fields;
+}

@@ -1,0 +1,19 @@
+/**
+ * The Redis keys `codex-actors/bullmq` keeps beside BullMQ's, under the same prefix and queue
+ * name: one event stream per turn and one stored session per thread.
+ */
+export type QueueKeys = {
+  /** The stream of a turn's events (`XADD`), ended by an end entry. */
+  events: (turnId: string) => string;
+  /** The hash holding a thread's codex session: `path`, `data`, `generation`. */
+  session: (threadId: string) => string;
+};
+
+/** The keys of the queue `name` under `prefix` (BullMQ's default `bull`). */
+export function queueKeys(name: string, prefix = "bull"): QueueKeys {
+  const base = `${prefix}:${name}:codex-actors`;
+  return {
+    events: (turnId) => `${base}:turn:${turnId}:events`,
+    session: (threadId) => `${base}:thread:${threadId}:session`,
+  };
+}

@@ -1,0 +1,132 @@
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { TurnObserver } from "../turn/turn-collector.js";
+import type { ThreadEvent } from "../types/events.js";
+import { AbortError, CodexError } from "../types/errors.js";
+import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
+import { readEventStream, type LostCheck } from "./event-stream.js";
+import { bounded } from "./bounded.js";
+import { jobSettled } from "./job-settled.js";
+import type { QueueKeys } from "./keys.js";
+import { rebuildError } from "./remote-errors.js";
+import type { TurnJobData } from "./turn-job.js";
+
+/** What a producer's turns share: the queue, the keys, a reader connection per turn, shutdown. */
+export type ProducerLink = {
+  queue: Queue<TurnJobData>;
+  keys: QueueKeys;
+  /** A connected Redis client of the turn's own (a blocking read holds its connection). */
+  reader: () => Promise<Redis>;
+  /** Where Redis is, for messages. */
+  address: string;
+  /** Fired by `shutdown()` once its grace is over: followed turns stop being read. */
+  shutdown: AbortSignal;
+  /** Counts a turn as followed until the function it returns is called (`shutdown()` waits). */
+  began: () => () => void;
+};
+
+/** How long one command to Redis may take before Redis counts as unavailable. */
+const REDIS_TIMEOUT_MS = 10_000;
+
+/**
+ * One turn, run remotely: enqueues its job, then yields the events its worker streams (from the
+ * first, wherever the worker got to), feeding `observer`, and ends as the worker's turn ended —
+ * its error rebuilt as the same class. Stopping early (`break`, abort) stops following the
+ * turn; the turn itself runs on, and `hold` is given a promise of its end (the thread's next turn
+ * waits for it).
+ */
+export async function* remoteTurn(
+  link: ProducerLink,
+  data: TurnJobData,
+  observer: TurnObserver,
+  onThreadId: (id: string) => void,
+  signal: AbortSignal | undefined,
+  hold: (until: Promise<string | null>) => void,
+): AsyncGenerator<ThreadEvent, void> {
+  let reader: Redis | undefined;
+  let enqueued = false;
+  let settled = false;
+  const ended = link.began();
+  try {
+    if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+    reader = await link.reader();
+    await enqueue(link, data);
+    enqueued = true;
+    const events = readEventStream(
+      reader,
+      link.keys.events(data.turnId),
+      data.turnId,
+      lostCheck(link, reader, data.turnId),
+      {
+        user: signal,
+        shutdown: link.shutdown,
+      },
+    );
+    for (;;) {
+      const next = await events.next();
+      if (next.done) {
+        settled = true;
+        const end = next.value;
+        if (end.threadId) onThreadId(end.threadId);
+        if (!end.ok) throw rebuildError(end.error);
+        observer.end({ result: { status: "completed", attempts: end.attempts } });
+        return;
+      }
+      if (next.value.type === "thread.started") onThreadId(next.value.thread_id);
+      observer.event(next.value);
+      yield next.value;
+    }
+  } catch (thrown) {
+    // What is not a typed failure came from the Redis client: the connection is lost.
+    const error =
+      thrown instanceof CodexError || thrown instanceof QueueError
+        ? thrown
+        : link.shutdown.aborted
+          ? new QueueClosedError(
+              `The distributed Codex was shut down while turn ${data.turnId} ran.`,
+            )
+          : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
+    if (error instanceof TurnLostError) settled = true;
+    if (error instanceof AbortError)
+      await bounded(link.queue.remove(data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
+    observer.end({ error });
+    throw error;
+  } finally {
+    reader?.disconnect();
+    ended();
+    if (enqueued && !settled)
+      hold(jobSettled(link.queue, data.turnId, link.shutdown, REDIS_TIMEOUT_MS));
+  }
+}
+
+async function enqueue(link: ProducerLink, data: TurnJobData): Promise<void> {
+  try {
+    await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
+  } catch (cause) {
+    throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });
+  }
+}
+
+/**
+ * Whether the turn is lost, asked when its stream has been silent: its job failed or finished,
+ * or is gone, and its stream holds no end (which the reader would read next).
+ */
+function lostCheck(link: ProducerLink, client: Redis, turnId: string): LostCheck {
+  const key = link.keys.events(turnId);
+  const ended = async () => {
+    const [last] = await client.xrevrange(key, "+", "-", "COUNT", 1);
+    return last !== undefined && last[1].includes("end");
+  };
+  return async () => {
+    const job = await bounded(link.queue.getJob(turnId), REDIS_TIMEOUT_MS);
+    const state = job ? await bounded(job.getState(), REDIS_TIMEOUT_MS) : "missing";
+    if (state !== "failed" && state !== "completed" && state !== "missing" && state !== "unknown")
+      return undefined;
+    if (await ended()) return undefined;
+    const reason =
+      state === "failed"
+        ? (job?.failedReason ?? "its job failed")
+        : `its job is ${state === "completed" ? "completed" : "gone"} but its events are not in Redis`;
+    return new TurnLostError(turnId, reason);
+  };
+}

@@ -1,0 +1,105 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import type { CodexOptions } from "../types/options.js";
+import { SessionTooLargeError } from "./errors.js";
+
+/**
+ * A thread's codex session — its rollout file, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<id>.jsonl`,
+ * which is all `codex exec resume` needs — stored in Redis after each turn and written back into
+ * another worker's CODEX_HOME before it resumes the thread, at the same relative path.
+ */
+
+/** The default bound on a stored session, in bytes (16 MiB). */
+export const DEFAULT_MAX_SESSION_BYTES = 16 * 1024 * 1024;
+
+/** The relative path a stored session may have: nothing outside `sessions/`. */
+const SESSION_PATH = /^sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-[\w.:-]+\.jsonl$/;
+
+/** The CODEX_HOME the worker's codex runs with: its `env`'s, else this process's, else `~/.codex`. */
+export function codexHomeOf(options: CodexOptions): string {
+  const env = options.env ?? process.env;
+  return env.CODEX_HOME ?? path.join(env.HOME ?? homedir(), ".codex");
+}
+
+/** The rollout file of `threadId` in `codexHome`, relative to it, or undefined. */
+export function findRollout(codexHome: string, threadId: string): string | undefined {
+  const suffix = `-${threadId}.jsonl`;
+  const walk = (relative: string, depth: number): string | undefined => {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(codexHome, relative)).sort().reverse();
+    } catch {
+      return undefined;
+    }
+    for (const name of names) {
+      const child = `${relative}/${name}`;
+      if (depth === 3) {
+        if (name.startsWith("rollout-") && name.endsWith(suffix)) return child;
+      } else {
+        const found = walk(child, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk("sessions", 0);
+}
+
+/** Stores a worker's sessions in Redis and restores them, remembering which it holds already. */
+export class SessionStore {
+  /** The generation of each thread's session this worker's CODEX_HOME holds. */
+  private readonly held = new Map<string, number>();
+
+  constructor(
+    private readonly client: Redis,
+    private readonly keyOf: (threadId: string) => string,
+    private readonly codexHome: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /**
+   * Stores the session of `threadId` after a turn. Throws `SessionTooLargeError` past `maxBytes`
+   * (nothing stored); does nothing if codex left no rollout file (nothing to move).
+   */
+  async store(threadId: string): Promise<void> {
+    const relative = findRollout(this.codexHome, threadId);
+    if (!relative) return;
+    const file = path.join(this.codexHome, relative);
+    const bytes = statSync(file).size;
+    if (bytes > this.maxBytes) throw new SessionTooLargeError(threadId, bytes, this.maxBytes);
+    const key = this.keyOf(threadId);
+    const replies = await this.client
+      .multi()
+      .hset(key, "path", relative, "data", readFileSync(file))
+      .hincrby(key, "generation", 1)
+      .exec();
+    const generation = Number(replies?.[1]?.[1]);
+    if (Number.isFinite(generation)) this.held.set(threadId, generation);
+  }
+
+  /**
+   * Writes the stored session of `threadId` into CODEX_HOME unless this worker holds that
+   * generation already. A thread with no stored session is left to codex (it may be local).
+   */
+  async restore(threadId: string): Promise<void> {
+    const [stored, relativeBytes, data] = await this.client.hmgetBuffer(
+      this.keyOf(threadId),
+      "generation",
+      "path",
+      "data",
+    );
+    if (!stored || !relativeBytes || !data) return;
+    const generation = Number(stored.toString());
+    const relative = relativeBytes.toString();
+    if (this.held.get(threadId) === generation && findRollout(this.codexHome, threadId)) return;
+    if (!SESSION_PATH.test(relative)) return;
+    const file = path.join(this.codexHome, relative);
+    mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.partial-${process.pid}`;
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+    this.held.set(threadId, generation);
+  }
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import { OutputValidator } from "../output/output-validator.js";
+import { TurnCollector, type TurnObserver } from "../turn/turn-collector.js";
+import type { ThreadEvent } from "../types/events.js";
+import type { Input, ThreadOptions, TurnOptions } from "../types/options.js";
+import type { OutputSchema, SchemaOutput } from "../types/schema-output.js";
+import type { StructuredTurn, Turn } from "../types/turn.js";
+import { checkRemoteTurnOptions } from "./check-options.js";
+import { remoteTurn, type ProducerLink } from "./remote-turn.js";
+import {
+  JOB_THREAD_OPTIONS,
+  JOB_TURN_OPTIONS,
+  jobOptions,
+  type JobThreadOptions,
+  type JobTurnOptions,
+} from "./turn-job.js";
+
+/** What `runStreamed()` of a distributed thread returns: the worker's events, and their `Turn`. */
+export type RemoteStreamedTurn<T = unknown> = {
+  /** The turn's events as its worker streams them, from the first; ends with the turn. */
+  events: AsyncGenerator<ThreadEvent>;
+  /** The `Turn` the events add up to; settles once `events` has been read to its end. */
+  result: Promise<Turn<T>>;
+};
+
+/**
+ * A conversation whose turns run on the queue's workers. Turns asked for on one thread run one
+ * at a time in call order: each is enqueued once the one before it has ended (in this process;
+ * two producers of one thread are not ordered with each other).
+ */
+export class Thread {
+  private _id: string | null;
+  private tail: Promise<void> = Promise.resolve();
+
+  /** @internal Threads are made by `Codex.startThread` and `Codex.resumeThread`. */
+  constructor(
+    private readonly link: () => Promise<ProducerLink>,
+    private readonly options: JobThreadOptions,
+    id: string | null,
+  ) {
+    this._id = id;
+  }
+
+  /** The thread's id: null until its first turn reports `thread.started`. */
+  get id(): string | null {
+    return this._id;
+  }
+
+  /**
+   * Runs a turn on a worker and streams its events. The turn is enqueued when `events` is first
+   * read (after the thread's turns before it); a failed turn is thrown by the generator after
+   * its events, as the worker's own error class.
+   */
+  runStreamed<const S extends OutputSchema>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: S },
+  ): Promise<RemoteStreamedTurn<SchemaOutput<S>>>;
+  runStreamed<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<RemoteStreamedTurn<T>>;
+  async runStreamed<T = unknown>(
+    input: Input,
+    turnOptions: TurnOptions = {},
+  ): Promise<RemoteStreamedTurn<T>> {
+    const collector = this.collector<T>(turnOptions);
+    return { events: this.events(input, turnOptions, collector), result: collector.result };
+  }
+
+  /** Runs a turn on a worker to its end: the same `Turn` as the main entry's `run()`. */
+  run<const S extends OutputSchema>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: S },
+  ): Promise<StructuredTurn<SchemaOutput<S>>>;
+  run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
+  async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
+    const collector = this.collector<T>(turnOptions);
+    const events = this.events(input, turnOptions, collector);
+    while (!(await events.next()).done);
+    return collector.result;
+  }
+
+  private collector<T>(turnOptions: TurnOptions): TurnCollector<T> {
+    checkRemoteTurnOptions(turnOptions);
+    const { outputSchema, rejectInvalidOutput } = turnOptions;
+    const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
+    return new TurnCollector<T>(validator, rejectInvalidOutput === true);
+  }
+
+  private async *events(
+    input: Input,
+    turnOptions: TurnOptions,
+    collector: TurnObserver,
+  ): AsyncGenerator<ThreadEvent> {
+    const turn = jobOptions(
+      turnOptions,
+      JOB_TURN_OPTIONS,
+      ["signal", "rejectInvalidOutput"],
+      "turn",
+    ) as JobTurnOptions;
+    const before = this.tail;
+    let done!: () => void;
+    this.tail = new Promise((resolve) => (done = resolve));
+    let until: Promise<unknown> = Promise.resolve();
+    try {
+      await before;
+      const link = await this.link();
+      const data = { turnId: randomUUID(), threadId: this._id, thread: this.options, input, turn };
+      const onThreadId = (id: string) => (this._id = id);
+      const hold = (settled: Promise<string | null>) =>
+        (until = settled.then((id) => {
+          if (id !== null && this._id === null) this._id = id;
+        }));
+      yield* remoteTurn(link, data, collector, onThreadId, turnOptions.signal, hold);
+    } catch (error) {
+      collector.end({ error });
+      throw error;
+    } finally {
+      // The next turn of the thread starts once this one has ended, followed to its end or not.
+      void until.then(done, done);
+    }
+  }
+}
+
+/** The thread options of `options` a job carries; throws `InvalidOptionError` for the others. */
+export const threadJobOptions = (options: ThreadOptions): JobThreadOptions =>
+  jobOptions(options, JOB_THREAD_OPTIONS, [], "thread") as JobThreadOptions;

@@ -1,0 +1,141 @@
+import { Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
+import { Codex } from "../codex.js";
+import { checkCount, checkObject } from "../option-values.js";
+import { InvalidOptionError } from "../types/errors.js";
+import type { CodexOptions } from "../types/options.js";
+import { connected, ownClient, type QueueConnection } from "./connection.js";
+import { EventStreamWriter } from "./event-stream.js";
+import { queueKeys } from "./keys.js";
+import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
+import { reportOnce } from "./report-errors.js";
+import { runTurnJob, type TurnRunner } from "./run-turn.js";
+import type { TurnJobData } from "./turn-job.js";
+
+/** BullMQ settings a worker passes through (durations in ms; BullMQ's defaults otherwise). */
+export type WorkerTuning = Pick<
+  BullWorkerOptions,
+  "lockDuration" | "lockRenewTime" | "stalledInterval" | "drainDelay"
+>;
+
+/** How to start a worker: where its queue is, how many turns at once, and its local codex. */
+export type WorkerOptions = QueueConnection & {
+  /** Turns this worker runs at once (default 1). */
+  concurrency?: number;
+  /** The options of the worker's local `Codex` (binary, key, config, env, supervision, transport). */
+  codex?: CodexOptions;
+  /** The bound on a thread's stored session (its rollout file), in bytes; default 16 MiB. */
+  maxSessionBytes?: number;
+  /** Events a turn's stream keeps (approximately, at least this many); default 10 000. */
+  maxStreamEvents?: number;
+  /** How long a turn's stream is kept after its end, in seconds; default 3 600. */
+  keepStreamSeconds?: number;
+  /** BullMQ's lock and stall settings. */
+  bullmq?: WorkerTuning;
+  /**
+   * Called with what BullMQ or Redis reports outside any turn (a lost connection, say); by
+   * default a process warning, once per message.
+   */
+  onError?: (error: Error) => void;
+};
+
+/** A running worker. */
+export type QueueWorker = {
+  /** The worker's local `Codex` (its snapshot, devtools, telemetry). */
+  readonly codex: Codex;
+  /**
+   * Stops taking turns, lets the running ones finish (their events, sessions and ends written),
+   * then shuts the local `Codex` down and closes its connections.
+   */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts a worker on the queue `name`: it takes turns as BullMQ jobs and runs each on a local,
+ * supervised `Codex`. Rejects with `RedisUnavailableError` if Redis does not answer.
+ *
+ * A turn whose worker is lost (killed, or its lock expired) is not run again: BullMQ fails its
+ * job at the first stall (`maxStalledCount` 0), and the producer's `run()` rejects with
+ * `TurnLostError`.
+ */
+export async function startWorker(options: WorkerOptions): Promise<QueueWorker> {
+  checkWorkerOptions(options);
+  const { connection, name, prefix } = options;
+  const codexOptions = options.codex ?? {};
+  const codex = new Codex(codexOptions); // its options checked before Redis is asked anything
+  const client = await connected(ownClient(connection), connection, "start the worker").catch(
+    async (error: unknown) => {
+      await codex.shutdown();
+      throw error;
+    },
+  );
+  client.on("error", () => undefined);
+  const keys = queueKeys(name, prefix);
+  const sessions = new SessionStore(
+    client,
+    keys.session,
+    codexHomeOf(codexOptions),
+    options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES,
+  );
+  const runner = {
+    codex,
+    sessions,
+    stream: (turnId: string) =>
+      new EventStreamWriter(
+        client,
+        keys.events(turnId),
+        options.maxStreamEvents ?? 10_000,
+        options.keepStreamSeconds ?? 3_600,
+      ),
+  };
+  let worker: Worker<TurnJobData>;
+  try {
+    worker = bullWorker(options, runner);
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
+  worker.on("error", reportOnce(options.onError));
+  let closing: Promise<void> | undefined;
+  return {
+    codex,
+    close: () =>
+      (closing ??= (async () => {
+        await worker.close();
+        await codex.shutdown();
+        await client.quit().catch(() => client.disconnect());
+      })()),
+  };
+}
+
+/** BullMQ's worker on the queue, running each job's turn with `runner`. */
+function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobData> {
+  const { connection, name, prefix } = options;
+  return new Worker<TurnJobData>(
+    name,
+    async (job, _token, signal) => {
+      const end = await runTurnJob(runner, job.data, signal);
+      if (!end.ok) throw new Error(`${end.error.name}: ${end.error.message}`);
+      return { threadId: end.threadId };
+    },
+    {
+      ...options.bullmq,
+      connection,
+      prefix,
+      concurrency: options.concurrency ?? 1,
+      maxStalledCount: 0,
+      removeOnComplete: { age: options.keepStreamSeconds ?? 3_600 },
+      removeOnFail: { age: 24 * 3_600 },
+    },
+  );
+}
+
+/** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */
+function checkWorkerOptions(options: WorkerOptions): void {
+  checkObject("startWorker options", options, true);
+  if (typeof options.name !== "string" || options.name === "")
+    throw new InvalidOptionError("name", "expected the queue's name, a non-empty string");
+  checkCount("concurrency", options.concurrency, 1);
+  checkCount("maxSessionBytes", options.maxSessionBytes, 1);
+  checkCount("maxStreamEvents", options.maxStreamEvents, 1);
+  checkCount("keepStreamSeconds", options.keepStreamSeconds, 1);
+}

@@ -1,0 +1,265 @@
+import { describe, expect, it } from "@jest/globals";
+import { readdirSync } from "node:fs";
+import { Redis } from "ioredis";
+import path from "node:path";
+import {
+  Codex,
+  RedisUnavailableError,
+  SessionTooLargeError,
+  startWorker,
+  TurnLostError,
+} from "../src/bullmq/index.js";
+import { AbortError, TurnFailedError } from "../src/index.js";
+import {
+  delayed,
+  hang,
+  message,
+  ModelStandIn,
+  reply,
+  responseFailed,
+  type StandInReply,
+} from "../src/model-stand-in/index.js";
+import { within } from "./support/deadlines.js";
+import { startLocalWorker, startWorkerProcess } from "./support/queue-workers.js";
+import { MODEL, realCodex } from "./support/real-codex.js";
+import { startRedis } from "./support/redis.js";
+import { atTeardown, tempDir, tracked } from "./support/rig-registry.js";
+
+// codex-actors/bullmq on the real parts: a redis-server of each test's own, workers as child
+// processes (test/fixtures/queue-worker.mjs, on the built dist/bullmq.js), the real codex binary
+// against the model stand-in, and the producer in this process.
+
+const NAME = "turns";
+
+async function setUp(script: StandInReply[]) {
+  const redis = await startRedis();
+  const standIn = await ModelStandIn.start(script);
+  atTeardown("the model stand-in", () => standIn.close());
+  const workdir = tempDir("queue-work");
+  const codex = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+  const worker = (maxSessionBytes?: number) =>
+    startWorkerProcess({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
+  /** A worker in this process: its code counts for coverage. */
+  const localWorker = (maxSessionBytes?: number) =>
+    startLocalWorker({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
+  const startThread = () =>
+    codex.startThread({
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: workdir,
+      sandboxMode: "danger-full-access",
+    });
+  return { redis, standIn, codex, worker, localWorker, startThread };
+}
+
+const rollouts = (codexHome: string): string[] =>
+  (readdirSync(path.join(codexHome, "sessions"), { recursive: true }) as string[]).filter((file) =>
+    /rollout-.*\.jsonl$/.test(file),
+  );
+
+const inputOf = (standIn: ModelStandIn, index: number) =>
+  JSON.stringify(standIn.requests[index]?.body.input);
+
+describe("codex-actors/bullmq on a real Redis, worker processes and the real codex binary", () => {
+  it("runs a thread's first turn on worker A and its second on worker B, which restores the session and sees the history", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(message("Remember: the password is swordfish.")),
+      reply(message("ok")),
+    ]);
+    const a = await worker();
+    const thread = startThread();
+    const first = await within(thread.run("Remember something"), 30_000, "the first turn");
+    expect(first).toEqual({
+      items: [
+        { id: "item_0", type: "agent_message", text: "Remember: the password is swordfish." },
+      ],
+      finalResponse: "Remember: the password is swordfish.",
+      usage: expect.objectContaining({ input_tokens: expect.any(Number) }),
+      attempts: 1,
+    });
+    const id = thread.id!;
+    expect(rollouts(a.codexHome)).toEqual([expect.stringContaining(id)]);
+
+    await a.kill();
+    const b = await worker();
+    expect(() => rollouts(b.codexHome)).toThrow(); // B has never seen a session
+    const second = await within(thread.run("What was it?"), 30_000, "the second turn");
+
+    expect(second.finalResponse).toBe("ok");
+    expect(thread.id).toBe(id);
+    expect(standIn.requests.map((request) => request.headers["thread-id"])).toEqual([id, id]);
+    expect(inputOf(standIn, 1)).toContain("the password is swordfish");
+    expect(inputOf(standIn, 1)).toContain("What was it?");
+    expect(rollouts(b.codexHome)).toEqual(rollouts(a.codexHome));
+  });
+
+  it("runs turns asked for at once on one thread one at a time, in call order, across two workers", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(message("One.")),
+      reply(message("Two.")),
+      reply(message("Three.")),
+    ]);
+    await Promise.all([worker(), worker()]);
+    const thread = startThread();
+    const turns = ["first", "second", "third"].map((prompt) => thread.run(prompt));
+    const answers = await within(Promise.all(turns), 45_000, "three turns");
+
+    expect(answers.map((turn) => turn.finalResponse)).toEqual(["One.", "Two.", "Three."]);
+    expect(inputOf(standIn, 1)).toContain("One.");
+    expect(inputOf(standIn, 2)).toContain("Two.");
+    expect(inputOf(standIn, 2)).toContain("third");
+  });
+
+  it("holds a thread's next turn until the one before has ended, even when its consumer stopped reading it early", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      delayed(1_500, reply(message("First, slowly."))),
+      reply(message("Second.")),
+    ]);
+    await Promise.all([worker(), worker()]);
+    const thread = startThread();
+    const { events } = await thread.runStreamed("first");
+    for await (const event of events) if (event.type === "turn.started") break;
+    const second = await within(thread.run("second"), 30_000, "the second turn");
+
+    expect(second.finalResponse).toBe("Second.");
+    expect(inputOf(standIn, 1)).toContain("First, slowly.");
+  });
+
+  it("refuses to store a session past the worker's maxSessionBytes: SessionTooLargeError, after all the turn's events", async () => {
+    const { localWorker, startThread } = await setUp([reply(message("Big enough."))]);
+    await localWorker(1_000);
+    const { events } = await startThread().runStreamed("hi");
+    const seen: string[] = [];
+    const failure = (async () => {
+      for await (const event of events) seen.push(event.type);
+    })();
+    await expect(within(failure, 30_000, "the turn")).rejects.toMatchObject({
+      name: "SessionTooLargeError",
+      kind: "session_too_large",
+      maxSessionBytes: 1_000,
+      bytes: expect.any(Number),
+    });
+    await expect(failure).rejects.toBeInstanceOf(SessionTooLargeError);
+    expect(seen).toEqual(["thread.started", "turn.started", "item.completed", "turn.completed"]);
+  });
+
+  it("aborts a turn no worker has taken: AbortError, and its job leaves the queue", async () => {
+    const { redis, startThread } = await setUp([]);
+    const controller = new AbortController();
+    const turn = startThread().run("hi", { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("changed my mind")), 300);
+    await expect(within(turn, 10_000, "the aborted turn")).rejects.toBeInstanceOf(AbortError);
+    const client = new Redis({ ...redis.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => client.disconnect());
+    expect(await client.llen(`bull:${NAME}:wait`)).toBe(0);
+  });
+
+  it("streams the same events as a local run, all of them kept in the turn's Redis stream, and resolves result with the Turn", async () => {
+    const script = () => [reply(message("Streamed."))];
+    const local = await realCodex(script());
+    const localEvents: string[] = [];
+    const { events: localStream } = await local.startThread().runStreamed("hi");
+    for await (const event of localStream) localEvents.push(event.type);
+
+    const { redis, localWorker, startThread } = await setUp(script());
+    await localWorker();
+    const { events, result } = await startThread().runStreamed("hi");
+    const seen: string[] = [];
+    for await (const event of events) seen.push(event.type);
+
+    expect(seen).toEqual(localEvents);
+    expect(seen).toEqual(["thread.started", "turn.started", "item.completed", "turn.completed"]);
+    expect((await result).finalResponse).toBe("Streamed.");
+
+    // A consumer attaching after the end still finds every event, numbered, and the end entry.
+    const client = new Redis({ ...redis.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => client.disconnect());
+    const keys = await client.keys("bull:turns:codex-actors:turn:*:events");
+    expect(keys).toHaveLength(1);
+    const entries = await client.xrange(keys[0]!, "-", "+");
+    expect(entries.map(([, fields]) => fields[1])).toEqual(["1", "2", "3", "4", "5"]);
+    expect(entries.slice(0, 4).map(([, fields]) => JSON.parse(fields[3]!).type)).toEqual(seen);
+    expect(JSON.parse(entries[4]![1][3]!)).toMatchObject({ ok: true, attempts: 1 });
+  });
+
+  it("rejects the producer's run with the worker's own typed failure", async () => {
+    const { worker, startThread } = await setUp([
+      responseFailed("invalid_prompt", "Your prompt was flagged by the stand-in"),
+    ]);
+    await worker();
+    const failure = within(startThread().run("hi"), 30_000, "the failed turn");
+    await expect(failure).rejects.toBeInstanceOf(TurnFailedError);
+    await expect(failure).rejects.toMatchObject({
+      name: "TurnFailedError",
+      kind: "turn_failed",
+      message: expect.stringContaining("Your prompt was flagged by the stand-in"),
+    });
+  });
+
+  it("fails a turn whose worker was SIGKILLed with TurnLostError (found by a live worker's stall check), and does not run it again", async () => {
+    const { standIn, worker, startThread } = await setUp([hang()]);
+    const a = await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    await worker(); // B: idle, so its stall check finds A's turn once A's lock has expired
+    await a.kill();
+
+    await expect(within(turn, 25_000, "the lost turn")).rejects.toBeInstanceOf(TurnLostError);
+    expect(standIn.requests).toHaveLength(1);
+  });
+
+  it("closes a worker gracefully on SIGTERM: its running turn finishes first", async () => {
+    const { worker, startThread } = await setUp([delayed(1_500, reply(message("Finished.")))]);
+    const w = await worker();
+    const { events, result } = await startThread().runStreamed("hi");
+    const first = await events.next();
+    expect(first.value).toMatchObject({ type: "thread.started" });
+    const exit = w.terminate();
+    for await (const _ of events);
+    expect((await result).finalResponse).toBe("Finished.");
+    expect(await within(exit, 15_000, "the worker's exit")).toBe(0);
+  });
+
+  it("rejects a followed turn with RedisUnavailableError when Redis stops mid-turn, rather than hanging", async () => {
+    const { redis, standIn, worker, startThread } = await setUp([
+      delayed(2_000, reply(message("Too late."))),
+    ]);
+    await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    await redis.stop();
+    await expect(within(turn, 15_000, "the turn")).rejects.toMatchObject({
+      name: "RedisUnavailableError",
+      address: `127.0.0.1:${redis.port}`,
+    });
+  });
+
+  it("reports a Redis that does not answer as RedisUnavailableError, on the producer and the worker", async () => {
+    const redis = await startRedis();
+    await redis.stop();
+    const connection = { host: "127.0.0.1", port: redis.port };
+    const codex = tracked(new Codex({ queue: { connection, name: NAME } }));
+    await expect(within(codex.startThread().run("hi"), 15_000, "the turn")).rejects.toMatchObject({
+      name: "RedisUnavailableError",
+      kind: "redis_unavailable",
+      address: `127.0.0.1:${redis.port}`,
+    });
+    await expect(
+      within(startWorker({ connection, name: NAME }), 15_000, "startWorker"),
+    ).rejects.toBeInstanceOf(RedisUnavailableError);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
+}
