@@ -43,5 +43,5 @@ export {
   type ToolServerContext,
   type ToolServerEvent,
 } from "../machines/tool-server.machine.js";
-export type { CodexTools } from "../tools/codex-tools.js"; // the tool server actor's input
-export type { ToolRoute } from "../tools/tool-route.js";
+export { CodexTools } from "../tools/codex-tools.js"; // the tool server actor's input
+export { ToolRoute } from "../tools/tool-route.js";
