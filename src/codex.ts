@@ -9,6 +9,7 @@ import { snapshotTree, type CodexTreeSnapshot } from "./machines/snapshot-tree.j
 import { whenDrained } from "./machines/drain.js";
 import { Thread } from "./thread.js";
 import { transportOf } from "./root-machines.js";
+import type { ToolRoute } from "./tools/tool-route.js";
 import type {
   AccountInfo,
   ListThreadsOptions,
@@ -168,10 +169,14 @@ export class Codex<X extends TransportName = "exec"> {
     return (this as Codex<X>).runtime.admin("mcpServers()").mcpServers();
   }
 
-  private thread(options: ThreadOptions, threadId: string | null): Thread<X> {
+  private thread(
+    options: ThreadOptions,
+    threadId: string | null,
+    served?: ToolRoute | null,
+  ): Thread<X> {
     const key = `thread-${++nextThreadKey}`;
     const { tools } = this.runtime;
-    const route = tools.routeFor(options);
+    const route = served === undefined ? tools.routeFor(options) : served;
     const settings = this.runtime.threadSettings(options, route);
     this.actor.send({ type: "codex.spawnThread", key, settings, threadId });
     const root = this.actor.getSnapshot();
@@ -181,7 +186,9 @@ export class Codex<X extends TransportName = "exec"> {
     // The root replaces a thread actor that failed under the same key.
     const current = () =>
       (actor = (this.actor.getSnapshot().children[key] as ThreadActorRef | undefined) ?? actor);
-    const resume = (id: string, more: ThreadOptions) => this.resumeThread(id, more);
+    // A fork: a thread of this id, its tools served already (their config went with the fork).
+    const resume = (id: string, more: ThreadOptions, forkRoute: ToolRoute | null) =>
+      this.thread(more, id, forkRoute);
     const thread = new Thread<X>(this.runtime, current, options, threadId, resume, route);
     const release = () => route && tools.release(route);
     collectedThreads.register(thread, { root: this.actor, key, release });

@@ -1,4 +1,4 @@
-import { checkTurnOptions } from "./codex-options.js";
+import { checkThreadOptions, checkTurnOptions } from "./codex-options.js";
 import type { CodexRuntime } from "./codex-runtime.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";
 import { capabilitiesOf, unsupported } from "./root-machines.js";
@@ -28,7 +28,11 @@ export class Thread<X extends TransportName = "exec"> {
     private readonly currentActor: () => ThreadActorRef,
     private readonly options: ThreadOptions,
     id: string | null,
-    private readonly resume: (id: string, options: ThreadOptions) => Thread<X>,
+    private readonly resume: (
+      id: string,
+      options: ThreadOptions,
+      route: ToolRoute | null,
+    ) => Thread<X>,
     private readonly tools: ToolRoute | null = null,
   ) {
     this._id = id;
@@ -43,9 +47,20 @@ export class Thread<X extends TransportName = "exec"> {
     const self = this as Thread<X>;
     const admin = self.runtime.admin("thread.fork()");
     const forked = options ?? self.options;
+    checkThreadOptions(forked, self.runtime.options);
     const answered = (forked.onApproval ?? self.runtime.options.onApproval) !== undefined;
-    const id = await admin.fork(self.startedId("fork()"), forked, answered);
-    return self.resume(id, forked);
+    const from = self.startedId("fork()");
+    // The fork's tools are served first: codex loads the fork with the config that reaches them.
+    const { tools } = self.runtime;
+    const route = tools.routeFor(forked);
+    try {
+      if (route) await tools.serve(route);
+      const id = await admin.fork(from, forked, answered, route?.config ?? null);
+      return self.resume(id, forked, route);
+    } catch (error) {
+      if (route) tools.release(route);
+      throw error;
+    }
   }
 
   /** Archives the thread: `listThreads()` shows it only with `archived: true` (app-server). */

@@ -393,3 +393,30 @@ describe("the tool server and the host's life", () => {
     expect(codex.getSnapshot().tools).toBeUndefined();
   });
 });
+
+describe("a fork on the app-server", () => {
+  it("has its tools: the forked thread's turn calls them", async () => {
+    const calls: Array<{ args: unknown; context: ToolCallContext }> = [];
+    const rig = await realCodex([
+      reply(message("Started.")),
+      reply(toolCall("host", "file_result", { verdict: "hold" })),
+      reply(message("Filed from the fork.")),
+    ]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const options = {
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: rig.workdir,
+      tools: [fileResult(calls)],
+    };
+    const thread = codex.startThread(options);
+    await thread.run("Start");
+    const fork = await thread.fork();
+    const turn = await fork.run("File it from the fork");
+    expect(turn.finalResponse).toBe("Filed from the fork.");
+    expect(calls).toEqual([
+      { args: { verdict: "hold" }, context: expect.objectContaining({ threadId: fork.id }) },
+    ]);
+    expect(fork.id).not.toBe(thread.id);
+  });
+});

@@ -11,7 +11,7 @@ import type { ChildEnvSource } from "../process/child-env.js";
 import type { CodexBinary } from "../process/codex-binary.js";
 import type { FailureClasses } from "../supervision/classify.js";
 import type { Clock } from "../supervision/clock.js";
-import type { ThreadSettings, TurnJob } from "../supervision/turn-job.js";
+import type { ThreadConfig, ThreadSettings, TurnJob } from "../supervision/turn-job.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
 import type {
   AccountInfo,
@@ -109,8 +109,16 @@ export type ThreadAdmin = {
   rateLimits(): Promise<RateLimits>;
   /** The MCP servers codex is configured with, and their status. */
   mcpServers(): Promise<McpServerInfo[]>;
-  /** Forks `threadId` under `options` (answered by an `onApproval` handler or not): the new id. */
-  fork(threadId: string, options: ThreadOptions, answered: boolean): Promise<string>;
+  /**
+   * Forks `threadId` under `options` (answered by an `onApproval` handler or not), its codex
+   * given `threadConfig` too (where its tools are served): the new thread's id.
+   */
+  fork(
+    threadId: string,
+    options: ThreadOptions,
+    answered: boolean,
+    threadConfig: ThreadConfig | null,
+  ): Promise<string>;
   /** Archives `threadId` (or, with `archived: false`, restores it). */
   setArchived(threadId: string, archived: boolean): Promise<void>;
   /** Names `threadId`. */

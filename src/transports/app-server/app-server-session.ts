@@ -67,7 +67,8 @@ const adminOn = (link: AppServerLink): ThreadAdmin => ({
   account: () => readAccount(link),
   rateLimits: () => readRateLimits(link),
   mcpServers: () => listMcpServers(link),
-  fork: (threadId, options, answered) => forkThread(link, threadId, options, answered),
+  fork: (threadId, options, answered, threadConfig) =>
+    forkThread(link, threadId, options, answered, threadConfig),
   setArchived: (threadId, archived) => setArchived(link, threadId, archived),
   setName: (threadId, name) => setThreadName(link, threadId, name),
 });

@@ -1,3 +1,4 @@
+import type { ThreadConfig } from "../../supervision/turn-job.js";
 import type {
   AccountInfo,
   ListThreadsOptions,
@@ -56,11 +57,13 @@ export function forkThread(
   threadId: string,
   options: ThreadOptions,
   answered: boolean,
+  threadConfig: ThreadConfig | null = null,
 ): Promise<string> {
   return onServer(link, async (connection) => {
+    const params = threadParamsOf(options, answered, threadConfig);
     const { thread } = await call(connection, "thread/fork", {
       threadId,
-      ...(threadParamsOf(options, answered) as Omit<ParamsOf<"thread/fork">, "threadId">),
+      ...(params as Omit<ParamsOf<"thread/fork">, "threadId">),
     });
     return thread.id;
   });
