@@ -420,3 +420,69 @@ describe("a fork on the app-server", () => {
     expect(fork.id).not.toBe(thread.id);
   });
 });
+
+describe("a tool call and supervision", () => {
+  it("counts as a side effect: an attempt that died after one is not re-run", async () => {
+    const rig = await realCodex([
+      reply(toolCall("host", "crash", {})),
+      reply(message("never reached")),
+    ]);
+    const codex = rig.makeCodex();
+    const crash = tool({
+      name: "crash",
+      description: "Its codex dies while it runs.",
+      inputSchema: { type: "object" },
+      handler: () => {
+        const pid = codex.getSnapshot().threads[0]?.turn?.pid;
+        if (pid) process.kill(pid, "SIGKILL");
+        return new Promise(() => undefined);
+      },
+    });
+    const thread = codex.startThread({
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: rig.workdir,
+      tools: [crash],
+    });
+    const failed = await thread.run("Crash").catch((error: unknown) => error);
+    expect(failed).toMatchObject({
+      kind: "exit",
+      notRetried: expect.stringContaining("a mcp_tool_call item had started"),
+    });
+    expect(rig.standIn.requests).toHaveLength(1);
+  });
+});
+
+describe("an interrupt on the app-server", () => {
+  it("aborts the running handler through its signal", async () => {
+    let handlerSignal: AbortSignal | undefined;
+    let interrupt: (() => Promise<void>) | undefined;
+    const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const waits = tool({
+      name: "waits",
+      description: "Waits until aborted.",
+      inputSchema: { type: "object" },
+      handler: (_args, { signal }) => {
+        handlerSignal = signal;
+        void interrupt?.();
+        return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
+      },
+    });
+    const thread = codex.startThread({
+      model: MODEL,
+      skipGitRepoCheck: true,
+      workingDirectory: rig.workdir,
+      tools: [waits],
+    });
+    const streamed = await thread.runStreamed("Wait");
+    interrupt = streamed.interrupt;
+    const drained = (async () => {
+      for await (const _event of streamed.events);
+    })();
+    await expect(settledWithin(drained, 30_000)).rejects.toMatchObject({
+      name: "TurnInterruptedError",
+    });
+    expect(handlerSignal?.aborted).toBe(true);
+  });
+});
