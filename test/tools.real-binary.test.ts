@@ -456,7 +456,7 @@ describe("a tool call and supervision", () => {
 describe("an interrupt on the app-server", () => {
   it("aborts the running handler through its signal", async () => {
     let handlerSignal: AbortSignal | undefined;
-    let interrupt: (() => Promise<void>) | undefined;
+    const turnHandle: { interrupt?: () => Promise<void> } = {};
     const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
     const codex = rig.makeCodex({ transport: "app-server" });
     const waits = tool({
@@ -465,7 +465,7 @@ describe("an interrupt on the app-server", () => {
       inputSchema: { type: "object" },
       handler: (_args, { signal }) => {
         handlerSignal = signal;
-        void interrupt?.();
+        void turnHandle.interrupt?.();
         return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
       },
     });
@@ -476,7 +476,7 @@ describe("an interrupt on the app-server", () => {
       tools: [waits],
     });
     const streamed = await thread.runStreamed("Wait");
-    interrupt = streamed.interrupt;
+    turnHandle.interrupt = streamed.interrupt;
     const drained = (async () => {
       for await (const _event of streamed.events);
     })();
