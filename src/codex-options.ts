@@ -1,5 +1,5 @@
 import {
-  checkAbortSignal,
+  checkTurnOptionValues,
   checkBoolean,
   checkCount,
   checkDuration,
@@ -61,22 +61,11 @@ export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions =
 
 /** Rejects turn options that are not what they say: a signal that is no `AbortSignal`, bad timeouts, flags. */
 export function checkTurnOptions(options: TurnOptions, transport?: TransportName): void {
-  checkObject("turnOptions", options, true);
-  checkAbortSignal("signal", options.signal);
-  checkDuration("timeoutMs", options.timeoutMs, 1);
-  checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
-  checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
-  checkBoolean("deltas", options.deltas);
+  checkTurnOptionValues(options);
   const refused = options.deltas ? unsupported(transport, "deltas", "deltas") : null;
   if (refused) throw refused;
   if (options.cyberAccessProgram !== undefined && typeof options.cyberAccessProgram !== "string")
     throw invalid("cyberAccessProgram", "a string", options.cyberAccessProgram);
-}
-
-/** Rejects the options of `shutdown(...)` that no timer could honour. */
-export function checkShutdownOptions(options: { timeoutMs?: number }): void {
-  checkObject("shutdown options", options, true);
-  checkDuration("timeoutMs", options.timeoutMs, 0);
 }
 
 /** A tool that needs approval needs a transport that asks (exec never does: its calls fail). */

@@ -1,7 +1,7 @@
 import { createActor } from "xstate";
-import { checkCodexOptions, checkShutdownOptions, checkThreadOptions } from "./codex-options.js";
+import { checkCodexOptions, checkThreadOptions } from "./codex-options.js";
 import { CodexRuntime } from "./codex-runtime.js";
-import { checkThreadId } from "./option-values.js";
+import { checkShutdownOptions, checkThreadId } from "./option-values.js";
 import type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 import type { CodexActorRef } from "./machines/codex.machine.js";
 import type { ThreadActorRef } from "./machines/thread.machine.js";

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "./types/errors.js";
+import type { TurnOptions } from "./types/options.js";
 
 /* Checks of single option values, each throwing `InvalidOptionError` naming option, value, type. */
 
@@ -98,4 +99,23 @@ export function checkThreadId(id: string): string {
     );
   }
   return id;
+}
+
+/**
+ * Rejects turn option values that are not what they say, whatever the transport: a signal that
+ * is no `AbortSignal`, bad timeouts, flags that are not booleans.
+ */
+export function checkTurnOptionValues(options: TurnOptions): void {
+  checkObject("turnOptions", options, true);
+  checkAbortSignal("signal", options.signal);
+  checkDuration("timeoutMs", options.timeoutMs, 1);
+  checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
+  checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
+  checkBoolean("deltas", options.deltas);
+}
+
+/** Rejects the options of `shutdown(...)` that no timer could honour. */
+export function checkShutdownOptions(options: { timeoutMs?: number }): void {
+  checkObject("shutdown options", options, true);
+  checkDuration("timeoutMs", options.timeoutMs, 0);
 }

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { checkThreadId } from "../option-values.js";
-import { checkShutdown } from "./check-options.js";
+import { checkShutdownOptions } from "../option-values.js";
 import type { ThreadOptions } from "../types/options.js";
 import { InvalidOptionError } from "../types/errors.js";
 import { QueueClosedError } from "./errors.js";
@@ -75,7 +75,7 @@ export class Codex {
    * `QueueClosedError`; they run on, on their workers) and closes the connections.
    */
   async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
-    checkShutdown(options);
+    checkShutdownOptions(options);
     this.closed = true;
     const grace = options.timeoutMs ?? DEFAULT_SHUTDOWN_MS;
     let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@ import type { ThreadEvent } from "../types/events.js";
 import type { Input, ThreadOptions, TurnOptions } from "../types/options.js";
 import type { OutputSchema, SchemaOutput } from "../types/schema-output.js";
 import type { StructuredTurn, Turn } from "../types/turn.js";
-import { checkRemoteTurnOptions } from "./check-options.js";
+import { checkTurnOptionValues } from "../option-values.js";
 import { remoteTurn, type ProducerLink } from "./remote-turn.js";
 import {
   JOB_THREAD_OPTIONS,
@@ -78,7 +78,8 @@ export class Thread {
   }
 
   private collector<T>(turnOptions: TurnOptions): TurnCollector<T> {
-    checkRemoteTurnOptions(turnOptions);
+    // The worker's `Codex` checks them again, against its transport.
+    checkTurnOptionValues(turnOptions);
     const { outputSchema, rejectInvalidOutput } = turnOptions;
     const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
     return new TurnCollector<T>(validator, rejectInvalidOutput === true);
