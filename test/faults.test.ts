@@ -290,6 +290,17 @@ describe("failures before any process starts", () => {
     await expect(result.then((streamed) => streamed.output)).rejects.toMatchObject(mismatch);
   });
 
+  it("with rejectInvalidOutput, a response that matches gives its output at once, as a plain property", async () => {
+    const rig = mockCodex([{ turn: '{"answer":42}' }]);
+    const turn = await rig.codex.startThread().run("hi", {
+      outputSchema: { type: "object", properties: { answer: { type: "number" } } },
+      rejectInvalidOutput: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(turn, "output")).toMatchObject({
+      value: { answer: 42 },
+    });
+  });
+
   it("with rejectInvalidOutput, such a response rejects the turn (run and runStreamed)", async () => {
     const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
     const options = {
