@@ -14,6 +14,7 @@ import {
 } from "../src/types/errors.js";
 import { fakeServerCodex } from "./support/fake-app-server.js";
 import {
+  FAKE_THREAD,
   agentMessage,
   approvalAsked,
   interruptHonoured,
@@ -173,6 +174,50 @@ describe("the app-server transport on a faulty server", () => {
     expect((await thread.run("second")).finalResponse).toBe("fine");
     expect(rig.serverPids()).toHaveLength(2);
     expect(rig.codex.getSnapshot().server).toMatchObject({ restarts: 1 });
+  });
+
+  it("a notification of a shape codex cannot mean (an agent message whose text is a number) fails the turn with ProtocolError naming it", async () => {
+    const badMessage = {
+      notify: {
+        method: "item/completed",
+        params: {
+          threadId: FAKE_THREAD,
+          turnId: "fake-turn",
+          item: { type: "agentMessage", id: "msg-0", text: 42 },
+        },
+      },
+    };
+    const rig = fakeServerCodex([...runningTurn, badMessage, { hang: true }], {
+      supervision: false,
+    });
+    const error = await rig.codex
+      .startThread()
+      .run("go")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).message).toContain(
+      "item/completed: agentMessage.text is not a string",
+    );
+  });
+
+  it("rateLimits() gives each window's use, length and reset time, null for a window the account has not", async () => {
+    const rig = fakeServerCodex([
+      { expect: "account/rateLimits/read" },
+      {
+        respond: {
+          rateLimits: {
+            primary: { usedPercent: 42, windowDurationMins: 300, resetsAt: 1_760_000_000 },
+            secondary: null,
+            rateLimitReachedType: "primary",
+          },
+        },
+      },
+    ]);
+    expect(await rig.codex.rateLimits()).toEqual({
+      primary: { usedPercent: 42, windowMinutes: 300, resetsAt: 1_760_000_000 },
+      secondary: null,
+      reached: true,
+    });
   });
 
   it("a request in flight when the server dies (listThreads) rejects with AppServerClosedError", async () => {

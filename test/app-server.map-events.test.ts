@@ -260,6 +260,74 @@ describe("mapping app-server notifications to the exec path's events", () => {
     ]);
   });
 
+  it("maps a patch updated while it is applied to item.updated of the same file_change item", () => {
+    const item = { type: "fileChange", id: "p1", changes: [], status: "inProgress" };
+    let step = mapNotification(initialTurnMapState("t"), note("item/started", { item }));
+    const changes = [
+      { path: "/w/b.txt", kind: { type: "update", move_path: null }, diff: "-a\n+b" },
+    ];
+    step = mapNotification(
+      step.state,
+      note("item/fileChange/patchUpdated", { itemId: "p1", changes }),
+    );
+    expect(step.events).toEqual([
+      {
+        type: "item.updated",
+        item: {
+          id: "item_0",
+          type: "file_change",
+          changes: [{ path: "/w/b.txt", kind: "update" }],
+          status: "in_progress",
+        },
+      },
+    ]);
+  });
+
+  it("maps MCP tool calls (result or error) and web searches to the exec path's items", () => {
+    const call = {
+      type: "mcpToolCall",
+      id: "m1",
+      server: "docs",
+      tool: "search",
+      arguments: { q: "actors" },
+      status: "completed",
+      result: { content: [{ type: "text", text: "found" }], structuredContent: { hits: 1 } },
+      error: null,
+    };
+    const failed = {
+      ...call,
+      id: "m2",
+      status: "failed",
+      result: null,
+      error: { message: "server gone" },
+    };
+    const search = { type: "webSearch", id: "w1", query: "xstate v5" };
+    const { events } = mapAll(
+      [call, failed, search].map((item) => ({ method: "item/completed", params: { item } })),
+    );
+    expect(events.map((event) => (event as { item: unknown }).item)).toEqual([
+      {
+        id: "item_0",
+        type: "mcp_tool_call",
+        server: "docs",
+        tool: "search",
+        arguments: { q: "actors" },
+        result: { content: [{ type: "text", text: "found" }], structured_content: { hits: 1 } },
+        status: "completed",
+      },
+      {
+        id: "item_1",
+        type: "mcp_tool_call",
+        server: "docs",
+        tool: "search",
+        arguments: { q: "actors" },
+        error: { message: "server gone" },
+        status: "failed",
+      },
+      { id: "item_2", type: "web_search", query: "xstate v5" },
+    ]);
+  });
+
   it("joins reasoning summary parts with a newline in the deltas, as in the item's text", () => {
     let state = initialTurnMapState("t");
     const deltas: string[] = [];

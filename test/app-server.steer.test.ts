@@ -142,6 +142,26 @@ describe("talking to a running turn", () => {
     expect(rig.standIn.requests).toHaveLength(0);
   });
 
+  it("steer() called before the turn runs waits for it, then reaches the running turn", async () => {
+    // The fake answers nothing more until the steer comes: without it, the turn never ends.
+    const rig = fakeServerCodex([
+      ...runningTurn,
+      { expect: "turn/steer" },
+      { respond: { turnId: "fake-turn" } },
+      agentMessage("steered"),
+      turnEnded.completed,
+    ]);
+    const turn = await rig.codex.startThread().runStreamed("go");
+    const steered = turn.steer(STEER).then(
+      () => "steered",
+      (e: unknown) => e,
+    );
+    const { error } = await collect(turn.events);
+    expect(error).toBeUndefined();
+    expect(await settlesSoon(steered, "the early steer")).toBe("steered");
+    expect((await turn.result).finalResponse).toBe("steered");
+  });
+
   it("steer() that reaches the server just after its turn ended (-32600) rejects with TurnNotRunningError", async () => {
     // The real server's answer to a steer of a turn that is over (seen on 0.169.0).
     const noActiveTurn = { code: -32600, message: "no active turn to steer" };

@@ -196,5 +196,16 @@ describe("the devtools server", () => {
     const { codex } = mockCodex([]);
     await expect(codex.devtools({ port: -1 })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(codex.devtools({ port: 1.5 })).rejects.toThrow("Invalid `port`");
+    await expect(codex.devtools({ port: 65_536 })).rejects.toThrow("got 65536");
+  });
+
+  it("called with no options, serves the page on 127.0.0.1 at a port the system picks", async () => {
+    const { codex } = mockCodex([]);
+    const server = await codex.devtools();
+    atTeardown("a devtools server", () => server.close());
+    const url = new URL(server.url);
+    expect(url.hostname).toBe("127.0.0.1");
+    expect(Number(url.port)).toBeGreaterThan(0);
+    expect((await fetchStatus(server.url)).status).toBe(200);
   });
 });

@@ -105,6 +105,18 @@ describe("a codex process that misbehaves (unsupervised)", () => {
     });
   });
 
+  it("reporting turn.failed with an error that says nothing rejects with TurnFailedError 'The turn failed.'", async () => {
+    const rig = mockCodex(
+      [...started, { emit: { type: "turn.failed", error: {} } }, { exit: 1 }],
+      unsupervised,
+    );
+    await expect(rig.codex.startThread().run("hi")).rejects.toMatchObject({
+      name: "TurnFailedError",
+      message: "The turn failed.",
+      exitCode: 1,
+    });
+  });
+
   it("passes events and items of unknown types through untouched", async () => {
     const future = { type: "turn.planned", plan: { steps: [1, 2] } };
     const futureItem = { type: "item.completed", item: { id: "i9", type: "hologram", frames: 3 } };
@@ -278,6 +290,17 @@ describe("failures before any process starts", () => {
     await expect(result.then((streamed) => streamed.output)).rejects.toMatchObject(mismatch);
   });
 
+  it("with rejectInvalidOutput, a response that matches gives its output at once, as a plain property", async () => {
+    const rig = mockCodex([{ turn: '{"answer":42}' }]);
+    const turn = await rig.codex.startThread().run("hi", {
+      outputSchema: { type: "object", properties: { answer: { type: "number" } } },
+      rejectInvalidOutput: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(turn, "output")).toMatchObject({
+      value: { answer: 42 },
+    });
+  });
+
   it("with rejectInvalidOutput, such a response rejects the turn (run and runStreamed)", async () => {
     const rig = mockCodex([{ turn: '{"answer":"forty-two"}' }]);
     const options = {
@@ -338,6 +361,14 @@ describe("failures before any process starts", () => {
       .run("hi", { signal: controller.signal });
     controller.abort();
     await expect(turn).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("an argument Node cannot pass to a process (a NUL in the model's name) rejects with SpawnError, starting nothing", async () => {
+    const rig = mockCodex([{ turn: "never" }], unsupervised);
+    const turn = rig.codex.startThread({ model: "gpt\u0000x" }).run("hi");
+    await expect(turn).rejects.toMatchObject({ name: "SpawnError", kind: "spawn" });
+    await expect(turn.catch((error: Error) => String(error.cause))).resolves.toMatch(/null bytes/);
+    expect(rig.records()).toEqual([]);
   });
 
   it("a binary that cannot be executed rejects with SpawnError", async () => {

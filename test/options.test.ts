@@ -156,6 +156,29 @@ describe("the options of a turn", () => {
   });
 });
 
+describe("options given as the wrong type", () => {
+  it("rejects a cyberAccessProgram that is not a string before any process starts", async () => {
+    const rig = mockCodex([{ turn: "never" }]);
+    const turnOptions = untyped<TurnOptions>({ cyberAccessProgram: 7 });
+    await expect(rig.codex.startThread().run("hi", turnOptions)).rejects.toMatchObject({
+      name: "InvalidOptionError",
+      option: "cyberAccessProgram",
+      message: expect.stringContaining("expected a string, got `7`"),
+    });
+    expect(rig.records()).toEqual([]);
+  });
+
+  it("rejects an onApproval that is not a function, naming it", () => {
+    const options = untyped<CodexOptions & { transport: "app-server" }>({
+      transport: "app-server",
+      onApproval: "accept",
+    });
+    const error = rejectionOf(() => new Codex(options));
+    expect(error.option).toBe("onApproval");
+    expect(error.message).toContain("expected a function");
+  });
+});
+
 describe("shutdown({ timeoutMs })", () => {
   it.each(NOT_DURATIONS)(
     "rejects %s with InvalidOptionError and stops nothing",

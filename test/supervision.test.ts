@@ -383,6 +383,9 @@ describe("the Codex root", () => {
 
     const shutdown = rig.codex.shutdown({ timeoutMs: 200 });
     await expect(queued).rejects.toMatchObject({ name: "ShutdownError" });
+    await expect(thread.run("late on this thread")).rejects.toMatchObject({
+      name: "ShutdownError",
+    });
     await expect(rig.codex.startThread().run("late")).rejects.toMatchObject({
       name: "ShutdownError",
     });
@@ -391,6 +394,40 @@ describe("the Codex root", () => {
     for (const pid of rig.records().flatMap((r) => [r.pid, r.spawned]))
       if (pid) expect(isAlive(pid)).toBe(false);
     expect(rig.codex.getSnapshot().state).toBe("stopped");
+  });
+
+  it("shutdown refuses a turn still waiting for a concurrency slot: it never starts", async () => {
+    const rig = mockCodex([...started, { hang: true }], { maxConcurrentTurns: 1 });
+    const running = rig.codex.startThread().run("running");
+    await eventually(() => rig.records().length > 0, "the running turn's codex");
+    const waiting = rig.codex.startThread().run("waiting");
+    const outcomes = Promise.allSettled([running, waiting]);
+    await eventually(
+      () => JSON.stringify(rig.codex.getSnapshot()).includes("acquiring"),
+      "the second turn to wait for a slot",
+    );
+    await rig.codex.shutdown({ timeoutMs: 0 });
+    expect(await outcomes).toMatchObject([
+      { status: "rejected", reason: { name: "ShutdownError" } },
+      { status: "rejected", reason: { name: "ShutdownError" } },
+    ]);
+    expect(rig.records().map((r) => r.stdin)).toEqual(["running"]);
+  });
+
+  it("aborting a turn queued behind another rejects it with AbortError; it never runs, the next one does", async () => {
+    const rig = mockCodex({
+      attempts: [[{ delayMs: 300 }, { turn: "first" }], [{ turn: "second" }]],
+    });
+    const thread = rig.codex.startThread();
+    const running = thread.run("running");
+    const controller = new AbortController();
+    const queued = thread.run("queued", { signal: controller.signal });
+    await eventually(() => rig.records().length > 0, "the running turn's codex");
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ name: "AbortError" });
+    expect((await running).finalResponse).toBe("first");
+    expect((await thread.run("next")).finalResponse).toBe("second");
+    expect(rig.records().map((r) => r.stdin)).toEqual(["running", "next"]);
   });
 
   it("shutdown lets a running turn finish within timeoutMs", async () => {

@@ -37,4 +37,15 @@ describe("the event stream of runStreamed", () => {
     expect(isAlive(rig.records()[0]!.pid!)).toBe(false);
     expect(await events.next()).toEqual({ done: true, value: undefined });
   });
+
+  it("leaving an `await using` scope (Symbol.asyncDispose) stops the turn and leaves no process", async () => {
+    const rig = mockCodex([{ threadStarted: true }, { hang: true }]);
+    const thread = rig.codex.startThread();
+    const { events } = await thread.runStreamed("hi");
+    expect((await events.next()).value).toMatchObject({ type: "thread.started" });
+    await events[Symbol.asyncDispose]();
+    expect(isAlive(rig.records()[0]!.pid!)).toBe(false);
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+    expect(thread.actor.getSnapshot().value).toBe("idle");
+  });
 });
