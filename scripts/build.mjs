@@ -281,8 +281,27 @@ function devtoolsOnDemand(on) {
   }));
 }
 
+// The `import("./tool-server.js")` of the first turn with tools: `dist/tools.js`, loaded by a
+// specifier computed at run time, found as the library's other files are (`libraryFile`). A
+// user's bundler that inlines the library then neither follows it nor needs the optional peer
+// `@modelcontextprotocol/sdk` it imports; it is loaded from the installed package when needed.
 function toolServerOnDemand(on) {
-  on.onResolve({ filter: /\/tool-server\.js$/ }, () => ({ path: "./tools.js", external: true }));
+  on.onResolve({ filter: /\/tool-server\.js$/ }, () => ({
+    path: "tool-server",
+    namespace: "tool-server-loader",
+  }));
+  on.onLoad({ filter: /.*/, namespace: "tool-server-loader" }, () => ({
+    resolveDir: path.join(ROOT, "src"),
+    loader: "js",
+    contents: [
+      'import { pathToFileURL } from "node:url";',
+      'import { libraryFile } from "./library-files.js";',
+      "const load = () => import(pathToFileURL(libraryFile(\"tools.js\")).href);",
+      "export const ToolServer = {",
+      "  start: async (token, port) => (await load()).ToolServer.start(token, port),",
+      "};",
+    ].join("\n"),
+  }));
 }
 
 // An entry's imports of the modules the main entry exports whole (`publicSources`, its own

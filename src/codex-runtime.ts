@@ -38,7 +38,14 @@ export class CodexRuntime {
     this.envSource = new ChildEnvSource(options.env, options.apiKey);
     this.stalledStreamWarningMs =
       options.stalledStreamWarningMs ?? DEFAULT_STALLED_STREAM_WARNING_MS;
-    this.tools = new CodexTools(options.tools ?? [], this.envSource, shellExcludes(options));
+    // A transport with a service (the app-server) runs every thread's turns in one process.
+    const sharedProcess = transport.service !== undefined;
+    this.tools = new CodexTools(
+      options.tools ?? [],
+      this.envSource,
+      sharedProcess,
+      shellExcludes(options),
+    );
     this.session = transport.open({
       options,
       globalFlags: this.globalFlags,

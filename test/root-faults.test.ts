@@ -114,3 +114,29 @@ describe("a thread actor that faults while it holds the one concurrency slot", (
     await eventually(() => !isAlive(first), "the faulted thread's codex to be killed");
   });
 });
+
+describe("a thread actor whose every action faults, its stop included", () => {
+  it("still has its codex killed: its turns fail with InternalError and no process is left", async () => {
+    const fault = new Error("a fault in every action of the thread actor");
+    const armed: { actor?: unknown } = {};
+    faultSeam.beforeAction = (event) => {
+      if (armed.actor !== undefined && event.actorRef === armed.actor) throw fault;
+    };
+    const rig = mockCodex({ attempts: [[...started, { hang: true }]] }, { supervision: false });
+    faultSeam.beforeAction = undefined;
+    const thread = rig.codex.startThread();
+    const running = thread.run("running");
+    const controller = new AbortController();
+    const queued = thread.run("queued", { signal: controller.signal });
+    await eventually(() => rig.records().length > 0, "the running turn's codex");
+    armed.actor = thread.actor;
+    controller.abort();
+    const outcomes = await settledWithin(Promise.allSettled([running, queued]), 10_000);
+    expect(outcomes).toMatchObject([
+      { status: "rejected", reason: { name: "InternalError" } },
+      { status: "rejected", reason: { name: "InternalError" } },
+    ]);
+    const pid = rig.records()[0]!.pid!;
+    await eventually(() => !isAlive(pid), "the faulted thread's codex to be killed");
+  });
+});

@@ -1,4 +1,4 @@
-import type { AnyActorLogic, EventObject } from "xstate";
+import type { AnyActorLogic, AnyActorRef, EventObject } from "xstate";
 
 const STOP: EventObject = { type: "xstate.stop" };
 
@@ -20,7 +20,10 @@ export function containFaults<TLogic extends AnyActorLogic>(logic: TLogic): TLog
   return contained;
 }
 
-/** The snapshot with every child stopped, or as it was if even stopping fails. */
+/**
+ * The snapshot with every child stopped. If even stopping faults (the actor's own exit actions
+ * throw), its children are stopped one by one, so their cleanup still kills their processes.
+ */
 function stopped<TLogic extends AnyActorLogic>(
   logic: TLogic,
   snapshot: Parameters<TLogic["transition"]>[0],
@@ -29,6 +32,8 @@ function stopped<TLogic extends AnyActorLogic>(
   try {
     return logic.transition(snapshot, STOP, scope);
   } catch {
+    const { children = {} } = snapshot as { children?: Record<string, AnyActorRef | undefined> };
+    for (const child of Object.values(children)) if (child) scope.stopChild(child);
     return snapshot;
   }
 }

@@ -36,16 +36,18 @@ export class CodexTools {
   readonly #token = randomBytes(32).toString("base64url");
 
   /**
-   * `envSource` gets the token now, so every codex process of the Codex has it — an app-server
-   * started before the first thread with tools included; `hiddenFrom` is the Codex's own
-   * `shell_environment_policy.exclude`, which the tool threads' config extends with it.
+   * `envSource` gets the token with the first route, or now when `early` (a transport whose
+   * process serves every thread, started before the first thread with tools, needs it from its
+   * start); a Codex that never has tools gives its processes no token. `hiddenFrom` is the
+   * Codex's own `shell_environment_policy.exclude`, which the tool threads' config extends.
    */
   constructor(
     private readonly codexTools: readonly CodexTool[],
-    envSource: ChildEnvSource,
+    private readonly envSource: ChildEnvSource,
+    early: boolean,
     private readonly hiddenFrom: readonly string[] = [],
   ) {
-    envSource.add(TOKEN_VAR, this.#token);
+    if (early || codexTools.length > 0) envSource.add(TOKEN_VAR, this.#token);
   }
 
   /** The bearer token every request must carry. */
@@ -62,6 +64,7 @@ export class CodexTools {
   routeFor(thread: ThreadOptions): ToolRoute | null {
     const tools = [...this.codexTools, ...(thread.tools ?? [])];
     if (tools.length === 0) return null;
+    this.envSource.add(TOKEN_VAR, this.#token);
     const route = new ToolRoute(tools);
     this.#routes.add(route);
     return route;

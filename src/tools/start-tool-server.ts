@@ -3,35 +3,25 @@ import type { ToolServer } from "./tool-server.js";
 
 /**
  * Loads the tool server (a file of its own: `@modelcontextprotocol/sdk` is an optional peer) and
- * starts one; rejects `ToolServerError` saying what to do when the package is missing or the
- * server cannot listen.
+ * starts one with `token`, on `port` if it is free; rejects `ToolServerError` saying what to do
+ * when the package is missing, or why the server could not start.
  */
 export async function startToolServer(token: string, port?: number): Promise<ToolServer> {
-  let loaded: typeof import("./tool-server.js");
   try {
-    loaded = await import("./tool-server.js");
+    const { ToolServer } = await import("./tool-server.js");
+    return await ToolServer.start(token, port);
   } catch (cause) {
-    if (!isMissingPackage(cause))
-      throw new ToolServerError(`its module failed to load (${messageOf(cause)})`, { cause });
-    throw new ToolServerError(
+    throw new ToolServerError(reasonOf(cause), { cause });
+  }
+}
+
+function reasonOf(cause: unknown): string {
+  const { code, message } = (cause ?? {}) as { code?: string; message?: string };
+  const missing = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+  if (missing && String(message).includes("@modelcontextprotocol/sdk"))
+    return (
       "it needs the package @modelcontextprotocol/sdk (an optional peer dependency): " +
-        "install it with `npm install @modelcontextprotocol/sdk`",
-      { cause },
+      "install it with `npm install @modelcontextprotocol/sdk`"
     );
-  }
-  try {
-    return await loaded.ToolServer.start(token, port);
-  } catch (cause) {
-    throw new ToolServerError(`listening on 127.0.0.1 failed (${messageOf(cause)})`, {
-      cause,
-    });
-  }
+  return `${String(message ?? cause)}`;
 }
-
-/** Whether a failed import says a package (the optional peer) is not installed. */
-function isMissingPackage(error: unknown): boolean {
-  const { code } = (error ?? {}) as { code?: string };
-  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
-}
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
