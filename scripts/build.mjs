@@ -296,7 +296,7 @@ function toolServerOnDemand(on) {
     contents: [
       'import { pathToFileURL } from "node:url";',
       'import { libraryFile } from "./library-files.js";',
-      "const load = () => import(pathToFileURL(libraryFile(\"tools.js\")).href);",
+      'const load = () => import(pathToFileURL(libraryFile("tools.js")).href);',
       "export const ToolServer = {",
       "  start: async (token, port) => (await load()).ToolServer.start(token, port),",
       "};",
