@@ -9,6 +9,7 @@ import { snapshotTree, type CodexTreeSnapshot } from "./machines/snapshot-tree.j
 import { whenDrained } from "./machines/drain.js";
 import { Thread } from "./thread.js";
 import { transportOf } from "./root-machines.js";
+import type { CodexTools } from "./tools/codex-tools.js";
 import type { ToolRoute } from "./tools/tool-route.js";
 import type {
   AccountInfo,
@@ -28,15 +29,24 @@ import type { CodexOptions, ThreadOptions } from "./types/options.js";
 
 let nextThreadKey = 0;
 
-/** Once a `Thread` is garbage-collected, its actor leaves the root when its mailbox is empty. */
-const collectedThreads = new FinalizationRegistry<{
+/** What is kept of a `Thread` to release it once it is garbage-collected. */
+type CollectedThread = {
   root: CodexActorRef;
   key: string;
-  release: () => void;
-}>(({ root, key, release }) => {
-  release();
+  tools: CodexTools;
+  route: ToolRoute | null;
+};
+
+/**
+ * @internal Releases a garbage-collected `Thread`: its tools are no longer served (their running
+ * calls aborted), and its actor leaves the root when its mailbox is empty.
+ */
+export function releaseCollectedThread({ root, key, tools, route }: CollectedThread): void {
+  if (route) tools.release(route);
   root.send({ type: "codex.releaseThread", key });
-});
+}
+
+const collectedThreads = new FinalizationRegistry(releaseCollectedThread);
 
 /**
  * The entry point, as in `@openai/codex-sdk`: start or resume threads whose turns run the
@@ -190,8 +200,7 @@ export class Codex<X extends TransportName = "exec"> {
     const resume = (id: string, more: ThreadOptions, forkRoute: ToolRoute | null) =>
       this.thread(more, id, forkRoute);
     const thread = new Thread<X>(this.runtime, current, options, threadId, resume, route);
-    const release = () => route && tools.release(route);
-    collectedThreads.register(thread, { root: this.actor, key, release });
+    collectedThreads.register(thread, { root: this.actor, key, tools, route });
     return thread;
   }
 }

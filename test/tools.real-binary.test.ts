@@ -418,6 +418,9 @@ describe("a fork on the app-server", () => {
       { args: { verdict: "hold" }, context: expect.objectContaining({ threadId: fork.id }) },
     ]);
     expect(fork.id).not.toBe(thread.id);
+    // After shutdown the fork's tools cannot be served: it rejects, and nothing is left served.
+    await codex.shutdown();
+    await expect(thread.fork()).rejects.toBeInstanceOf(ShutdownError);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { Codex, InvalidOptionError, tool, type CodexTool } from "../src/index.js";
+import { releaseCollectedThread } from "../src/codex.js";
+import type { CodexTools } from "../src/tools/codex-tools.js";
 import { resultOf, runToolCall } from "../src/tools/tool-call.js";
 import { ToolRoute } from "../src/tools/tool-route.js";
 import { ToolServer } from "../src/tools/tool-server.js";
@@ -207,5 +209,32 @@ describe("the tool server", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("a thread garbage-collected", () => {
+  it("is no longer served: its running calls are aborted, and its actor leaves the root", async () => {
+    const signals: AbortSignal[] = [];
+    const held = tool({
+      name: "held",
+      description: "Holds until aborted.",
+      inputSchema: { type: "object" },
+      handler: (_args, { signal }) => {
+        signals.push(signal);
+        return new Promise(() => undefined);
+      },
+    });
+    const codex = new Codex();
+    const tools = (codex as unknown as { runtime: { tools: CodexTools } }).runtime.tools;
+    const thread = codex.startThread({ tools: [held] });
+    const key = thread.actor.id;
+    const route = tools.routeFor({ tools: [held] })!;
+    const call = route.call("held", {}, new AbortController().signal);
+    await new Promise((resolve) => setImmediate(resolve)); // the handler runs
+    releaseCollectedThread({ root: codex.actor, key, tools, route });
+    await expect(call).resolves.toMatchObject({ isError: true });
+    expect(signals[0]?.aborted).toBe(true);
+    expect(codex.actor.getSnapshot().children[key]).toBeUndefined();
+    await codex.shutdown();
   });
 });
