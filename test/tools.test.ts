@@ -104,6 +104,22 @@ describe("a tool call", () => {
     expect(resultOf(value)).toMatchObject({ isError: true });
   });
 
+  it("answers a handler that rejects with an error result naming the tool and the reason", async () => {
+    const rejects = tool({
+      name: "rejects",
+      description: "Rejects.",
+      inputSchema: { type: "object" },
+      handler: async () => {
+        await Promise.resolve();
+        throw new Error("the ticket system said no");
+      },
+    });
+    await expect(runToolCall(rejects, {}, scope())).resolves.toEqual({
+      content: [{ type: "text", text: "rejects failed: the ticket system said no" }],
+      isError: true,
+    });
+  });
+
   it("never runs the handler on arguments that break the schema", async () => {
     let ran = false;
     const strict = tool({
