@@ -33,7 +33,7 @@ export class Thread<X extends TransportName = "exec"> {
       options: ThreadOptions,
       route: ToolRoute | null,
     ) => Thread<X>,
-    private readonly tools: ToolRoute | null = null,
+    private readonly tools: ToolRoute | null,
   ) {
     this._id = id;
   }
