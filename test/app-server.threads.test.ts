@@ -130,7 +130,7 @@ describe("thread management on the app-server", () => {
   });
 
   it("on exec, management rejects with UnsupportedError; before the first turn, with InvalidOptionError", async () => {
-    // A type error on an exec `Codex` (test/types/app-server-only.test.ts); at run time, this:
+    // A type error on an exec `Codex` (test/package-surface.test.ts); at run time, this:
     const codex = tracked(new Codex()) as Codex<TransportName>;
     await expect(codex.listThreads()).rejects.toBeInstanceOf(UnsupportedError);
     await expect(codex.models()).rejects.toBeInstanceOf(UnsupportedError);
@@ -140,5 +140,7 @@ describe("thread management on the app-server", () => {
     await expect(onServer.startThread().setName("")).rejects.toBeInstanceOf(InvalidOptionError);
     await onServer.shutdown();
     await expect(onServer.listThreads()).rejects.toBeInstanceOf(ShutdownError);
+    const resumed = onServer.resumeThread("0199a213-81c0-7800-8aa1-bbab2a035a53");
+    await expect(resumed.fork()).rejects.toBeInstanceOf(ShutdownError);
   });
 });
