@@ -5,6 +5,7 @@ import {
   ShutdownError,
   UnsupportedError,
   type ApprovalRequestedEvent,
+  type CodexTool,
   tool,
   type McpToolCallItem,
   type ToolCallContext,
@@ -20,7 +21,7 @@ import { hermeticEnv } from "./support/hermetic-env.js";
 import { atTeardown } from "./support/rig-registry.js";
 import { runProcess } from "./support/sample-checks.js";
 import { eventually } from "./support/processes.js";
-import { MODEL, realCodex } from "./support/real-codex.js";
+import { MODEL, realCodex, type RealCodexRig } from "./support/real-codex.js";
 
 // Tools declared in code, called by the real binary over the loopback MCP server, on both
 // transports: arguments, context, results, and every fault a handler can have.
@@ -40,6 +41,32 @@ const fileResult = (calls: Array<{ args: unknown; context: ToolCallContext }>) =
     },
   });
 
+/** A thread of `codex` with `tools`, in the rig's working folder, sandbox off. */
+const toolThread = <X extends TransportName>(
+  codex: Codex<X>,
+  rig: RealCodexRig,
+  tools: readonly CodexTool[],
+) =>
+  codex.startThread({
+    model: MODEL,
+    skipGitRepoCheck: true,
+    workingDirectory: rig.workdir,
+    sandboxMode: "danger-full-access",
+    tools,
+  });
+
+/** A tool `waits` whose handler tells `onCall` its signal, and answers only once it aborts. */
+const waitsTool = (onCall: (signal: AbortSignal) => void) =>
+  tool({
+    name: "waits",
+    description: "Waits until aborted.",
+    inputSchema: { type: "object" },
+    handler: (_args, { signal }) => {
+      onCall(signal);
+      return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
+    },
+  });
+
 /** The tool server a `Codex` runs now (read from its internals, for the tests of its faults). */
 const serverOf = (codex: Codex<TransportName>): ToolServer =>
   (codex as unknown as { runtime: { tools: { server: ToolServer } } }).runtime.tools.server;
@@ -55,17 +82,8 @@ const toolOutputs = (input: unknown): string => {
 describe.each(["exec", "app-server"] as TransportName[])(
   "tools on the %s transport",
   (transport) => {
-    const threadIn = (
-      rig: Awaited<ReturnType<typeof realCodex>>,
-      tools: ReturnType<typeof tool>[],
-    ) =>
-      rig.makeCodex({ transport }).startThread({
-        model: MODEL,
-        skipGitRepoCheck: true,
-        workingDirectory: rig.workdir,
-        sandboxMode: "danger-full-access",
-        tools,
-      });
+    const threadIn = (rig: RealCodexRig, tools: readonly CodexTool[]) =>
+      toolThread(rig.makeCodex({ transport }), rig, tools);
 
     it("calls the handler with the validated arguments and the thread's context; its result reaches the model and the item", async () => {
       const calls: Array<{ args: unknown; context: ToolCallContext }> = [];
@@ -171,24 +189,13 @@ describe.each(["exec", "app-server"] as TransportName[])(
     it("aborts a running handler through its signal when the turn is aborted", async () => {
       const controller = new AbortController();
       let handlerSignal: AbortSignal | undefined;
-      const waits = tool({
-        name: "waits",
-        description: "Waits until aborted.",
-        inputSchema: { type: "object" },
-        handler: (_args, { signal }) => {
-          handlerSignal = signal;
-          controller.abort();
-          return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
-        },
+      const waits = waitsTool((signal) => {
+        handlerSignal = signal;
+        controller.abort();
       });
       const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
       const codex = rig.makeCodex({ transport });
-      const thread = codex.startThread({
-        model: MODEL,
-        skipGitRepoCheck: true,
-        workingDirectory: rig.workdir,
-        tools: [waits],
-      });
+      const thread = toolThread(codex, rig, [waits]);
       const turn = thread.run("Wait", { signal: controller.signal });
       await expect(settledWithin(turn, 30_000)).rejects.toBeInstanceOf(AbortError);
       expect(handlerSignal?.aborted).toBe(true);
@@ -204,22 +211,11 @@ describe.each(["exec", "app-server"] as TransportName[])(
       let shutdown: Promise<void> | undefined;
       const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
       const codex = rig.makeCodex({ transport });
-      const waits = tool({
-        name: "waits",
-        description: "Waits until aborted.",
-        inputSchema: { type: "object" },
-        handler: (_args, { signal }) => {
-          handlerSignal = signal;
-          shutdown = codex.shutdown({ timeoutMs: 0 });
-          return new Promise(() => undefined);
-        },
+      const waits = waitsTool((signal) => {
+        handlerSignal = signal;
+        shutdown = codex.shutdown({ timeoutMs: 0 });
       });
-      const thread = codex.startThread({
-        model: MODEL,
-        skipGitRepoCheck: true,
-        workingDirectory: rig.workdir,
-        tools: [waits],
-      });
+      const thread = toolThread(codex, rig, [waits]);
       await expect(settledWithin(thread.run("Wait"), 30_000)).rejects.toBeInstanceOf(ShutdownError);
       await settledWithin(shutdown!, 30_000);
       expect(handlerSignal?.aborted).toBe(true);
@@ -280,12 +276,7 @@ describe("a tool that needs approval", () => {
           : "decline";
       },
     });
-    const thread = codex.startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      tools: [asking(ran)],
-    });
+    const thread = toolThread(codex, rig, [asking(ran)]);
     const turn = await thread.run("Deploy twice");
     expect(asked).toEqual([
       expect.objectContaining({
@@ -321,12 +312,7 @@ describe("the tool server actor", () => {
     ]);
     const codex = rig.makeCodex();
     expect(codex.getSnapshot().tools).toBeUndefined(); // never asked for: not shown
-    const thread = codex.startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      tools: [fileResult(calls)],
-    });
+    const thread = toolThread(codex, rig, [fileResult(calls)]);
     await thread.run("File it");
     expect(codex.getSnapshot().tools).toEqual({ state: "serving", restarts: 0, lastFailure: null });
     // The server stops listening on its own (what a fault of its socket would do).
@@ -354,13 +340,7 @@ describe.each(["exec", "app-server"] as TransportName[])(
         reply(message("Counted.")),
       ]);
       const codex = rig.makeCodex({ transport });
-      const thread = codex.startThread({
-        model: MODEL,
-        skipGitRepoCheck: true,
-        workingDirectory: rig.workdir,
-        sandboxMode: "danger-full-access",
-        tools: [fileResult([])],
-      });
+      const thread = toolThread(codex, rig, [fileResult([])]);
       const turn = await thread.run("Count");
       const command = turn.items.find((item) => item.type === "command_execution");
       expect(command).toMatchObject({ aggregated_output: expect.stringMatching(/^0\ncounted/) });
@@ -403,13 +383,7 @@ describe("a fork on the app-server", () => {
       reply(message("Filed from the fork.")),
     ]);
     const codex = rig.makeCodex({ transport: "app-server" });
-    const options = {
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      tools: [fileResult(calls)],
-    };
-    const thread = codex.startThread(options);
+    const thread = toolThread(codex, rig, [fileResult(calls)]);
     await thread.run("Start");
     const fork = await thread.fork();
     const turn = await fork.run("File it from the fork");
@@ -441,12 +415,7 @@ describe("a tool call and supervision", () => {
         return new Promise(() => undefined);
       },
     });
-    const thread = codex.startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      tools: [crash],
-    });
+    const thread = toolThread(codex, rig, [crash]);
     const failed = await thread.run("Crash").catch((error: unknown) => error);
     expect(failed).toMatchObject({
       kind: "exit",
@@ -462,22 +431,11 @@ describe("an interrupt on the app-server", () => {
     const turnHandle: { interrupt?: () => Promise<void> } = {};
     const rig = await realCodex([reply(toolCall("host", "waits", {})), reply(message("never"))]);
     const codex = rig.makeCodex({ transport: "app-server" });
-    const waits = tool({
-      name: "waits",
-      description: "Waits until aborted.",
-      inputSchema: { type: "object" },
-      handler: (_args, { signal }) => {
-        handlerSignal = signal;
-        void turnHandle.interrupt?.();
-        return new Promise((resolve) => signal.addEventListener("abort", () => resolve("late")));
-      },
+    const waits = waitsTool((signal) => {
+      handlerSignal = signal;
+      void turnHandle.interrupt?.();
     });
-    const thread = codex.startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: rig.workdir,
-      tools: [waits],
-    });
+    const thread = toolThread(codex, rig, [waits]);
     const streamed = await thread.runStreamed("Wait");
     turnHandle.interrupt = streamed.interrupt;
     const drained = (async () => {
