@@ -49,7 +49,7 @@ export const toolServerMachine = setup({
       if (context.tools.awaited) self.send({ type: "tools.demand" });
     },
     failWaiting: ({ context }, params: { error: unknown }) =>
-      context.tools.detach(
+      context.tools.failWaiting(
         params.error instanceof ToolServerError
           ? params.error
           : new ToolServerError(failureOf(params.error), { cause: params.error }),

@@ -20,7 +20,7 @@ type Waiter = { resolve: () => void; reject: (error: CodexError) => void };
  * shows nothing of it): the routes of its threads that have tools, and the server that serves
  * them. A turn of a thread with tools `serve`s its route, which asks the actor to start a server
  * when there is none; the actor attaches each server it starts (every route is served on it),
- * detaches it when it ends, and closes the link at shutdown.
+ * retires it when it stops serving, and closes the link at shutdown.
  */
 export class CodexTools {
   readonly #routes = new Set<ToolRoute>();
@@ -118,7 +118,7 @@ export class CodexTools {
   }
 
   /** Called by the actor when a server failed to start: the turns waiting for one fail. */
-  detach(error: CodexError): void {
+  failWaiting(error: CodexError): void {
     this.settleWaiters(error);
   }
 
