@@ -9,15 +9,20 @@ import {
   RemoteTurnError,
   SessionTooLargeError,
   startWorker,
+  WorkerLostError,
   type DistributedCodexOptions,
 } from "../src/bullmq/index.js";
 import { addressOf } from "../src/bullmq/connection.js";
 import { reportOnce } from "../src/bullmq/report-errors.js";
-import { EventStreamWriter, readEventStream } from "../src/bullmq/event-stream.js";
+import { readEventStream } from "../src/bullmq/event-stream.js";
+import { LeaseLostError, TurnRecord, type TurnClaim } from "../src/bullmq/turn-record.js";
+import { decideRetake } from "../src/bullmq/retake-decision.js";
+import { runTurnJob } from "../src/bullmq/run-turn.js";
+import { resolvePolicy } from "../src/supervision/policy.js";
 import { queueKeys } from "../src/bullmq/keys.js";
 import { rebuildError, serializeError } from "../src/bullmq/remote-errors.js";
 import { SessionStore } from "../src/bullmq/sessions.js";
-import { CodexExitError, InvalidOptionError } from "../src/index.js";
+import { Codex as Codex0, CodexExitError, InvalidOptionError } from "../src/index.js";
 import { startRedis } from "./support/redis.js";
 import { atTeardown, tempDir } from "./support/rig-registry.js";
 
@@ -27,6 +32,22 @@ import { atTeardown, tempDir } from "./support/rig-registry.js";
 const THREAD = "019a0000-0000-7000-8000-000000000001";
 const ROLLOUT = `sessions/2026/01/02/rollout-2026-01-02T03-04-05-${THREAD}.jsonl`;
 const keys = queueKeys("parts");
+const LIMITS = { maxEvents: 100, keepSeconds: 60 };
+
+/** A take of turn `turnId`'s record, claimed. */
+async function claimed(redis: Redis, turnId: string): Promise<TurnRecord> {
+  const record = new TurnRecord(redis, keys, turnId, LIMITS);
+  await record.claim();
+  return record;
+}
+
+/** Stores the thread's session as a worker does, with a turn's finish. */
+async function store(redis: Redis, sessions: SessionStore): Promise<void> {
+  const record = await claimed(redis, `turn-${Math.random()}`);
+  const session = sessions.file(THREAD);
+  const end = { ok: true as const, threadId: THREAD, attempts: 1 };
+  sessions.stored(THREAD, await record.finish(end, session));
+}
 
 async function client(): Promise<Redis> {
   const redis = await startRedis();
@@ -53,7 +74,7 @@ describe("stored sessions", () => {
 
     await onB.restore(THREAD); // nothing stored yet: nothing written
     expect(existsSync(path.join(b, "sessions"))).toBe(false);
-    await onA.store(THREAD);
+    await store(redis, onA);
     await onB.restore(THREAD);
     expect(readFileSync(path.join(b, ROLLOUT), "utf8")).toBe('{"turn":1}\n');
 
@@ -63,24 +84,23 @@ describe("stored sessions", () => {
     expect(readFileSync(path.join(b, ROLLOUT), "utf8")).toContain('"on":"b"');
     // A newer generation stored elsewhere replaces it.
     writeFileSync(path.join(a, ROLLOUT), '{"turn":1}\n{"turn":2,"on":"a"}\n');
-    await onA.store(THREAD);
+    await store(redis, onA);
     await onB.restore(THREAD);
     expect(readFileSync(path.join(b, ROLLOUT), "utf8")).toContain('"on":"a"');
   });
 
   it("refuses a session past the bound with SessionTooLargeError, storing nothing; a thread without a rollout stores nothing", async () => {
     const redis = await client();
-    const store = new SessionStore(redis, keys.session, codexHome("x".repeat(2_000)), 1_000);
-    const refused = store.store(THREAD);
-    await expect(refused).rejects.toBeInstanceOf(SessionTooLargeError);
-    await expect(refused).rejects.toMatchObject({
+    const tooLarge = new SessionStore(redis, keys.session, codexHome("x".repeat(2_000)), 1_000);
+    await expect(store(redis, tooLarge)).rejects.toBeInstanceOf(SessionTooLargeError);
+    await expect(store(redis, tooLarge)).rejects.toMatchObject({
       kind: "session_too_large",
       threadId: THREAD,
       bytes: 2_000,
       maxSessionBytes: 1_000,
     });
     expect(await redis.exists(keys.session(THREAD))).toBe(0);
-    await new SessionStore(redis, keys.session, codexHome(), 1_000).store(THREAD);
+    await store(redis, new SessionStore(redis, keys.session, codexHome(), 1_000));
     expect(await redis.exists(keys.session(THREAD))).toBe(0);
   });
 
@@ -108,7 +128,7 @@ describe("a turn's event stream", () => {
 
   it("gives a late reader every event and then the end", async () => {
     const redis = await client();
-    const writer = new EventStreamWriter(redis, keys.events("t1"), 100, 60);
+    const writer = await claimed(redis, "t1");
     for (const n of [1, 2, 3]) await writer.event(event(n));
     await writer.end({ ok: true, threadId: THREAD, attempts: 1 });
     expect(await redis.ttl(keys.events("t1"))).toBeGreaterThan(0);
@@ -123,7 +143,7 @@ describe("a turn's event stream", () => {
 
   it("fails with EventsLostError when events were trimmed before they were read", async () => {
     const redis = await client();
-    const writer = new EventStreamWriter(redis, keys.events("t2"), 100, 60);
+    const writer = await claimed(redis, "t2");
     for (const n of [1, 2, 3]) await writer.event(event(n));
     await redis.xtrim(keys.events("t2"), "MAXLEN", 1);
     const stream = readEventStream(redis, keys.events("t2"), "t2", async () => undefined, stop());
@@ -138,6 +158,167 @@ describe("a turn's event stream", () => {
     const lost = new Error("its job failed");
     const stream = readEventStream(redis, keys.events("t3"), "t3", async () => lost, stop());
     await expect(stream.next()).rejects.toBe(lost);
+  });
+});
+
+describe("a turn's record: one writer at a time, and what a take over finds", () => {
+  const stop = () => ({ shutdown: new AbortController().signal });
+  const command = {
+    type: "item.started",
+    item: {
+      id: "item_1",
+      type: "command_execution",
+      command: "rm -rf build",
+      status: "in_progress",
+    },
+  } as never;
+
+  it("fences out an earlier take: its next write fails with LeaseLostError, the new one's events follow on", async () => {
+    const redis = await client();
+    const first = await claimed(redis, "fenced");
+    await first.started(1);
+    await first.event(command);
+    const second = new TurnRecord(redis, keys, "fenced", LIMITS);
+    const found = await second.claim();
+    expect(found).toMatchObject({
+      attempts: 1,
+      restartTimes: [],
+      sideEffects: [{ type: "command_execution", id: "item_1", detail: "rm -rf build" }],
+    });
+    await expect(first.event(command)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(first.end({ ok: true, threadId: null, attempts: 1 })).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    await expect(first.started(2)).rejects.toBeInstanceOf(LeaseLostError);
+    const restarted = { type: "turn.restarted", attempt: 2, delayMs: 0, error: {} } as never;
+    await second.started(2);
+    await second.event(restarted, { restartedAt: 1_000 });
+    await second.end({ ok: true, threadId: THREAD, attempts: 2 });
+
+    const stream = readEventStream(
+      redis,
+      keys.events("fenced"),
+      "fenced",
+      async () => undefined,
+      stop(),
+    );
+    const seen: unknown[] = [];
+    let next = await stream.next();
+    for (; !next.done; next = await stream.next()) seen.push(next.value);
+    expect(seen).toEqual([command, restarted]); // numbered 1, 2 across the two takes: no gap
+    expect(next.value).toEqual({ ok: true, threadId: THREAD, attempts: 2 });
+    expect(await new TurnRecord(redis, keys, "fenced", LIMITS).claim()).toMatchObject({
+      attempts: 2,
+      restartTimes: [1_000],
+      end: { ok: true, threadId: THREAD, attempts: 2 },
+    });
+    expect(await redis.ttl(keys.record("fenced"))).toBeLessThanOrEqual(60);
+  });
+
+  it("keeps a finish (the end reached, the session stored) for the take after a lost one", async () => {
+    const redis = await client();
+    const first = await claimed(redis, "finished");
+    await first.finish({ ok: true, threadId: THREAD, attempts: 1 }, undefined);
+    const second = new TurnRecord(redis, keys, "finished", LIMITS);
+    expect(await second.claim()).toMatchObject({
+      finish: { ok: true, threadId: THREAD, attempts: 1 },
+    });
+    await expect(
+      first.finish({ ok: true, threadId: THREAD, attempts: 1 }, undefined),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+  });
+});
+
+describe("what a worker does with a job it takes (decideRetake)", () => {
+  const claim = (over: Partial<TurnClaim> = {}): TurnClaim => ({
+    attempts: 0,
+    restartTimes: [],
+    sideEffects: [],
+    ...over,
+  });
+  const decide = (
+    over: Partial<TurnClaim>,
+    policy: Parameters<typeof resolvePolicy>[0] = undefined,
+  ) =>
+    decideRetake({
+      turnId: "t",
+      claim: claim(over),
+      policy: resolvePolicy(policy, undefined),
+      now: 100_000,
+      random: 0.5,
+    });
+  const effect = { type: "command_execution", id: "item_3", detail: "make deploy" };
+  const end = { ok: true as const, threadId: THREAD, attempts: 1 };
+
+  it("runs a turn never taken; reports an ended one; writes the end an earlier take reached", () => {
+    expect(decide({})).toEqual({ do: "run" });
+    expect(decide({ attempts: 1, end })).toEqual({ do: "report", end });
+    expect(decide({ attempts: 1, finish: end })).toEqual({ do: "write", end });
+  });
+
+  it("runs again a lost attempt that started no side effect, counted as a restart", () => {
+    expect(decide({ attempts: 1 })).toMatchObject({
+      do: "run",
+      restarted: {
+        type: "turn.restarted",
+        attempt: 2,
+        delayMs: expect.any(Number),
+        error: { kind: "worker_lost" },
+      },
+    });
+  });
+
+  it("fails with WorkerLostError naming the side effect, unless restartAfterSideEffects", () => {
+    const refused = decide({ attempts: 1, sideEffects: [effect] });
+    expect(refused).toMatchObject({ do: "fail" });
+    const error = (refused as { error: WorkerLostError }).error;
+    expect(error).toBeInstanceOf(WorkerLostError);
+    expect(error).toMatchObject({ kind: "worker_lost", turnId: "t", sideEffects: [effect] });
+    expect(error.message).toContain("command_execution (make deploy)");
+    expect(error.reason).toContain("restartAfterSideEffects");
+    expect(
+      decide({ attempts: 1, sideEffects: [effect] }, { restartAfterSideEffects: true }),
+    ).toMatchObject({
+      do: "run",
+    });
+  });
+
+  it("fails when the policy allows no restart: supervision off, temporary, or the limit reached", () => {
+    expect(decide({ attempts: 1 }, false)).toMatchObject({
+      do: "fail",
+      error: { reason: "supervision is off" },
+    });
+    expect(decide({ attempts: 1 }, { restart: "temporary" })).toMatchObject({ do: "fail" });
+    expect(
+      decide({ attempts: 4, restartTimes: [90_000, 95_000, 99_000] }, { maxRestarts: 3 }),
+    ).toMatchObject({
+      do: "fail",
+      error: { reason: expect.stringContaining("more than 3 restarts") },
+    });
+  });
+});
+
+describe("a take of a turn that is over runs nothing", () => {
+  it("writes the end an earlier take reached, and reports an ended turn, without starting codex", async () => {
+    const redis = await client();
+    const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
+    atTeardown("a Codex", () => codex.shutdown());
+    const sessions = new SessionStore(redis, keys.session, codexHome(), 1_000);
+    const runner = {
+      codex,
+      sessions,
+      policy: resolvePolicy(undefined, undefined),
+      record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+    };
+    const data = { turnId: "over", threadId: THREAD, thread: {}, input: "hi", turn: {} };
+    const end = { ok: true as const, threadId: THREAD, attempts: 1 };
+    const lost = await claimed(redis, "over");
+    await lost.finish(end, undefined);
+
+    expect(await runTurnJob(runner, data, undefined)).toEqual(end);
+    expect(await redis.hget(keys.record("over"), "end")).toBe(JSON.stringify(end));
+    expect(await runTurnJob(runner, data, undefined)).toEqual(end);
+    expect(await redis.xlen(keys.events("over"))).toBe(1); // the end, written once
   });
 });
 

@@ -7,9 +7,14 @@ import {
   RedisUnavailableError,
   SessionTooLargeError,
   startWorker,
-  TurnLostError,
+  WorkerLostError,
 } from "../src/bullmq/index.js";
-import { AbortError, TurnFailedError } from "../src/index.js";
+import {
+  AbortError,
+  TurnFailedError,
+  type SupervisionPolicy,
+  type ThreadEvent,
+} from "../src/index.js";
 import {
   delayed,
   hang,
@@ -17,6 +22,7 @@ import {
   ModelStandIn,
   reply,
   responseFailed,
+  shellCommand,
   type StandInReply,
 } from "../src/model-stand-in/index.js";
 import { within } from "./support/deadlines.js";
@@ -37,8 +43,14 @@ async function setUp(script: StandInReply[]) {
   atTeardown("the model stand-in", () => standIn.close());
   const workdir = tempDir("queue-work");
   const codex = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
-  const worker = (maxSessionBytes?: number) =>
-    startWorkerProcess({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
+  const worker = (maxSessionBytes?: number, supervision?: SupervisionPolicy) =>
+    startWorkerProcess({
+      port: redis.port,
+      name: NAME,
+      standInUrl: standIn.url,
+      maxSessionBytes,
+      supervision,
+    });
   /** A worker in this process: its code counts for coverage. */
   const localWorker = (maxSessionBytes?: number) =>
     startLocalWorker({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
@@ -196,21 +208,99 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     });
   });
 
-  it("fails a turn whose worker was SIGKILLed with TurnLostError (found by a live worker's stall check), and does not run it again", async () => {
-    const { standIn, worker, startThread } = await setUp([hang()]);
+  it("runs again, on another worker, a turn whose worker was SIGKILLed before any side effect: turn.restarted (worker_lost), attempts 2", async () => {
+    const { standIn, worker, startThread } = await setUp([hang(), reply(message("Done on B."))]);
     const a = await worker();
-    const turn = startThread().run("hi");
-    turn.catch(() => undefined);
+    const thread = startThread();
+    const { events, result } = await thread.runStreamed("hi");
+    const seen: ThreadEvent[] = [];
+    const read = (async () => {
+      for await (const event of events) seen.push(event);
+    })();
+    read.catch(() => undefined);
     await within(
       waitFor(() => standIn.requests.length === 1),
       20_000,
       "the turn's request",
     );
-    await worker(); // B: idle, so its stall check finds A's turn once A's lock has expired
+    await worker(); // B: its stall check finds A's turn once A's lock has expired, and takes it
     await a.kill();
 
-    await expect(within(turn, 25_000, "the lost turn")).rejects.toBeInstanceOf(TurnLostError);
-    expect(standIn.requests).toHaveLength(1);
+    const turn = await within(result, 30_000, "the re-run turn");
+    await read;
+    expect(turn).toMatchObject({ finalResponse: "Done on B.", attempts: 2 });
+    expect(seen.filter((event) => event.type === "turn.restarted")).toEqual([
+      expect.objectContaining({
+        attempt: 2,
+        error: expect.objectContaining({ kind: "worker_lost" }),
+      }),
+    ]);
+    expect(standIn.requests).toHaveLength(2);
+    // The re-run started the thread afresh on B (A's session was never stored): its id is B's.
+    const started = seen.filter((event) => event.type === "thread.started");
+    expect(thread.id).toBe((started.at(-1) as { thread_id: string }).thread_id);
+  });
+
+  it("fails with WorkerLostError naming the command, and does not run it again, a turn whose worker was SIGKILLed after it had run one", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(shellCommand("echo side-effect")),
+      hang(),
+    ]);
+    const a = await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 2),
+      20_000,
+      "the request after the command",
+    );
+    await worker();
+    await a.kill();
+
+    const error = await within(
+      turn.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      30_000,
+      "the lost turn",
+    );
+    expect(error).toBeInstanceOf(WorkerLostError);
+    expect(error).toMatchObject({
+      kind: "worker_lost",
+      sideEffects: [
+        expect.objectContaining({
+          type: "command_execution",
+          detail: expect.stringContaining("echo side-effect"),
+        }),
+      ],
+    });
+    expect((error as Error).message).toContain("restartAfterSideEffects");
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it("runs such a turn again when the worker's supervision says restartAfterSideEffects", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(shellCommand("echo side-effect")),
+      hang(),
+      reply(message("Ran again.")),
+    ]);
+    const a = await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 2),
+      20_000,
+      "the request after the command",
+    );
+    await worker(undefined, { restartAfterSideEffects: true });
+    await a.kill();
+
+    await expect(within(turn, 30_000, "the re-run turn")).resolves.toMatchObject({
+      finalResponse: "Ran again.",
+      attempts: 2,
+    });
+    expect(standIn.requests).toHaveLength(3);
   });
 
   it("closes a worker gracefully on SIGTERM: its running turn finishes first", async () => {

@@ -10,6 +10,7 @@ export type QueueErrorKind =
   | "session_too_large"
   | "remote_failure"
   | "turn_lost"
+  | "worker_lost"
   | "events_lost"
   | "queue_closed";
 
@@ -89,6 +90,44 @@ export class TurnLostError extends QueueError {
     readonly reason: string,
   ) {
     super(`The turn ${turnId} ended in the queue without a result: ${reason}`);
+  }
+}
+
+/** A side effect a lost worker's attempt had reported: its item's type and id, and what it did. */
+export type LostSideEffect = {
+  /** `command_execution`, `file_change` or `mcp_tool_call`. */
+  type: string;
+  /** The item's id. */
+  id: string;
+  /** The command, the changed paths, or `server/tool`. */
+  detail: string;
+};
+
+/**
+ * The worker running the turn was lost mid-turn (killed, or it lost its job's lock), and the
+ * worker that took the job over did not run it again: its attempt had started the
+ * `sideEffects` listed (commands, file changes, MCP calls that may have done their work already;
+ * set the worker's `supervision.restartAfterSideEffects` to re-run anyway), or the worker's
+ * supervision policy refused another restart (`reason`).
+ */
+export class WorkerLostError extends QueueError {
+  override readonly name = "WorkerLostError";
+  readonly kind = "worker_lost";
+  constructor(
+    readonly turnId: string,
+    /** What the lost attempts had started, in order (at most 20). */
+    readonly sideEffects: LostSideEffect[],
+    /** Why it was not run again, as supervision decided. */
+    readonly reason: string,
+  ) {
+    const started =
+      sideEffects.length === 0
+        ? "before any command, file change or MCP call"
+        : `after it had started ${sideEffects.map((effect) => `${effect.type} (${effect.detail})`).join(", ")}`;
+    super(
+      `The worker running turn ${turnId} was lost (killed, or its lock expired) ${started}; ` +
+        `it was not run again: ${reason}.`,
+    );
   }
 }
 

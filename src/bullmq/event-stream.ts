@@ -5,50 +5,11 @@ import { EventsLostError, QueueClosedError } from "./errors.js";
 import type { TurnEnd } from "./turn-job.js";
 
 /**
- * A turn's events in a Redis Stream of their own: each entry is numbered (`n`, from 1) and holds
- * one event, the last one holds the turn's end. A consumer that starts late reads from the first
+ * A turn's events in a Redis Stream of their own (written by `TurnRecord`): each entry is
+ * numbered (`n`, from 1) and holds one event, the last one holds the turn's end. A consumer that starts late reads from the first
  * entry, so it misses nothing the stream still holds; a gap in the numbers (trimmed past
  * `maxStreamEvents`) is an `EventsLostError`, never a silent loss.
  */
-
-/** Appends a turn's events to its stream (`XADD … MAXLEN ~ maxEvents`), then its end. */
-export class EventStreamWriter {
-  private count = 0;
-
-  constructor(
-    private readonly client: Redis,
-    private readonly key: string,
-    private readonly maxEvents: number,
-    /** How long the stream is kept after its end, in seconds. */
-    private readonly keepSeconds: number,
-  ) {}
-
-  /** Appends `event`; resolves once Redis holds it. */
-  async event(event: ThreadEvent): Promise<void> {
-    await this.append("event", event);
-  }
-
-  /** Appends the end entry and lets the stream expire `keepSeconds` later. */
-  async end(end: TurnEnd): Promise<void> {
-    await this.append("end", end);
-    await this.client.expire(this.key, this.keepSeconds);
-  }
-
-  private async append(field: "event" | "end", value: unknown): Promise<void> {
-    this.count += 1;
-    await this.client.xadd(
-      this.key,
-      "MAXLEN",
-      "~",
-      this.maxEvents,
-      "*",
-      "n",
-      String(this.count),
-      field,
-      JSON.stringify(value),
-    );
-  }
-}
 
 /** What the reader asks when its stream has been silent for a while: a reason the turn is lost. */
 export type LostCheck = () => Promise<Error | undefined>;

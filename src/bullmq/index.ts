@@ -17,5 +17,7 @@ export {
   RemoteTurnError,
   SessionTooLargeError,
   TurnLostError,
+  WorkerLostError,
+  type LostSideEffect,
   type QueueErrorKind,
 } from "./errors.js";

@@ -1,10 +1,14 @@
 /**
  * The Redis keys `codex-actors/bullmq` keeps beside BullMQ's, under the same prefix and queue
- * name: one event stream per turn and one stored session per thread.
+ * name: one event stream and one record per turn, one stored session per thread.
  */
 export type QueueKeys = {
   /** The stream of a turn's events (`XADD`), ended by an end entry. */
   events: (turnId: string) => string;
+  /** The hash recording who runs a turn and how far it got (see `TurnRecord`). */
+  record: (turnId: string) => string;
+  /** The list of the side effects a turn's attempts started. */
+  effects: (turnId: string) => string;
   /** The hash holding a thread's codex session: `path`, `data`, `generation`. */
   session: (threadId: string) => string;
 };
@@ -14,6 +18,8 @@ export function queueKeys(name: string, prefix = "bull"): QueueKeys {
   const base = `${prefix}:${name}:codex-actors`;
   return {
     events: (turnId) => `${base}:turn:${turnId}:events`,
+    record: (turnId) => `${base}:turn:${turnId}:record`,
+    effects: (turnId) => `${base}:turn:${turnId}:effects`,
     session: (threadId) => `${base}:thread:${threadId}:session`,
   };
 }

@@ -1,45 +1,124 @@
 import type { Codex } from "../codex.js";
+import type { ResolvedPolicy } from "../supervision/policy.js";
+import type { ThreadEvent } from "../types/events.js";
 import { serializeError } from "./remote-errors.js";
-import { EventStreamWriter } from "./event-stream.js";
+import { decideRetake } from "./retake-decision.js";
 import type { SessionStore } from "./sessions.js";
+import { LeaseLostError, type TurnClaim, type TurnRecord } from "./turn-record.js";
 import type { TurnEnd, TurnJobData } from "./turn-job.js";
 
 /** What a worker's processor needs besides the job. */
 export type TurnRunner = {
   codex: Codex;
   sessions: SessionStore;
-  /** The writer of a turn's event stream. */
-  stream: (turnId: string) => EventStreamWriter;
+  /** The worker's supervision policy, which also decides restarts across workers. */
+  policy: ResolvedPolicy | false;
+  /** The record of a turn, for one take of its job. */
+  record: (turnId: string) => TurnRecord;
 };
 
 /**
- * Runs one job's turn on the worker's local, supervised `Codex`: restores the thread's session
- * if it is stored, streams every event, stores the session after the turn, then writes the end
- * (the turn's attempts, or its error). Resolves with the end; rejects only if Redis fails.
+ * Takes one job's turn: claims its record, then reports a turn that is over, fails one a lost
+ * worker had started that may not run again (`WorkerLostError`), or runs it on the worker's local,
+ * supervised `Codex` — restoring the thread's session, streaming every event, storing the session
+ * with the turn's finish, then writing the end. Resolves with the end; rejects if Redis fails or
+ * another take holds the turn now (`LeaseLostError`: this take's codex is stopped first).
  */
 export async function runTurnJob(
   runner: TurnRunner,
   data: TurnJobData,
   signal: AbortSignal | undefined,
 ): Promise<TurnEnd> {
-  const stream = runner.stream(data.turnId);
-  let threadId = data.threadId;
+  const record = runner.record(data.turnId);
+  const claim = await record.claim();
+  const decision = decideRetake({
+    turnId: data.turnId,
+    claim,
+    policy: runner.policy,
+    now: Date.now(),
+    random: Math.random(),
+  });
+  if (decision.do === "report") return decision.end;
   let end: TurnEnd;
+  if (decision.do === "write") end = decision.end;
+  else if (decision.do === "fail")
+    end = { ok: false, threadId: data.threadId, error: serializeError(decision.error) };
+  else {
+    await record.started(claim.attempts + 1);
+    if (decision.restarted) {
+      await record.event(decision.restarted, { restartedAt: Date.now() });
+      await pause(decision.restarted.delayMs, signal);
+    }
+    end = await runLocally(runner, data, record, claim, signal);
+  }
+  await record.end(end);
+  return end;
+}
+
+/** Runs the turn on the local `Codex`, writing its events, then its finish (with the session). */
+async function runLocally(
+  runner: TurnRunner,
+  data: TurnJobData,
+  record: TurnRecord,
+  claim: TurnClaim,
+  signal: AbortSignal | undefined,
+): Promise<TurnEnd> {
+  // The local turn stops when BullMQ cancels the job, or when another take holds the turn.
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal?.reason);
+  signal?.addEventListener("abort", forward, { once: true });
+  let threadId = data.threadId;
+  let settled: Promise<unknown> = Promise.resolve();
   try {
     if (threadId !== null) await runner.sessions.restore(threadId);
     const thread =
       threadId === null
         ? runner.codex.startThread(data.thread)
         : runner.codex.resumeThread(threadId, data.thread);
-    const { events, result } = await thread.runStreamed(data.input, { ...data.turn, signal });
-    for await (const event of events) await stream.event(event);
+    const { events, result } = await thread.runStreamed(data.input, {
+      ...data.turn,
+      signal: stop.signal,
+    });
+    settled = result.catch(() => undefined);
+    for await (const event of events) await record.event(...numbered(event, claim.attempts));
     const { attempts = 1 } = await result;
     threadId = thread.id;
-    if (threadId !== null) await runner.sessions.store(threadId);
-    end = { ok: true, threadId, attempts };
+    const end: TurnEnd = { ok: true, threadId, attempts: claim.attempts + attempts };
+    const session = threadId === null ? undefined : runner.sessions.file(threadId);
+    const generation = await record.finish(end, session);
+    if (session) runner.sessions.stored(session.threadId, generation);
+    return end;
   } catch (error) {
-    end = { ok: false, threadId, error: serializeError(error) };
+    if (error instanceof LeaseLostError) {
+      stop.abort(error);
+      await settled;
+      throw error;
+    }
+    return { ok: false, threadId, error: serializeError(error) };
+  } finally {
+    signal?.removeEventListener("abort", forward);
   }
-  await stream.end(end);
-  return end;
+}
+
+/**
+ * The event as the turn's stream numbers it: a local restart's attempt counted after the
+ * `earlier` attempts of lost takes, and recorded as started.
+ */
+function numbered(event: ThreadEvent, earlier: number): [ThreadEvent, { attempt?: number }] {
+  if (event.type !== "turn.restarted") return [event, {}];
+  const attempt = earlier + event.attempt;
+  return [{ ...event, attempt }, { attempt }];
+}
+
+/** Waits `ms` (a restart's backoff), or less if `signal` fires. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

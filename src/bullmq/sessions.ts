@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Redis } from "ioredis";
 import type { CodexOptions } from "../types/options.js";
 import { SessionTooLargeError } from "./errors.js";
+import type { SessionFile } from "./turn-record.js";
 
 /**
  * A thread's codex session — its rollout file, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<id>.jsonl`,
@@ -47,7 +48,7 @@ export function findRollout(codexHome: string, threadId: string): string | undef
   return walk("sessions", 0);
 }
 
-/** Stores a worker's sessions in Redis and restores them, remembering which it holds already. */
+/** Reads a worker's sessions for storing and restores them, remembering which it holds already. */
 export class SessionStore {
   /** The generation of each thread's session this worker's CODEX_HOME holds. */
   private readonly held = new Map<string, number>();
@@ -60,23 +61,21 @@ export class SessionStore {
   ) {}
 
   /**
-   * Stores the session of `threadId` after a turn. Throws `SessionTooLargeError` past `maxBytes`
-   * (nothing stored); does nothing if codex left no rollout file (nothing to move).
+   * The session of `threadId` after a turn, to store with the turn's finish. Throws
+   * `SessionTooLargeError` past `maxBytes`; undefined if codex left no rollout file.
    */
-  async store(threadId: string): Promise<void> {
+  file(threadId: string): SessionFile | undefined {
     const relative = findRollout(this.codexHome, threadId);
-    if (!relative) return;
+    if (!relative) return undefined;
     const file = path.join(this.codexHome, relative);
     const bytes = statSync(file).size;
     if (bytes > this.maxBytes) throw new SessionTooLargeError(threadId, bytes, this.maxBytes);
-    const key = this.keyOf(threadId);
-    const replies = await this.client
-      .multi()
-      .hset(key, "path", relative, "data", readFileSync(file))
-      .hincrby(key, "generation", 1)
-      .exec();
-    const generation = Number(replies?.[1]?.[1]);
-    if (Number.isFinite(generation)) this.held.set(threadId, generation);
+    return { threadId, path: relative, data: readFileSync(file) };
+  }
+
+  /** Remembers that this worker's CODEX_HOME holds generation `generation` of the thread. */
+  stored(threadId: string, generation: number): void {
+    if (generation > 0) this.held.set(threadId, generation);
   }
 
   /**

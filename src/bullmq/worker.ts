@@ -4,18 +4,25 @@ import { checkCount, checkObject } from "../option-values.js";
 import { InvalidOptionError } from "../types/errors.js";
 import type { CodexOptions } from "../types/options.js";
 import { connected, ownClient, type QueueConnection } from "./connection.js";
-import { EventStreamWriter } from "./event-stream.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
 import { runTurnJob, type TurnRunner } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
+import { TurnRecord } from "./turn-record.js";
+import { resolvePolicy } from "../supervision/policy.js";
 
 /** BullMQ settings a worker passes through (durations in ms; BullMQ's defaults otherwise). */
 export type WorkerTuning = Pick<
   BullWorkerOptions,
-  "lockDuration" | "lockRenewTime" | "stalledInterval" | "drainDelay"
+  "lockDuration" | "lockRenewTime" | "stalledInterval" | "drainDelay" | "maxStalledCount"
 >;
+
+/**
+ * How often a turn's job may stall (its worker lost) before BullMQ fails it itself
+ * (`TurnLostError`); below that, the supervision policy decides each re-take.
+ */
+const DEFAULT_MAX_STALLED_COUNT = 10;
 
 /** How to start a worker: where its queue is, how many turns at once, and its local codex. */
 export type WorkerOptions = QueueConnection & {
@@ -53,9 +60,10 @@ export type QueueWorker = {
  * Starts a worker on the queue `name`: it takes turns as BullMQ jobs and runs each on a local,
  * supervised `Codex`. Rejects with `RedisUnavailableError` if Redis does not answer.
  *
- * A turn whose worker is lost (killed, or its lock expired) is not run again: BullMQ fails its
- * job at the first stall (`maxStalledCount` 0), and the producer's `run()` rejects with
- * `TurnLostError`.
+ * A turn whose worker is lost (killed, or its lock expired) is taken over by another worker once
+ * BullMQ's stall check finds it: run again if its attempt had started no command, file change or
+ * MCP call and the supervision policy (`codex.supervision`) allows a restart, failed with
+ * `WorkerLostError` otherwise. A finished turn is never run again.
  */
 export async function startWorker(options: WorkerOptions): Promise<QueueWorker> {
   checkWorkerOptions(options);
@@ -76,16 +84,15 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     codexHomeOf(codexOptions),
     options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES,
   );
+  const limits = {
+    maxEvents: options.maxStreamEvents ?? 10_000,
+    keepSeconds: options.keepStreamSeconds ?? 3_600,
+  };
   const runner = {
     codex,
     sessions,
-    stream: (turnId: string) =>
-      new EventStreamWriter(
-        client,
-        keys.events(turnId),
-        options.maxStreamEvents ?? 10_000,
-        options.keepStreamSeconds ?? 3_600,
-      ),
+    policy: resolvePolicy(codexOptions.supervision, undefined),
+    record: (turnId: string) => new TurnRecord(client, keys, turnId, limits),
   };
   let worker: Worker<TurnJobData>;
   try {
@@ -118,11 +125,11 @@ function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobD
       return { threadId: end.threadId };
     },
     {
+      maxStalledCount: DEFAULT_MAX_STALLED_COUNT,
       ...options.bullmq,
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,
-      maxStalledCount: 0,
       removeOnComplete: { age: options.keepStreamSeconds ?? 3_600 },
       removeOnFail: { age: 24 * 3_600 },
     },

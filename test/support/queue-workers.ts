@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWorker, type QueueWorker } from "../../src/bullmq/index.js";
 import { standInConfig } from "../../src/model-stand-in/index.js";
+import type { SupervisionPolicy } from "../../src/index.js";
 import { scaled } from "./deadlines.js";
 import { hermeticEnv } from "./hermetic-env.js";
 import { atTeardown, tempDir } from "./rig-registry.js";
@@ -33,6 +34,8 @@ export async function startWorkerProcess(options: {
   standInUrl: string;
   /** The worker's bound on a stored session (default: the library's). */
   maxSessionBytes?: number;
+  /** Its codex's supervision policy (which also decides re-takes of lost workers' turns). */
+  supervision?: SupervisionPolicy;
 }): Promise<WorkerProcess> {
   const root = tempDir("worker");
   const [home, codexHome] = ["home", "codex-home"].map((name) => {

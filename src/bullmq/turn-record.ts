@@ -1,0 +1,216 @@
+import type { Redis } from "ioredis";
+import { sideEffectIn } from "../transports/lifecycle-filter.js";
+import type { ThreadEvent } from "../types/events.js";
+import type { LostSideEffect } from "./errors.js";
+import type { QueueKeys } from "./keys.js";
+import type { TurnEnd } from "./turn-job.js";
+
+/**
+ * A turn's record in Redis, beside its event stream: who runs it (`owner`, a fencing token every
+ * take of the job increments), how many events and attempts it has had, when it was restarted
+ * across workers, the side effects its attempts started, and how it ended. A worker that took
+ * the job over writes only while it holds the newest token, so a worker that lost its job's lock
+ * but lives on cannot write into the turn any more: its next write fails with `LeaseLostError`.
+ */
+
+/** What a take of the job finds in the turn's record. */
+export type TurnClaim = {
+  /** Attempts started by earlier takes (0: the turn never ran). */
+  attempts: number;
+  /** When earlier takes were restarted, in ms. */
+  restartTimes: number[];
+  /** The side effects earlier takes' attempts started. */
+  sideEffects: LostSideEffect[];
+  /** The turn's end, written already: it is over. */
+  end?: TurnEnd;
+  /** The end an earlier take reached (events streamed, session stored) but did not write. */
+  finish?: TurnEnd;
+};
+
+/** Another take of the job holds the turn now: this one must stop writing and stop its codex. */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+  constructor(readonly turnId: string) {
+    super(`Another worker has taken turn ${turnId} over; this one stops.`);
+  }
+}
+
+/** The bound on a lost turn's keys, which no end expires: a week, in seconds. */
+const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
+
+/** The side effects a record keeps (the first ones). */
+const MAX_SIDE_EFFECTS = 20;
+
+// KEYS: stream, record, effects. ARGV: token, field, json, maxlen, effect, attempts, restartedAt.
+const APPEND = `
+if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
+local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'n', n, ARGV[2], ARGV[3])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ${ORPHAN_TTL_SECONDS}) end
+if ARGV[5] ~= '' and redis.call('LLEN', KEYS[3]) < ${MAX_SIDE_EFFECTS} then
+  redis.call('RPUSH', KEYS[3], ARGV[5])
+  redis.call('EXPIRE', KEYS[3], ${ORPHAN_TTL_SECONDS})
+end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], 'attempts', ARGV[6]) end
+if ARGV[7] ~= '' then
+  local times = redis.call('HGET', KEYS[2], 'restarts')
+  redis.call('HSET', KEYS[2], 'restarts', times and (times .. ',' .. ARGV[7]) or ARGV[7])
+end
+if ARGV[2] == 'end' then
+  redis.call('HSET', KEYS[2], 'end', ARGV[3])
+  for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[8]) end
+end
+return n`;
+
+// KEYS: record, session. ARGV: token, finish, path, data. Returns the session's generation (0: none).
+const FINISH = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+local generation = 0
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[2], 'path', ARGV[3], 'data', ARGV[4])
+  generation = redis.call('HINCRBY', KEYS[2], 'generation', 1)
+end
+redis.call('HSET', KEYS[1], 'finish', ARGV[2])
+return generation`;
+
+// KEYS: record. ARGV: token, attempts.
+const STARTED = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+redis.call('HSET', KEYS[1], 'attempts', ARGV[2])
+return 1`;
+
+/** A thread's session as the worker stores it with the turn's finish. */
+export type SessionFile = { threadId: string; path: string; data: Buffer };
+
+/** One take of a turn's job: claims the record, then writes the turn while it holds it. */
+export class TurnRecord {
+  private token = "";
+  private readonly sideEffectIds = new Set<string>();
+  private readonly keys: [stream: string, record: string, effects: string];
+  private readonly sessionKey: (threadId: string) => string;
+
+  constructor(
+    private readonly client: Redis,
+    queueKeys: QueueKeys,
+    readonly turnId: string,
+    private readonly limits: { maxEvents: number; keepSeconds: number },
+  ) {
+    this.keys = [queueKeys.events(turnId), queueKeys.record(turnId), queueKeys.effects(turnId)];
+    this.sessionKey = queueKeys.session;
+  }
+
+  /** Takes the turn over (every earlier take stops writing) and says what the record holds. */
+  async claim(): Promise<TurnClaim> {
+    const [, record, effects] = this.keys;
+    const replies = await this.client
+      .multi()
+      .hincrby(record, "owner", 1)
+      .expire(record, ORPHAN_TTL_SECONDS, "NX") // Redis 7: an ended turn keeps its shorter one
+      .hgetall(record)
+      .lrange(effects, 0, -1)
+      .exec();
+    const [owner, , fields, effectList] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    }) as [number, unknown, Record<string, string>, string[]];
+    this.token = String(owner);
+    const restarts = fields.restarts ?? "";
+    return {
+      attempts: Number(fields.attempts ?? 0),
+      restartTimes: restarts === "" ? [] : restarts.split(",").map(Number),
+      sideEffects: effectList.map((json) => JSON.parse(json) as LostSideEffect),
+      end: fields.end === undefined ? undefined : (JSON.parse(fields.end) as TurnEnd),
+      finish: fields.finish === undefined ? undefined : (JSON.parse(fields.finish) as TurnEnd),
+    };
+  }
+
+  /** Records that this take starts attempt `attempt` (before its codex starts). */
+  async started(attempt: number): Promise<void> {
+    const reply = await this.client.eval(STARTED, 1, this.keys[1], this.token, attempt);
+    if (reply === -1) throw new LeaseLostError(this.turnId);
+  }
+
+  /**
+   * Appends `event` to the turn's stream, with the side effect it starts, if any; `attempt` sets
+   * the attempts started, `restartedAt` records a restart across workers.
+   */
+  async event(
+    event: ThreadEvent,
+    progress: { attempt?: number; restartedAt?: number } = {},
+  ): Promise<void> {
+    await this.append("event", event, {
+      effect: this.sideEffectOf(event),
+      attempts: progress.attempt,
+      restartedAt: progress.restartedAt,
+    });
+  }
+
+  /**
+   * Records the end this take reached and, in the same step, the thread's session: a take after
+   * this one writes that end without running the turn again. Resolves with the session's
+   * generation (0 when there is none).
+   */
+  async finish(end: TurnEnd, session: SessionFile | undefined): Promise<number> {
+    const [, record] = this.keys;
+    const generation = await this.client.eval(
+      FINISH,
+      2,
+      record,
+      session ? this.sessionKey(session.threadId) : record,
+      this.token,
+      JSON.stringify(end),
+      session?.path ?? "",
+      session?.data ?? "",
+    );
+    if (generation === -1) throw new LeaseLostError(this.turnId);
+    return Number(generation);
+  }
+
+  /** Writes the turn's end: its stream's last entry; its keys expire `keepSeconds` later. */
+  async end(end: TurnEnd): Promise<void> {
+    await this.append("end", end, {});
+  }
+
+  private async append(
+    field: "event" | "end",
+    value: unknown,
+    extra: { effect?: LostSideEffect; attempts?: number; restartedAt?: number },
+  ): Promise<void> {
+    const n = await this.client.eval(
+      APPEND,
+      3,
+      ...this.keys,
+      this.token,
+      field,
+      JSON.stringify(value),
+      this.limits.maxEvents,
+      extra.effect ? JSON.stringify(extra.effect) : "",
+      extra.attempts ?? "",
+      extra.restartedAt ?? "",
+      this.limits.keepSeconds,
+    );
+    if (n === -1) throw new LeaseLostError(this.turnId);
+  }
+
+  private sideEffectOf(event: ThreadEvent): LostSideEffect | undefined {
+    const type = sideEffectIn(event);
+    if (type === null || !("item" in event) || this.sideEffectIds.has(event.item.id)) return;
+    this.sideEffectIds.add(event.item.id);
+    return { type, id: event.item.id, detail: detailOf(event.item as SideEffectItem) };
+  }
+}
+
+type SideEffectItem = {
+  type: string;
+  command?: string;
+  changes?: { path: string }[];
+  server?: string;
+  tool?: string;
+};
+
+/** What a side effect did, in a few words: the command, the paths, `server/tool`. */
+function detailOf(item: SideEffectItem): string {
+  if (item.type === "command_execution") return item.command ?? "";
+  if (item.type === "file_change") return (item.changes ?? []).map((c) => c.path).join(", ");
+  return `${item.server ?? "?"}/${item.tool ?? "?"}`;
+}
