@@ -256,6 +256,14 @@ describe("what a worker does with a job it takes (decideRetake)", () => {
     expect(decide({ attempts: 1, finish: end })).toEqual({ do: "write", end });
   });
 
+  it("fails a turn its producer cancelled with AbortError, before or after a take", () => {
+    for (const attempts of [0, 1])
+      expect(decide({ attempts, cancelled: true })).toMatchObject({
+        do: "fail",
+        error: { name: "AbortError", kind: "aborted" },
+      });
+  });
+
   it("runs again a lost attempt that started no side effect, counted as a restart", () => {
     expect(decide({ attempts: 1 })).toMatchObject({
       do: "run",

@@ -166,6 +166,28 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(await client.llen(`bull:${NAME}:wait`)).toBe(0);
   });
 
+  it("aborts a running turn: AbortError within a second, its codex stopped on the worker, the thread's next turn runs", async () => {
+    const { standIn, worker, startThread } = await setUp([hang(), reply(message("Next."))]);
+    await worker();
+    const thread = startThread();
+    const abort = new AbortController();
+    const turn = thread.run("hang", { signal: abort.signal });
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    const abortedAt = Date.now();
+    abort.abort();
+    await expect(within(turn, 5_000, "the aborted turn")).rejects.toBeInstanceOf(AbortError);
+    expect(Date.now() - abortedAt).toBeLessThan(2_000);
+    // The hanging turn never ends by itself: the next one runs only because the worker stopped it.
+    await expect(within(thread.run("next"), 20_000, "the next turn")).resolves.toMatchObject({
+      finalResponse: "Next.",
+    });
+  });
+
   it("streams the same events as a local run, all of them kept in the turn's Redis stream, and resolves result with the Turn", async () => {
     const script = () => [reply(message("Streamed."))];
     const local = await realCodex(script());

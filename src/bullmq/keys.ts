@@ -9,6 +9,8 @@ export type QueueKeys = {
   record: (turnId: string) => string;
   /** The list of the side effects a turn's attempts started. */
   effects: (turnId: string) => string;
+  /** The channel producers publish a cancelled turn's id on (its workers stop its codex). */
+  cancel: string;
   /** The hash holding a thread's codex session: `path`, `data`, `generation`. */
   session: (threadId: string) => string;
 };
@@ -18,6 +20,7 @@ export function queueKeys(name: string, prefix = "bull"): QueueKeys {
   const base = `${prefix}:${name}:codex-actors`;
   return {
     events: (turnId) => `${base}:turn:${turnId}:events`,
+    cancel: `${base}:cancel`,
     record: (turnId) => `${base}:turn:${turnId}:record`,
     effects: (turnId) => `${base}:turn:${turnId}:effects`,
     session: (threadId) => `${base}:thread:${threadId}:session`,

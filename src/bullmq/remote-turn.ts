@@ -6,6 +6,7 @@ import { AbortError, CodexError } from "../types/errors.js";
 import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
 import { readEventStream, type LostCheck } from "./event-stream.js";
 import { bounded } from "./bounded.js";
+import { cancelTurn } from "./cancel-turn.js";
 import { jobSettled } from "./job-settled.js";
 import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
@@ -31,9 +32,9 @@ const REDIS_TIMEOUT_MS = 10_000;
 /**
  * One turn, run remotely: enqueues its job, then yields the events its worker streams (from the
  * first, wherever the worker got to), feeding `observer`, and ends as the worker's turn ended —
- * its error rebuilt as the same class. Stopping early (`break`, abort) stops following the
- * turn; the turn itself runs on, and `hold` is given a promise of its end (the thread's next turn
- * waits for it).
+ * its error rebuilt as the same class. An abort cancels the turn (`cancelTurn`: its codex is
+ * stopped on the worker); a `break` stops following it and it runs on. Either way `hold` is given
+ * a promise of its end in the queue (the thread's next turn waits for it).
  */
 export async function* remoteTurn(
   link: ProducerLink,
@@ -87,8 +88,10 @@ export async function* remoteTurn(
             )
           : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
     if (error instanceof TurnLostError) settled = true;
-    if (error instanceof AbortError)
-      await bounded(link.queue.remove(data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
+    if (error instanceof AbortError && enqueued && reader)
+      await bounded(cancelTurn(link.queue, link.keys, reader, data.turnId), REDIS_TIMEOUT_MS).catch(
+        () => 0,
+      );
     observer.end({ error });
     throw error;
   } finally {

@@ -1,6 +1,6 @@
 import type { ResolvedPolicy } from "../supervision/policy.js";
 import { decideRestart } from "../supervision/restart-decision.js";
-import type { CodexError } from "../types/errors.js";
+import { AbortError, type CodexError } from "../types/errors.js";
 import type { TurnRestartedEvent } from "../types/events.js";
 import { WorkerLostError } from "./errors.js";
 import type { TurnClaim } from "./turn-record.js";
@@ -14,8 +14,8 @@ export type RetakeDecision =
   | { do: "write"; end: TurnEnd }
   /** Run the turn: the first take, or a restart (announced by `restarted`, after its delay). */
   | { do: "run"; restarted?: TurnRestartedEvent }
-  /** Do not run it again: the turn fails with this error. */
-  | { do: "fail"; error: WorkerLostError };
+  /** Do not run it (again): the turn fails with this error. */
+  | { do: "fail"; error: WorkerLostError | AbortError };
 
 /** What the decision depends on besides the record. */
 export type Retake = {
@@ -30,13 +30,16 @@ export type Retake = {
 
 /**
  * Decides, purely, what a worker does with a job it took: an ended turn is reported, never run
- * again (idempotent completion); one whose end was reached is ended without a run; one a lost
+ * again (idempotent completion); one whose end was reached is ended without a run; one its
+ * producer cancelled fails with `AbortError` without a run; one a lost
  * worker had started is run again only as the supervision policy allows a restart — never blindly
  * after a command, file change or MCP call (`restartAfterSideEffects`).
  */
 export function decideRetake({ turnId, claim, policy, now, random }: Retake): RetakeDecision {
   if (claim.end) return { do: "report", end: claim.end };
   if (claim.finish) return { do: "write", end: claim.finish };
+  if (claim.cancelled)
+    return { do: "fail", error: new AbortError("The turn was aborted by its producer.") };
   if (claim.attempts === 0) return { do: "run" };
   const lost = new WorkerLostError(turnId, claim.sideEffects, "");
   const decision = decideRestart({

@@ -66,7 +66,8 @@ async function runLocally(
   // The local turn stops when BullMQ cancels the job, or when another take holds the turn.
   const stop = new AbortController();
   const forward = () => stop.abort(signal?.reason);
-  signal?.addEventListener("abort", forward, { once: true });
+  if (signal?.aborted) forward();
+  else signal?.addEventListener("abort", forward, { once: true });
   let threadId = data.threadId;
   let settled: Promise<unknown> = Promise.resolve();
   try {

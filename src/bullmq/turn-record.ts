@@ -25,6 +25,8 @@ export type TurnClaim = {
   end?: TurnEnd;
   /** The end an earlier take reached (events streamed, session stored) but did not write. */
   finish?: TurnEnd;
+  /** Its producer cancelled it (its `signal` aborted). */
+  cancelled?: boolean;
 };
 
 /** Another take of the job holds the turn now: this one must stop writing and stop its codex. */
@@ -36,7 +38,7 @@ export class LeaseLostError extends Error {
 }
 
 /** The bound on a lost turn's keys, which no end expires: a week, in seconds. */
-const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
+export const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
 
 /** The side effects a record keeps (the first ones). */
 const MAX_SIDE_EFFECTS = 20;
@@ -121,6 +123,7 @@ export class TurnRecord {
       sideEffects: effectList.map((json) => JSON.parse(json) as LostSideEffect),
       end: fields.end === undefined ? undefined : (JSON.parse(fields.end) as TurnEnd),
       finish: fields.finish === undefined ? undefined : (JSON.parse(fields.finish) as TurnEnd),
+      cancelled: fields.cancelled === "1",
     };
   }
 

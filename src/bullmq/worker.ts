@@ -3,7 +3,16 @@ import { Codex } from "../codex.js";
 import { checkCount, checkObject } from "../option-values.js";
 import { InvalidOptionError } from "../types/errors.js";
 import type { CodexOptions } from "../types/options.js";
-import { connected, ownClient, type QueueConnection } from "./connection.js";
+import type { Redis } from "ioredis";
+import { bounded } from "./bounded.js";
+import {
+  addressOf,
+  CONNECT_TIMEOUT_MS,
+  connected,
+  ownClient,
+  type QueueConnection,
+} from "./connection.js";
+import { RedisUnavailableError } from "./errors.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
@@ -102,16 +111,46 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     throw error;
   }
   worker.on("error", reportOnce(options.onError));
+  const cancels = await cancelListener(client, keys.cancel, worker).catch(
+    async (error: unknown) => {
+      await worker.close(true);
+      await codex.shutdown();
+      client.disconnect();
+      throw new RedisUnavailableError(addressOf(connection), "start the worker", { cause: error });
+    },
+  );
   let closing: Promise<void> | undefined;
   return {
     codex,
     close: () =>
       (closing ??= (async () => {
         await worker.close();
+        cancels.disconnect();
         await codex.shutdown();
         await client.quit().catch(() => client.disconnect());
       })()),
   };
+}
+
+/**
+ * A subscription to the queue's cancel channel: a turn its producer aborted is cancelled on this
+ * worker if it runs it (the processor's signal stops its codex). Reconnects with its client.
+ */
+async function cancelListener(
+  client: Redis,
+  channel: string,
+  worker: Worker<TurnJobData>,
+): Promise<Redis> {
+  const subscriber = client.duplicate();
+  subscriber.on("error", () => undefined);
+  subscriber.on("message", (_channel: string, turnId: string) => {
+    worker.cancelJob(turnId, "cancelled by its producer");
+  });
+  await bounded(subscriber.subscribe(channel), CONNECT_TIMEOUT_MS).catch((error: unknown) => {
+    subscriber.disconnect();
+    throw error;
+  });
+  return subscriber;
 }
 
 /** BullMQ's worker on the queue, running each job's turn with `runner`. */
