@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { readdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import path from "node:path";
 import {
@@ -186,6 +187,48 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     await expect(within(thread.run("next"), 20_000, "the next turn")).resolves.toMatchObject({
       finalResponse: "Next.",
     });
+  });
+
+  it("lets a producer that restarted find a thread's unfinished turns (running, on which worker) and attach to one: every event from the first, and its Turn", async () => {
+    const { redis, standIn, codex, worker, startThread } = await setUp([
+      delayed(2_500, reply(message("Survived the producer."))),
+    ]);
+    const w = await worker();
+    const { turnId, events } = await startThread().runStreamed("hi");
+    const first = await events.next(); // enqueued, and the worker has started the thread
+    expect(first.value).toMatchObject({ type: "thread.started" });
+    const threadId = (first.value as { thread_id: string }).thread_id;
+    await codex.shutdown({ timeoutMs: 0 }); // the producer goes; the turn runs on
+
+    const again = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    const listed = await again.unfinishedTurns({ threadId });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        turnId,
+        threadId,
+        state: "running",
+        worker: `${hostname()}:${w.pid}`,
+        startedAt: expect.any(Date),
+      }),
+    ]);
+    expect(
+      await again.unfinishedTurns({ threadId: "019a0000-0000-7000-8000-00000000ffff" }),
+    ).toEqual([]);
+
+    const attached = again.attach(turnId);
+    const seen: ThreadEvent[] = [];
+    for await (const event of attached.events) seen.push(event);
+    expect(seen[0]).toEqual(first.value);
+    expect(seen.at(-1)).toMatchObject({ type: "turn.completed" });
+    await expect(attached.result).resolves.toMatchObject({
+      finalResponse: "Survived the producer.",
+    });
+    expect(await again.unfinishedTurns()).toEqual([]);
   });
 
   it("streams the same events as a local run, all of them kept in the turn's Redis stream, and resolves result with the Turn", async () => {

@@ -9,7 +9,9 @@ import { bounded } from "./bounded.js";
 import { addressOf, connected, ownClient, type QueueConnection } from "./connection.js";
 import { queueKeys } from "./keys.js";
 import type { ProducerLink } from "./remote-turn.js";
-import { Thread, threadJobOptions } from "./thread.js";
+import { Thread, threadJobOptions, type RemoteStreamedTurn } from "./thread.js";
+import { attachTurn, type AttachOptions } from "./attach.js";
+import { unfinishedTurns, type UnfinishedTurn } from "./unfinished-turns.js";
 import type { TurnJobData } from "./turn-job.js";
 
 /**
@@ -67,6 +69,27 @@ export class Codex {
   /** A thread by the id of an earlier one: its next turn resumes it on whichever worker takes it. */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     return new Thread(() => this.connect(), threadJobOptions(options), checkThreadId(id));
+  }
+
+  /**
+   * The queue's turns that have not ended (queued or running, and on which worker), oldest
+   * first; only those of `threadId` if given. From any producer: with `attach`, a producer that
+   * restarted finds its turns again.
+   */
+  async unfinishedTurns(filter: { threadId?: string } = {}): Promise<UnfinishedTurn[]> {
+    const threadId = filter.threadId === undefined ? undefined : checkThreadId(filter.threadId);
+    return unfinishedTurns(await this.connect(), threadId);
+  }
+
+  /**
+   * Follows a turn in the queue by its id (`RemoteStreamedTurn.turnId`, `unfinishedTurns()`),
+   * whichever producer enqueued it: its events from the first, and its `Turn`. A turn that ended
+   * is read back while its stream is kept (`keepStreamSeconds`). Aborting `signal` cancels it.
+   */
+  attach<T = unknown>(turnId: string, options: AttachOptions = {}): RemoteStreamedTurn<T> {
+    if (typeof turnId !== "string" || turnId === "")
+      throw new InvalidOptionError("turnId", "expected a turn's id, a non-empty string");
+    return attachTurn<T>(() => this.connect(), turnId, options);
   }
 
   /**

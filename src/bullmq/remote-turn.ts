@@ -30,7 +30,7 @@ export type ProducerLink = {
 const REDIS_TIMEOUT_MS = 10_000;
 
 /**
- * One turn, run remotely: enqueues its job, then yields the events its worker streams (from the
+ * One turn, run remotely: enqueues its job (or follows one in the queue already), then yields the events its worker streams (from the
  * first, wherever the worker got to), feeding `observer`, and ends as the worker's turn ended —
  * its error rebuilt as the same class. An abort cancels the turn (`cancelTurn`: its codex is
  * stopped on the worker); a `break` stops following it and it runs on. Either way `hold` is given
@@ -38,7 +38,8 @@ const REDIS_TIMEOUT_MS = 10_000;
  */
 export async function* remoteTurn(
   link: ProducerLink,
-  data: TurnJobData,
+  /** The turn's id, and its job to add (none: the turn is in the queue already). */
+  turn: { turnId: string; job?: TurnJobData },
   observer: TurnObserver,
   onThreadId: (id: string) => void,
   signal: AbortSignal | undefined,
@@ -51,13 +52,13 @@ export async function* remoteTurn(
   try {
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
     reader = await link.reader();
-    await enqueue(link, data);
+    if (turn.job) await enqueue(link, turn.job);
     enqueued = true;
     const events = readEventStream(
       reader,
-      link.keys.events(data.turnId),
-      data.turnId,
-      lostCheck(link, reader, data.turnId),
+      link.keys.events(turn.turnId),
+      turn.turnId,
+      lostCheck(link, reader, turn.turnId),
       {
         user: signal,
         shutdown: link.shutdown,
@@ -84,12 +85,12 @@ export async function* remoteTurn(
         ? thrown
         : link.shutdown.aborted
           ? new QueueClosedError(
-              `The distributed Codex was shut down while turn ${data.turnId} ran.`,
+              `The distributed Codex was shut down while turn ${turn.turnId} ran.`,
             )
           : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
     if (error instanceof TurnLostError) settled = true;
     if (error instanceof AbortError && enqueued && reader)
-      await bounded(cancelTurn(link.queue, link.keys, reader, data.turnId), REDIS_TIMEOUT_MS).catch(
+      await bounded(cancelTurn(link.queue, link.keys, reader, turn.turnId), REDIS_TIMEOUT_MS).catch(
         () => 0,
       );
     observer.end({ error });
@@ -98,7 +99,7 @@ export async function* remoteTurn(
     reader?.disconnect();
     ended();
     if (enqueued && !settled)
-      hold(jobSettled(link.queue, data.turnId, link.shutdown, REDIS_TIMEOUT_MS));
+      hold(jobSettled(link.queue, turn.turnId, link.shutdown, REDIS_TIMEOUT_MS));
   }
 }
 

@@ -17,6 +17,8 @@ import {
 
 /** What `runStreamed()` of a distributed thread returns: the worker's events, and their `Turn`. */
 export type RemoteStreamedTurn<T = unknown> = {
+  /** The turn's id in the queue: `Codex.attach(turnId)` follows it from any producer. */
+  turnId: string;
   /** The turn's events as its worker streams them, from the first; ends with the turn. */
   events: AsyncGenerator<ThreadEvent>;
   /** The `Turn` the events add up to; settles once `events` has been read to its end. */
@@ -60,8 +62,13 @@ export class Thread {
     input: Input,
     turnOptions: TurnOptions = {},
   ): Promise<RemoteStreamedTurn<T>> {
-    const collector = this.collector<T>(turnOptions);
-    return { events: this.events(input, turnOptions, collector), result: collector.result };
+    const collector = turnCollector<T>(turnOptions);
+    const turnId = randomUUID();
+    return {
+      turnId,
+      events: this.events(turnId, input, turnOptions, collector),
+      result: collector.result,
+    };
   }
 
   /** Runs a turn on a worker to its end: the same `Turn` as the main entry's `run()`. */
@@ -71,21 +78,14 @@ export class Thread {
   ): Promise<StructuredTurn<SchemaOutput<S>>>;
   run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
-    const collector = this.collector<T>(turnOptions);
-    const events = this.events(input, turnOptions, collector);
+    const collector = turnCollector<T>(turnOptions);
+    const events = this.events(randomUUID(), input, turnOptions, collector);
     while (!(await events.next()).done);
     return collector.result;
   }
 
-  private collector<T>(turnOptions: TurnOptions): TurnCollector<T> {
-    // The worker's `Codex` checks them again, against its transport.
-    checkTurnOptionValues(turnOptions);
-    const { outputSchema, rejectInvalidOutput } = turnOptions;
-    const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
-    return new TurnCollector<T>(validator, rejectInvalidOutput === true);
-  }
-
   private async *events(
+    turnId: string,
     input: Input,
     turnOptions: TurnOptions,
     collector: TurnObserver,
@@ -103,13 +103,14 @@ export class Thread {
     try {
       await before;
       const link = await this.link();
-      const data = { turnId: randomUUID(), threadId: this._id, thread: this.options, input, turn };
+      const data = { turnId, threadId: this._id, thread: this.options, input, turn };
       const onThreadId = (id: string) => (this._id = id);
       const hold = (settled: Promise<string | null>) =>
         (until = settled.then((id) => {
           if (id !== null && this._id === null) this._id = id;
         }));
-      yield* remoteTurn(link, data, collector, onThreadId, turnOptions.signal, hold);
+      const turnRef = { turnId: data.turnId, job: data };
+      yield* remoteTurn(link, turnRef, collector, onThreadId, turnOptions.signal, hold);
     } catch (error) {
       collector.end({ error });
       throw error;
@@ -118,6 +119,15 @@ export class Thread {
       void until.then(done, done);
     }
   }
+}
+
+/** Adds a remote turn's events up into its `Turn` (the options checked, the output validated). */
+export function turnCollector<T>(turnOptions: TurnOptions): TurnCollector<T> {
+  // The worker's `Codex` checks them again, against its transport.
+  checkTurnOptionValues(turnOptions);
+  const { outputSchema, rejectInvalidOutput } = turnOptions;
+  const validator = outputSchema === undefined ? undefined : new OutputValidator<T>(outputSchema);
+  return new TurnCollector<T>(validator, rejectInvalidOutput === true);
 }
 
 /** The thread options of `options` a job carries; throws `InvalidOptionError` for the others. */

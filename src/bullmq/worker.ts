@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
 import { Codex } from "../codex.js";
 import { checkCount, checkObject } from "../option-values.js";
@@ -35,6 +36,8 @@ const DEFAULT_MAX_STALLED_COUNT = 10;
 
 /** How to start a worker: where its queue is, how many turns at once, and its local codex. */
 export type WorkerOptions = QueueConnection & {
+  /** This worker's name in the producers' listings (`unfinishedTurns`); default `host:pid`. */
+  workerId?: string;
   /** Turns this worker runs at once (default 1). */
   concurrency?: number;
   /** The options of the worker's local `Codex` (binary, key, config, env, supervision, transport). */
@@ -169,6 +172,7 @@ function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobD
       connection,
       prefix,
       concurrency: options.concurrency ?? 1,
+      name: options.workerId ?? `${hostname()}:${process.pid}`,
       removeOnComplete: { age: options.keepStreamSeconds ?? 3_600 },
       removeOnFail: { age: 24 * 3_600 },
     },
