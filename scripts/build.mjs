@@ -204,8 +204,9 @@ assertPlainModules([
   "bullmq.js",
 ]);
 
-// The demo and the model stand-in: repository tools, never published. The demo takes what comes
-// with the library from `dist/`, as the package does.
+// The demos and the model stand-in: repository tools, never published. The demos take what comes
+// with the library from `dist/`, as the package does; the cluster demo (`npm run demo:cluster`)
+// takes `codex-actors/bullmq` whole from `dist/bullmq.js`, in its producer and its workers.
 await build({
   ...COMMON,
   entryPoints: {
@@ -215,6 +216,20 @@ await build({
   outdir: "build",
   packages: "external",
   plugins: [{ name: "library-link", setup: libraryLink("../../dist/package-files.cjs") }],
+  sourcemap: "linked",
+});
+await build({
+  ...COMMON,
+  entryPoints: {
+    "demo/cluster/main": "src/demo/cluster/main.ts",
+    "demo/cluster/worker": "src/demo/cluster/worker.ts",
+  },
+  outdir: "build",
+  packages: "external",
+  plugins: [
+    { name: "bullmq-from-dist", setup: bullmqFromDist("../../../dist/bullmq.js") },
+    { name: "library-link", setup: libraryLink("../../../dist/package-files.cjs") },
+  ],
   sourcemap: "linked",
 });
 
@@ -271,6 +286,16 @@ function assertPlainModules(files) {
     const found = ["import.meta", "var __require ="].filter((s) => code.includes(s));
     if (found.length > 0) throw new Error(`dist/${file} holds ${found.join(", ")}`);
   }
+}
+
+// An import of `src/bullmq/index.ts` becomes an import of the built entry, at `specifier`.
+function bullmqFromDist(specifier) {
+  return (on) =>
+    on.onResolve({ filter: /\/bullmq\/index\.js$/ }, (args) =>
+      path.join(args.resolveDir, args.path) === path.join(ROOT, "src", "bullmq", "index.js")
+        ? { path: specifier, external: true }
+        : undefined,
+    );
 }
 
 // The `import("./devtools/server.js")` of `codex.devtools()`: the file built beside the bundle.
