@@ -14,7 +14,9 @@ const FULL = {
   concurrentTurns: 50,
   maxConcurrent: 8,
   idleThreads: 1_000,
-  only: [1, 2, 3, 4, 5, 6, 7, 8],
+  distTurns: 200,
+  distWorkers: [1, 2, 4],
+  only: [1, 2, 3, 4, 5, 6, 7, 8, 9],
   out: "docs/BENCHMARKS.md",
 };
 
@@ -31,10 +33,12 @@ const QUICK = {
   concurrentTurns: 10,
   maxConcurrent: 4,
   idleThreads: 200,
+  distTurns: 40,
+  distWorkers: [1, 2],
   out: undefined,
 };
 
-const LISTS = new Set(["slowMb", "only"]);
+const LISTS = new Set(["slowMb", "only", "distWorkers"]);
 
 // Parses `argv` (without node and the script) into the options of a run.
 export function parseOptions(argv) {

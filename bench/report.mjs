@@ -29,10 +29,12 @@ export function renderReport(
     "| metric | raw | raw (async gen) | official | codex-actors | ÷ official | ÷ raw | target | result |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
   ];
-  for (const section of sections) {
+  for (const section of sections.filter((s) => s.rows)) {
     lines.push(`| **${section.title}** | | | | | | | | |`);
     for (const r of section.rows) lines.push(renderRow(r));
   }
+  // A scenario whose columns are not the consumers' has a table of its own.
+  for (const section of sections.filter((s) => s.markdown)) lines.push("", section.markdown);
   const notes = sections.flatMap((section) => section.notes ?? []);
   if (notes.length > 0) lines.push("", "## Notes", "", ...notes.map((note) => `- ${note}`));
   if (extra) lines.push("", extra.trim());

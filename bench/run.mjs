@@ -21,6 +21,7 @@ import { packageSection } from "./package-size.mjs";
 import { renderReport } from "./report.mjs";
 import { coldStart } from "./scenarios/cold-start.mjs";
 import { concurrency } from "./scenarios/concurrency.mjs";
+import { distributed } from "./scenarios/distributed.mjs";
 import { latency } from "./scenarios/latency.mjs";
 import { realTurns } from "./scenarios/real-turns.mjs";
 import { slowConsumer } from "./scenarios/slow-consumer.mjs";
@@ -36,6 +37,7 @@ const SCENARIOS = {
   6: concurrency,
   7: coldStart,
   8: telemetry,
+  9: distributed,
 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ANALYSIS = fileURLToPath(new URL("./analysis.md", import.meta.url));
@@ -81,6 +83,7 @@ function makeContext(fixtures) {
   return {
     options,
     fixtures,
+    dir,
     log,
     alternate: (makeSpec, childOptions = {}, consumers = CONSUMERS, runs = options.runs) =>
       alternate(
