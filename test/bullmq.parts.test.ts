@@ -9,6 +9,7 @@ import {
   RemoteTurnError,
   SessionTooLargeError,
   startWorker,
+  TurnLostError,
   WorkerLostError,
   type DistributedCodexOptions,
 } from "../src/bullmq/index.js";
@@ -32,7 +33,7 @@ import { atTeardown, tempDir } from "./support/rig-registry.js";
 const THREAD = "019a0000-0000-7000-8000-000000000001";
 const ROLLOUT = `sessions/2026/01/02/rollout-2026-01-02T03-04-05-${THREAD}.jsonl`;
 const keys = queueKeys("parts");
-const LIMITS = { maxEvents: 100, keepSeconds: 60 };
+const LIMITS = { maxEvents: 100, keepSeconds: 60, reconnectWithinMs: 1_000 };
 
 /** A take of turn `turnId`'s record, claimed. */
 async function claimed(redis: Redis, turnId: string): Promise<TurnRecord> {
@@ -155,7 +156,7 @@ describe("a turn's event stream", () => {
 
   it("throws what the lost check answers once the stream stays silent", async () => {
     const redis = await client();
-    const lost = new Error("its job failed");
+    const lost = new TurnLostError("t3", "its job failed");
     const stream = readEventStream(redis, keys.events("t3"), "t3", async () => lost, stop());
     await expect(stream.next()).rejects.toBe(lost);
   });

@@ -38,12 +38,14 @@ import { atTeardown, tempDir, tracked } from "./support/rig-registry.js";
 
 const NAME = "turns";
 
-async function setUp(script: StandInReply[]) {
+async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: number } = {}) {
   const redis = await startRedis();
   const standIn = await ModelStandIn.start(script);
   atTeardown("the model stand-in", () => standIn.close());
   const workdir = tempDir("queue-work");
-  const codex = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+  const codex = tracked(
+    new Codex({ queue: { connection: redis.connection, name: NAME, ...producer } }),
+  );
   const worker = (maxSessionBytes?: number, supervision?: SupervisionPolicy) =>
     startWorkerProcess({
       port: redis.port,
@@ -380,10 +382,37 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(await within(exit, 15_000, "the worker's exit")).toBe(0);
   });
 
-  it("rejects a followed turn with RedisUnavailableError when Redis stops mid-turn, rather than hanging", async () => {
+  it("rides out Redis stopped for 5 s mid-turn and restarted from its AOF: worker and producer reconnect, the turn completes", async () => {
     const { redis, standIn, worker, startThread } = await setUp([
-      delayed(2_000, reply(message("Too late."))),
+      delayed(7_000, reply(message("After the outage."))),
     ]);
+    await worker();
+    const { events, result } = await startThread().runStreamed("hi");
+    const seen: ThreadEvent[] = [];
+    const read = (async () => {
+      for await (const event of events) seen.push(event);
+    })();
+    read.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 1),
+      20_000,
+      "the turn's request",
+    );
+    await redis.outage(5_000);
+
+    await expect(within(result, 40_000, "the turn")).resolves.toMatchObject({
+      finalResponse: "After the outage.",
+    });
+    await read;
+    expect(seen[0]).toMatchObject({ type: "thread.started" });
+    expect(seen.at(-1)).toMatchObject({ type: "turn.completed" });
+  });
+
+  it("rejects a followed turn with RedisUnavailableError once Redis has been gone longer than reconnectWithinMs, rather than hanging", async () => {
+    const { redis, standIn, worker, startThread } = await setUp(
+      [delayed(2_000, reply(message("Too late.")))],
+      { reconnectWithinMs: 2_000 },
+    );
     await worker();
     const turn = startThread().run("hi");
     turn.catch(() => undefined);

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { checkThreadId } from "../option-values.js";
+import { checkCount, checkThreadId } from "../option-values.js";
+import { DEFAULT_RECONNECT_WITHIN_MS } from "./outage.js";
 import { checkShutdownOptions } from "../option-values.js";
 import type { ThreadOptions } from "../types/options.js";
 import { InvalidOptionError } from "../types/errors.js";
@@ -53,6 +54,7 @@ export class Codex {
       );
     if (typeof queue.name !== "string" || queue.name === "")
       throw new InvalidOptionError("queue.name", "expected a non-empty string");
+    checkCount("queue.reconnectWithinMs", queue.reconnectWithinMs, 0);
     for (const key of Object.keys(given ?? {}))
       if (key !== "queue")
         throw new InvalidOptionError(
@@ -142,6 +144,7 @@ export class Codex {
       queue,
       keys: queueKeys(name, prefix),
       address,
+      reconnectWithinMs: this.options.queue.reconnectWithinMs ?? DEFAULT_RECONNECT_WITHIN_MS,
       shutdown: this.stop.signal,
       began: () => {
         let ended!: () => void;

@@ -11,6 +11,11 @@ export type QueueConnection = {
   name: string;
   /** The prefix of every Redis key (BullMQ's and ours); default `bull`. */
   prefix?: string;
+  /**
+   * How long Redis may be unreachable (restarting, a network cut) while a turn runs or is
+   * followed before the turn fails with `RedisUnavailableError`, in ms; default 30 000.
+   */
+  reconnectWithinMs?: number;
 };
 
 /** How long the first answer from Redis may take before it counts as unavailable. */

@@ -3,6 +3,7 @@ import type { ThreadEvent } from "../types/events.js";
 import { AbortError } from "../types/errors.js";
 import { EventsLostError, QueueClosedError } from "./errors.js";
 import type { TurnEnd } from "./turn-job.js";
+import { DEFAULT_RECONNECT_WITHIN_MS, Outage } from "./outage.js";
 
 /**
  * A turn's events in a Redis Stream of their own (written by `TurnRecord`): each entry is
@@ -29,20 +30,29 @@ export async function* readEventStream(
   turnId: string,
   lost: LostCheck,
   stop: { user?: AbortSignal; shutdown: AbortSignal },
+  /** How long Redis may be unreachable before the reader gives up (throwing the client's error). */
+  reconnectWithinMs = DEFAULT_RECONNECT_WITHIN_MS,
 ): AsyncGenerator<ThreadEvent, TurnEnd> {
   let last = "0";
   let expected = 1;
+  const outage = new Outage(reconnectWithinMs);
   for (;;) {
     if (stop.user?.aborted) throw new AbortError(undefined, { cause: stop.user.reason });
     if (stop.shutdown.aborted)
       throw new QueueClosedError(
         `The distributed Codex was shut down while turn ${turnId} ran; it is no longer followed.`,
       );
-    const answer = await client.xread("COUNT", 100, "BLOCK", READ_BLOCK_MS, "STREAMS", key, last);
-    const entries = answer?.[0]?.[1] ?? [];
-    if (entries.length === 0) {
-      const reason = await lost();
-      if (reason) throw reason;
+    let entries: [id: string, fields: string[]][];
+    try {
+      const answer = await client.xread("COUNT", 100, "BLOCK", READ_BLOCK_MS, "STREAMS", key, last);
+      entries = answer?.[0]?.[1] ?? [];
+      if (entries.length === 0) {
+        const reason = await lost();
+        if (reason) throw reason;
+      }
+      outage.answered();
+    } catch (error) {
+      await outage.ride(error);
       continue;
     }
     for (const [id, fields] of entries) {

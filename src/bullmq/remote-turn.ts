@@ -20,6 +20,8 @@ export type ProducerLink = {
   reader: () => Promise<Redis>;
   /** Where Redis is, for messages. */
   address: string;
+  /** How long Redis may be unreachable while a turn is followed. */
+  reconnectWithinMs: number;
   /** Fired by `shutdown()` once its grace is over: followed turns stop being read. */
   shutdown: AbortSignal;
   /** Counts a turn as followed until the function it returns is called (`shutdown()` waits). */
@@ -59,10 +61,8 @@ export async function* remoteTurn(
       link.keys.events(turn.turnId),
       turn.turnId,
       lostCheck(link, reader, turn.turnId),
-      {
-        user: signal,
-        shutdown: link.shutdown,
-      },
+      { user: signal, shutdown: link.shutdown },
+      link.reconnectWithinMs,
     );
     for (;;) {
       const next = await events.next();

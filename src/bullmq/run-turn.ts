@@ -90,11 +90,11 @@ async function runLocally(
     if (session) runner.sessions.stored(session.threadId, generation);
     return end;
   } catch (error) {
-    if (error instanceof LeaseLostError) {
-      stop.abort(error);
-      await settled;
-      throw error;
-    }
+    // Whatever ended the take (another take holds the turn, Redis gone past its bound), its codex
+    // stops before the processor returns.
+    stop.abort(error);
+    await settled;
+    if (error instanceof LeaseLostError) throw error;
     return { ok: false, threadId, error: serializeError(error) };
   } finally {
     signal?.removeEventListener("abort", forward);

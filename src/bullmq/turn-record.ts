@@ -3,6 +3,8 @@ import { sideEffectIn } from "../transports/lifecycle-filter.js";
 import type { ThreadEvent } from "../types/events.js";
 import type { LostSideEffect } from "./errors.js";
 import type { QueueKeys } from "./keys.js";
+import { bounded } from "./bounded.js";
+import { untilAnswered } from "./outage.js";
 import type { TurnEnd } from "./turn-job.js";
 
 /**
@@ -40,13 +42,19 @@ export class LeaseLostError extends Error {
 /** The bound on a lost turn's keys, which no end expires: a week, in seconds. */
 export const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
 
+/** How long one command may go unanswered before it is tried again, in ms. */
+const COMMAND_TIMEOUT_MS = 10_000;
+
 /** The side effects a record keeps (the first ones). */
 const MAX_SIDE_EFFECTS = 20;
 
-// KEYS: stream, record, effects. ARGV: token, field, json, maxlen, effect, attempts, restartedAt.
+// KEYS: stream, record, effects. ARGV: token, field, json, maxlen, effect, attempts, restartedAt,
+// keepSeconds, n (the entry's number: one Redis has already is not written twice).
 const APPEND = `
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
-local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+if n >= tonumber(ARGV[9]) then return n end
+n = redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'n', n, ARGV[2], ARGV[3])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ${ORPHAN_TTL_SECONDS}) end
 if ARGV[5] ~= '' and redis.call('LLEN', KEYS[3]) < ${MAX_SIDE_EFFECTS} then
@@ -87,6 +95,8 @@ export type SessionFile = { threadId: string; path: string; data: Buffer };
 /** One take of a turn's job: claims the record, then writes the turn while it holds it. */
 export class TurnRecord {
   private token = "";
+  /** The number of the last entry of the stream, as this take knows it. */
+  private n = 0;
   private readonly sideEffectIds = new Set<string>();
   private readonly keys: [stream: string, record: string, effects: string];
   private readonly sessionKey: (threadId: string) => string;
@@ -95,7 +105,12 @@ export class TurnRecord {
     private readonly client: Redis,
     queueKeys: QueueKeys,
     readonly turnId: string,
-    private readonly limits: { maxEvents: number; keepSeconds: number },
+    private readonly limits: {
+      maxEvents: number;
+      keepSeconds: number;
+      /** How long Redis may be unreachable before a write fails. */
+      reconnectWithinMs: number;
+    },
   ) {
     this.keys = [queueKeys.events(turnId), queueKeys.record(turnId), queueKeys.effects(turnId)];
     this.sessionKey = queueKeys.session;
@@ -104,18 +119,21 @@ export class TurnRecord {
   /** Takes the turn over (every earlier take stops writing) and says what the record holds. */
   async claim(): Promise<TurnClaim> {
     const [, record, effects] = this.keys;
-    const replies = await this.client
-      .multi()
-      .hincrby(record, "owner", 1)
-      .expire(record, ORPHAN_TTL_SECONDS, "NX") // Redis 7: an ended turn keeps its shorter one
-      .hgetall(record)
-      .lrange(effects, 0, -1)
-      .exec();
+    const replies = await this.answered(() =>
+      this.client
+        .multi()
+        .hincrby(record, "owner", 1)
+        .expire(record, ORPHAN_TTL_SECONDS, "NX") // Redis 7: an ended turn keeps its shorter one
+        .hgetall(record)
+        .lrange(effects, 0, -1)
+        .exec(),
+    );
     const [owner, , fields, effectList] = (replies ?? []).map(([error, value]) => {
       if (error) throw error;
       return value;
     }) as [number, unknown, Record<string, string>, string[]];
     this.token = String(owner);
+    this.n = Number(fields.n ?? 0);
     const restarts = fields.restarts ?? "";
     return {
       attempts: Number(fields.attempts ?? 0),
@@ -129,7 +147,9 @@ export class TurnRecord {
 
   /** Records that this take starts attempt `attempt` (before its codex starts). */
   async started(attempt: number): Promise<void> {
-    const reply = await this.client.eval(STARTED, 1, this.keys[1], this.token, attempt);
+    const reply = await this.answered(() =>
+      this.client.eval(STARTED, 1, this.keys[1], this.token, attempt),
+    );
     if (reply === -1) throw new LeaseLostError(this.turnId);
   }
 
@@ -155,15 +175,17 @@ export class TurnRecord {
    */
   async finish(end: TurnEnd, session: SessionFile | undefined): Promise<number> {
     const [, record] = this.keys;
-    const generation = await this.client.eval(
-      FINISH,
-      2,
-      record,
-      session ? this.sessionKey(session.threadId) : record,
-      this.token,
-      JSON.stringify(end),
-      session?.path ?? "",
-      session?.data ?? "",
+    const generation = await this.answered(() =>
+      this.client.eval(
+        FINISH,
+        2,
+        record,
+        session ? this.sessionKey(session.threadId) : record,
+        this.token,
+        JSON.stringify(end),
+        session?.path ?? "",
+        session?.data ?? "",
+      ),
     );
     if (generation === -1) throw new LeaseLostError(this.turnId);
     return Number(generation);
@@ -179,20 +201,33 @@ export class TurnRecord {
     value: unknown,
     extra: { effect?: LostSideEffect; attempts?: number; restartedAt?: number },
   ): Promise<void> {
-    const n = await this.client.eval(
-      APPEND,
-      3,
-      ...this.keys,
-      this.token,
-      field,
-      JSON.stringify(value),
-      this.limits.maxEvents,
-      extra.effect ? JSON.stringify(extra.effect) : "",
-      extra.attempts ?? "",
-      extra.restartedAt ?? "",
-      this.limits.keepSeconds,
+    const expected = this.n + 1;
+    const n = await this.answered(() =>
+      this.client.eval(
+        APPEND,
+        3,
+        ...this.keys,
+        this.token,
+        field,
+        JSON.stringify(value),
+        this.limits.maxEvents,
+        extra.effect ? JSON.stringify(extra.effect) : "",
+        extra.attempts ?? "",
+        extra.restartedAt ?? "",
+        this.limits.keepSeconds,
+        expected,
+      ),
     );
     if (n === -1) throw new LeaseLostError(this.turnId);
+    this.n = expected;
+  }
+
+  /** `command`'s answer, an outage of up to `reconnectWithinMs` ridden out; each try bounded. */
+  private answered<T>(command: () => Promise<T>): Promise<T> {
+    return untilAnswered(
+      () => bounded(command(), COMMAND_TIMEOUT_MS),
+      this.limits.reconnectWithinMs,
+    );
   }
 
   private sideEffectOf(event: ThreadEvent): LostSideEffect | undefined {

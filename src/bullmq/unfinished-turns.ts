@@ -41,6 +41,7 @@ export async function unfinishedTurns(
       jobs.filter(Boolean).map((job) => turnOf(link.keys, client, job)),
     );
     return turns
+      .filter((turn): turn is UnfinishedTurn => turn !== undefined)
       .filter((turn) => threadId === undefined || turn.threadId === threadId)
       .sort((a, b) => a.enqueuedAt.getTime() - b.enqueuedAt.getTime());
   } finally {
@@ -48,11 +49,13 @@ export async function unfinishedTurns(
   }
 }
 
+/** The turn of `job`, or undefined if it has ended (its end written; the job not moved yet). */
 async function turnOf(
   keys: QueueKeys,
   client: Redis,
   job: Job<TurnJobData>,
-): Promise<UnfinishedTurn> {
+): Promise<UnfinishedTurn | undefined> {
+  if (await bounded(client.hexists(keys.record(job.data.turnId), "end"), LIST_TIMEOUT_MS)) return;
   const running = job.processedOn !== undefined && (await job.isActive());
   return {
     turnId: job.id ?? job.data.turnId,

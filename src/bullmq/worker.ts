@@ -14,6 +14,7 @@ import {
   type QueueConnection,
 } from "./connection.js";
 import { RedisUnavailableError } from "./errors.js";
+import { DEFAULT_RECONNECT_WITHIN_MS } from "./outage.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
@@ -99,6 +100,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   const limits = {
     maxEvents: options.maxStreamEvents ?? 10_000,
     keepSeconds: options.keepStreamSeconds ?? 3_600,
+    reconnectWithinMs: options.reconnectWithinMs ?? DEFAULT_RECONNECT_WITHIN_MS,
   };
   const runner = {
     codex,
@@ -188,4 +190,5 @@ function checkWorkerOptions(options: WorkerOptions): void {
   checkCount("maxSessionBytes", options.maxSessionBytes, 1);
   checkCount("maxStreamEvents", options.maxStreamEvents, 1);
   checkCount("keepStreamSeconds", options.keepStreamSeconds, 1);
+  checkCount("reconnectWithinMs", options.reconnectWithinMs, 0);
 }

@@ -22,6 +22,11 @@ export type RedisRig = {
   pid: number;
   /** Stops it now (SIGTERM, then SIGKILL after 5 s); at teardown it happens anyway. */
   stop: () => Promise<void>;
+  /**
+   * Stops it (SIGTERM: its append-only file is flushed), keeps it down for `ms`, then starts it
+   * again on the same port and folder (its data reloaded from the AOF); resolves once it is back.
+   */
+  outage: (ms: number) => Promise<void>;
 };
 
 const REDIS_SERVER = "redis-server";
@@ -62,6 +67,17 @@ async function launch(
     stop: async () => {
       await stopServer();
       await removeDir();
+    },
+    outage: async (ms) => {
+      await stopServer();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      const again = spawn(REDIS_SERVER, [...args, "--save", "", "--appendonly", "yes"], {
+        cwd: dir,
+        env: hermeticEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      atTeardown(`redis-server on port ${port}, restarted`, () => stop(again));
+      await ready(again, port);
     },
   };
 }
