@@ -2,6 +2,8 @@ import { describe, expect, it, jest } from "@jest/globals";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { Queue } from "bullmq";
+import { enlistTurn, ThreadOrder } from "../src/bullmq/thread-order.js";
 import {
   Codex,
   EventsLostError,
@@ -328,6 +330,34 @@ describe("a take of a turn that is over runs nothing", () => {
     expect(await redis.hget(keys.record("over"), "end")).toBe(JSON.stringify(end));
     expect(await runTurnJob(runner, data, undefined)).toEqual(end);
     expect(await redis.xlen(keys.events("over"))).toBe(1); // the end, written once
+  });
+});
+
+describe("a thread's turns in call order (ThreadOrder)", () => {
+  it("lets a turn run only when it heads its thread's list; drops heads whose turns ended or whose jobs are gone", async () => {
+    const rig = await startRedis();
+    const redis = new Redis({ ...rig.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => redis.disconnect());
+    const queue = new Queue("parts", { connection: rig.connection });
+    atTeardown("a queue", () => queue.close());
+    const order = new ThreadOrder(redis, keys);
+    const turn = (turnId: string) => ({
+      turnId,
+      threadId: THREAD,
+      thread: {},
+      input: "",
+      turn: {},
+    });
+    for (const id of ["gone", "ended", "waiting", "mine"])
+      await enlistTurn(redis, keys, THREAD, id);
+    await queue.add("turn", turn("waiting"), { jobId: "waiting" });
+    await redis.hset(keys.record("ended"), "end", "{}");
+
+    expect(await order.isNext(queue, turn("mine"))).toBe(false); // "waiting" is ahead, not ended
+    expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["waiting", "mine"]);
+    await order.ended(turn("waiting"));
+    expect(await order.isNext(queue, turn("mine"))).toBe(true);
+    expect(await order.isNext(queue, { ...turn("new"), threadId: null })).toBe(true);
   });
 });
 

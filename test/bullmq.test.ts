@@ -57,14 +57,14 @@ async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: num
   /** A worker in this process: its code counts for coverage. */
   const localWorker = (maxSessionBytes?: number) =>
     startLocalWorker({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
-  const startThread = () =>
-    codex.startThread({
-      model: MODEL,
-      skipGitRepoCheck: true,
-      workingDirectory: workdir,
-      sandboxMode: "danger-full-access",
-    });
-  return { redis, standIn, codex, worker, localWorker, startThread };
+  const threadOptions = {
+    model: MODEL,
+    skipGitRepoCheck: true,
+    workingDirectory: workdir,
+    sandboxMode: "danger-full-access",
+  } as const;
+  const startThread = () => codex.startThread(threadOptions);
+  return { redis, standIn, codex, worker, localWorker, startThread, threadOptions };
 }
 
 const rollouts = (codexHome: string): string[] =>
@@ -123,6 +123,32 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(inputOf(standIn, 1)).toContain("One.");
     expect(inputOf(standIn, 2)).toContain("Two.");
     expect(inputOf(standIn, 2)).toContain("third");
+  });
+
+  it("runs a thread's turns from two producers one at a time, in the order they were enqueued, on two workers", async () => {
+    const { redis, standIn, codex, worker, startThread, threadOptions } = await setUp([
+      reply(message("Created.")),
+      delayed(2_500, reply(message("First answer."))),
+      reply(message("Second answer.")),
+    ]);
+    await worker();
+    await worker();
+    const thread = startThread();
+    await thread.run("create");
+    const other = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+
+    const first = codex.resumeThread(thread.id!, threadOptions).run("first");
+    await within(
+      waitFor(() => standIn.requests.length === 2),
+      20_000,
+      "the first turn's request",
+    );
+    // Another producer, a worker free: the turn still waits for the one before it.
+    const second = other.resumeThread(thread.id!, threadOptions).run("second");
+    const [a, b] = await within(Promise.all([first, second]), 30_000, "both turns");
+    expect([a.finalResponse, b.finalResponse]).toEqual(["First answer.", "Second answer."]);
+    expect(standIn.requests).toHaveLength(3);
+    expect(inputOf(standIn, 2)).toContain("First answer."); // it ran after, with its history
   });
 
   it("holds a thread's next turn until the one before has ended, even when its consumer stopped reading it early", async () => {

@@ -11,6 +11,8 @@ export type QueueKeys = {
   effects: (turnId: string) => string;
   /** The channel producers publish a cancelled turn's id on (its workers stop its codex). */
   cancel: string;
+  /** The list of a thread's unfinished turns, in call order (see `ThreadOrder`). */
+  threadTurns: (threadId: string) => string;
   /** The hash holding a thread's codex session: `path`, `data`, `generation`. */
   session: (threadId: string) => string;
 };
@@ -23,6 +25,7 @@ export function queueKeys(name: string, prefix = "bull"): QueueKeys {
     cancel: `${base}:cancel`,
     record: (turnId) => `${base}:turn:${turnId}:record`,
     effects: (turnId) => `${base}:turn:${turnId}:effects`,
+    threadTurns: (threadId) => `${base}:thread:${threadId}:turns`,
     session: (threadId) => `${base}:thread:${threadId}:session`,
   };
 }

@@ -7,6 +7,7 @@ import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } fr
 import { readEventStream, type LostCheck } from "./event-stream.js";
 import { bounded } from "./bounded.js";
 import { cancelTurn } from "./cancel-turn.js";
+import { enlistTurn } from "./thread-order.js";
 import { jobSettled } from "./job-settled.js";
 import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
@@ -54,7 +55,7 @@ export async function* remoteTurn(
   try {
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
     reader = await link.reader();
-    if (turn.job) await enqueue(link, turn.job);
+    if (turn.job) await enqueue(link, reader, turn.job);
     enqueued = true;
     const events = readEventStream(
       reader,
@@ -103,8 +104,11 @@ export async function* remoteTurn(
   }
 }
 
-async function enqueue(link: ProducerLink, data: TurnJobData): Promise<void> {
+/** Adds the turn's job, after the turns of its thread enqueued before it (by any producer). */
+async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Promise<void> {
   try {
+    if (data.threadId !== null)
+      await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
     await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
   } catch (cause) {
     throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });

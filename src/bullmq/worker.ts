@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
+import { DelayedError, Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
 import { Codex } from "../codex.js";
 import { checkCount, checkObject } from "../option-values.js";
 import { InvalidOptionError } from "../types/errors.js";
@@ -21,6 +21,7 @@ import { reportOnce } from "./report-errors.js";
 import { runTurnJob, type TurnRunner } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
 import { TurnRecord } from "./turn-record.js";
+import { ORDER_POLL_MS, ThreadOrder } from "./thread-order.js";
 import { resolvePolicy } from "../supervision/policy.js";
 
 /** BullMQ settings a worker passes through (durations in ms; BullMQ's defaults otherwise). */
@@ -110,7 +111,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   };
   let worker: Worker<TurnJobData>;
   try {
-    worker = bullWorker(options, runner);
+    worker = bullWorker(options, runner, new ThreadOrder(client, keys));
   } catch (error) {
     client.disconnect();
     throw error;
@@ -158,13 +159,25 @@ async function cancelListener(
   return subscriber;
 }
 
-/** BullMQ's worker on the queue, running each job's turn with `runner`. */
-function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobData> {
+/**
+ * BullMQ's worker on the queue, running each job's turn with `runner` once it is its thread's
+ * next (`order`); a turn that is not waits as a delayed job.
+ */
+function bullWorker(
+  options: WorkerOptions,
+  runner: TurnRunner,
+  order: ThreadOrder,
+): Worker<TurnJobData> {
   const { connection, name, prefix } = options;
-  return new Worker<TurnJobData>(
+  const worker: Worker<TurnJobData> = new Worker<TurnJobData>(
     name,
-    async (job, _token, signal) => {
+    async (job, token, signal) => {
+      if (!(await order.isNext(worker, job.data))) {
+        await job.moveToDelayed(Date.now() + ORDER_POLL_MS, token);
+        throw new DelayedError();
+      }
       const end = await runTurnJob(runner, job.data, signal);
+      await order.ended(job.data).catch(() => undefined); // else dropped by the next look
       if (!end.ok) throw new Error(`${end.error.name}: ${end.error.message}`);
       return { threadId: end.threadId };
     },
@@ -179,6 +192,7 @@ function bullWorker(options: WorkerOptions, runner: TurnRunner): Worker<TurnJobD
       removeOnFail: { age: 24 * 3_600 },
     },
   );
+  return worker;
 }
 
 /** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */

@@ -1,0 +1,79 @@
+import { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { bounded } from "./bounded.js";
+import type { QueueKeys } from "./keys.js";
+import type { TurnJobData } from "./turn-job.js";
+import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
+
+/**
+ * A thread's turns in call order, across producers and workers: every producer appends a turn's
+ * id to its thread's list in Redis (`RPUSH`) before it adds the turn's job, and a worker runs a
+ * job only when its turn heads its thread's list; otherwise the job waits as a delayed job and
+ * comes back. A turn leaves the list when it ends; a head whose turn ended without leaving (its
+ * worker lost, its job failed or removed) is dropped by the next worker that looks.
+ */
+
+/** How long a turn that is not next waits before a worker looks again, in ms. */
+export const ORDER_POLL_MS = 200;
+
+/** Where BullMQ's jobs are read from: the worker, or a queue. */
+type JobSource = Parameters<typeof Job.fromId>[0];
+
+/** How long one question to Redis may take here. */
+const COMMAND_TIMEOUT_MS = 10_000;
+
+// KEYS: list. ARGV: the head to drop. Drops it only if it still heads the list.
+const DROP_HEAD = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
+return 1`;
+
+/** Appends `turnId` to its thread's list: the order the thread's turns run in. */
+export async function enlistTurn(
+  client: Redis,
+  keys: QueueKeys,
+  threadId: string,
+  turnId: string,
+): Promise<void> {
+  const list = keys.threadTurns(threadId);
+  await client.multi().rpush(list, turnId).expire(list, ORPHAN_TTL_SECONDS).exec();
+}
+
+/** The worker's side: whether a job may run now, and its turn's leaving when it ended. */
+export class ThreadOrder {
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: QueueKeys,
+  ) {}
+
+  /**
+   * Whether the job's turn heads its thread's list (or its thread has none: a new thread's first
+   * turn). Heads whose turns have ended are dropped on the way.
+   */
+  async isNext(jobs: JobSource, data: TurnJobData): Promise<boolean> {
+    if (data.threadId === null) return true;
+    const list = this.keys.threadTurns(data.threadId);
+    for (;;) {
+      const head = await bounded(this.client.lindex(list, 0), COMMAND_TIMEOUT_MS);
+      if (head === null || head === data.turnId) return true;
+      if (!(await this.hasEnded(jobs, head))) return false;
+      await bounded(this.client.eval(DROP_HEAD, 1, list, head), COMMAND_TIMEOUT_MS);
+    }
+  }
+
+  /** Takes the ended turn off its thread's list. */
+  async ended(data: TurnJobData): Promise<void> {
+    if (data.threadId === null) return;
+    const list = this.keys.threadTurns(data.threadId);
+    await bounded(this.client.lrem(list, 1, data.turnId), COMMAND_TIMEOUT_MS);
+  }
+
+  /** Whether the turn `turnId` has ended: its end written, or its job gone, failed or done. */
+  private async hasEnded(jobs: JobSource, turnId: string): Promise<boolean> {
+    const ended = this.client.hexists(this.keys.record(turnId), "end");
+    if (await bounded(ended, COMMAND_TIMEOUT_MS)) return true;
+    const job = await bounded(Job.fromId(jobs, turnId), COMMAND_TIMEOUT_MS);
+    if (!job) return true;
+    const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
+    return state === "completed" || state === "failed" || state === "unknown";
+  }
+}
