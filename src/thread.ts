@@ -87,6 +87,16 @@ export class Thread<X extends TransportName = "exec"> {
     await self.runtime.admin("thread.setName()").setName(self.startedId("setName()"), name);
   }
 
+  /**
+   * Deletes the thread from codex's store — its session file and state — and from the
+   * app-server's memory (app-server transport). It cannot be resumed afterwards, unless its
+   * session file is written back (as a `codex-actors/bullmq` worker does when the thread moved).
+   */
+  async delete(this: OnAppServer<X, Thread<X>>): Promise<void> {
+    const self = this as Thread<X>;
+    await self.runtime.admin("thread.delete()").delete(self.startedId("delete()"));
+  }
+
   /** The thread's tools, served before its turn is queued; null when it has none. */
   private toolsOfTurn() {
     const route = this.tools;

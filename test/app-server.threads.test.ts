@@ -75,6 +75,11 @@ describe("thread management on the app-server", () => {
     await thread.unarchive();
     const back = await codex.listThreads({ cwd: rig.workdir });
     expect(back.threads.map((t) => t.id)).toContain(thread.id);
+
+    await branch.delete();
+    const left = await codex.listThreads({ cwd: rig.workdir });
+    expect(left.threads.map((t) => t.id)).not.toContain(branch.id);
+    expect(left.threads.map((t) => t.id)).toContain(thread.id);
   });
 
   it("resumes, on the app-server, a thread started on the exec transport (same sessions store)", async () => {
@@ -135,6 +140,7 @@ describe("thread management on the app-server", () => {
     await expect(codex.listThreads()).rejects.toBeInstanceOf(UnsupportedError);
     await expect(codex.models()).rejects.toBeInstanceOf(UnsupportedError);
     await expect(codex.startThread().archive()).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(codex.startThread().delete()).rejects.toBeInstanceOf(UnsupportedError);
     const onServer = tracked(new Codex({ transport: "app-server" }));
     await expect(onServer.startThread().fork()).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(onServer.startThread().setName("")).rejects.toBeInstanceOf(InvalidOptionError);

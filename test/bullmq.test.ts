@@ -46,13 +46,18 @@ async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: num
   const codex = tracked(
     new Codex({ queue: { connection: redis.connection, name: NAME, ...producer } }),
   );
-  const worker = (maxSessionBytes?: number, supervision?: SupervisionPolicy) =>
+  const worker = (
+    maxSessionBytes?: number,
+    supervision?: SupervisionPolicy,
+    transport?: "exec" | "app-server",
+  ) =>
     startWorkerProcess({
       port: redis.port,
       name: NAME,
       standInUrl: standIn.url,
       maxSessionBytes,
       supervision,
+      transport,
     });
   /** A worker in this process: its code counts for coverage. */
   const localWorker = (maxSessionBytes?: number) =>
@@ -106,6 +111,27 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(inputOf(standIn, 1)).toContain("the password is swordfish");
     expect(inputOf(standIn, 1)).toContain("What was it?");
     expect(rollouts(b.codexHome)).toEqual(rollouts(a.codexHome));
+  });
+
+  it("moves a thread between workers on the app-server transport, each turn seeing the whole history: A, B, then A again (whose app-server had the thread loaded)", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(message("One.")),
+      reply(message("Two.")),
+      reply(message("Three.")),
+    ]);
+    const a = await worker(undefined, undefined, "app-server");
+    const thread = startThread();
+    await within(thread.run("first"), 30_000, "the first turn");
+    a.pause(); // frozen: the next turn can only go to B
+    const b = await worker(undefined, undefined, "app-server");
+    await within(thread.run("second"), 30_000, "the second turn");
+    expect(rollouts(b.codexHome)).toHaveLength(1);
+    b.pause();
+    a.resume(); // A's app-server still has the thread as it was after the first turn
+
+    const third = await within(thread.run("third"), 30_000, "the third turn");
+    expect(third.finalResponse).toBe("Three.");
+    expect(inputOf(standIn, 2)).toContain("Two."); // the turn B ran is in A's history now
   });
 
   it("runs turns asked for at once on one thread one at a time, in call order, across two workers", async () => {

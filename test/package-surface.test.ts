@@ -116,12 +116,14 @@ export const onExec = [
   thread.archive(),
   thread.unarchive(),
   thread.setName("n"),
+  thread.delete(),
 ];
 const server = new Codex({ transport: "app-server" });
 const named = server.startThread();
 export const forked: Promise<Thread<"app-server">> = named.fork();
 export const onServer = [server.listThreads({ limit: 1 }), server.models(), server.account(),
-  server.rateLimits(), server.mcpServers(), named.archive(), named.unarchive(), named.setName("n")];
+  server.rateLimits(), server.mcpServers(), named.archive(), named.unarchive(), named.setName("n"),
+  named.delete()];
 declare const either: Codex<TransportName>;
 export const onEither = [either.listThreads(), either.startThread().setName("n")];
 // A Codex typed by the official SDK's options is still a \`Codex\`.
@@ -288,7 +290,7 @@ describe("the public surface of the installed package", () => {
         line: lines[d.file!.getLineAndCharacterOfPosition(d.start!).line]!.trim(),
         says: ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0],
       }));
-      const execCalls = lines.slice(lines.indexOf("export const onExec = [") + 1).slice(0, 9);
+      const execCalls = lines.slice(lines.indexOf("export const onExec = [") + 1).slice(0, 10);
       expect(erring.map((error) => error.line)).toEqual(execCalls.map((line) => line.trim()));
       for (const error of erring) expect(error.says).toContain('"needs transport": "app-server"');
     },

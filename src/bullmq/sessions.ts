@@ -58,6 +58,11 @@ export class SessionStore {
     private readonly keyOf: (threadId: string) => string,
     private readonly codexHome: string,
     private readonly maxBytes: number,
+    /**
+     * What the local codex must do before its own copy of a thread is replaced by a newer one
+     * (an app-server keeps a thread it has loaded in memory: it must forget it).
+     */
+    private readonly beforeReplacing: (threadId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -94,6 +99,8 @@ export class SessionStore {
     const relative = relativeBytes.toString();
     if (this.held.get(threadId) === generation && findRollout(this.codexHome, threadId)) return;
     if (!SESSION_PATH.test(relative)) return;
+    if (this.held.has(threadId) || findRollout(this.codexHome, threadId))
+      await this.beforeReplacing(threadId);
     const file = path.join(this.codexHome, relative);
     mkdirSync(path.dirname(file), { recursive: true });
     const partial = `${file}.partial-${process.pid}`;

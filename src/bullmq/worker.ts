@@ -4,6 +4,7 @@ import { Codex } from "../codex.js";
 import { checkCount, checkObject } from "../option-values.js";
 import { InvalidOptionError } from "../types/errors.js";
 import type { CodexOptions } from "../types/options.js";
+import type { TransportName } from "../types/app-server.js";
 import type { Redis } from "ioredis";
 import { bounded } from "./bounded.js";
 import {
@@ -97,6 +98,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     keys.session,
     codexHomeOf(codexOptions),
     options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES,
+    codexOptions.transport === "app-server" ? forgetOnAppServer(codex) : undefined,
   );
   const limits = {
     maxEvents: options.maxStreamEvents ?? 10_000,
@@ -193,6 +195,20 @@ function bullWorker(
     },
   );
   return worker;
+}
+
+/**
+ * How a worker on the app-server transport replaces its copy of a thread that moved on elsewhere:
+ * its app-server keeps a thread it has loaded in memory (even after `thread/unsubscribe`) and
+ * would resume that, so it deletes the thread first; the newer session is then written in its
+ * place and read on resume. A thread it does not know is nothing to delete.
+ */
+function forgetOnAppServer(codex: Codex): (threadId: string) => Promise<void> {
+  return (threadId) =>
+    (codex as Codex<TransportName>)
+      .resumeThread(threadId)
+      .delete()
+      .catch(() => undefined);
 }
 
 /** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */

@@ -123,6 +123,8 @@ export type ThreadAdmin = {
   setArchived(threadId: string, archived: boolean): Promise<void>;
   /** Names `threadId`. */
   setName(threadId: string, name: string): Promise<void>;
+  /** Deletes `threadId`: its session file and state, and the server's copy in memory. */
+  delete(threadId: string): Promise<void>;
 };
 
 /**

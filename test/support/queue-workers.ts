@@ -22,6 +22,10 @@ export type WorkerProcess = {
   terminate: () => Promise<number | null>;
   /** What it printed so far (stdout and stderr). */
   output: () => string;
+  /** Stops it (SIGSTOP) without a trace in Redis, as a frozen machine would; `resume` undoes it. */
+  pause: () => void;
+  /** Lets a paused worker go on (SIGCONT). */
+  resume: () => void;
 };
 
 /**
@@ -36,6 +40,8 @@ export async function startWorkerProcess(options: {
   maxSessionBytes?: number;
   /** Its codex's supervision policy (which also decides re-takes of lost workers' turns). */
   supervision?: SupervisionPolicy;
+  /** Its codex's transport (default exec). */
+  transport?: "exec" | "app-server";
 }): Promise<WorkerProcess> {
   const root = tempDir("worker");
   const [home, codexHome] = ["home", "codex-home"].map((name) => {
@@ -73,6 +79,8 @@ export async function startWorkerProcess(options: {
       return exited;
     },
     output: () => output,
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
   };
 }
 

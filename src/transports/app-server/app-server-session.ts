@@ -11,6 +11,7 @@ import {
   readAccount,
   readRateLimits,
   setArchived,
+  deleteThread,
   setThreadName,
 } from "./thread-admin.js";
 
@@ -71,4 +72,5 @@ const adminOn = (link: AppServerLink): ThreadAdmin => ({
     forkThread(link, threadId, options, answered, threadConfig),
   setArchived: (threadId, archived) => setArchived(link, threadId, archived),
   setName: (threadId, name) => setThreadName(link, threadId, name),
+  delete: (threadId) => deleteThread(link, threadId),
 });

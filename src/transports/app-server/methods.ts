@@ -16,6 +16,7 @@ export type ResultOf = {
   "thread/archive": v2.ThreadArchiveResponse;
   "thread/unarchive": v2.ThreadUnarchiveResponse;
   "thread/name/set": v2.ThreadSetNameResponse;
+  "thread/delete": v2.ThreadDeleteResponse;
   "turn/start": v2.TurnStartResponse;
   "turn/steer": v2.TurnSteerResponse;
   "turn/interrupt": v2.TurnInterruptResponse;

@@ -76,6 +76,13 @@ export function setArchived(link: AppServerLink, threadId: string, archived: boo
   });
 }
 
+/** Deletes a thread: its session file and state, and the server's copy in memory. */
+export function deleteThread(link: AppServerLink, threadId: string) {
+  return onServer(link, async (connection) => {
+    await call(connection, "thread/delete", { threadId });
+  });
+}
+
 /** Names a thread. */
 export function setThreadName(link: AppServerLink, threadId: string, name: string) {
   return onServer(link, async (connection) => {
