@@ -13,6 +13,9 @@ import type { ProducerLink } from "./remote-turn.js";
 import { Thread, threadJobOptions, type RemoteStreamedTurn } from "./thread.js";
 import { attachTurn, type AttachOptions } from "./attach.js";
 import { unfinishedTurns, type UnfinishedTurn } from "./unfinished-turns.js";
+import { queueSnapshot, type QueueSnapshot } from "./queue-snapshot.js";
+import { startQueuePage } from "./page/queue-page.js";
+import type { DevtoolsOptions, DevtoolsServer } from "../devtools/types.js";
 import type { TurnJobData } from "./turn-job.js";
 
 /**
@@ -42,6 +45,7 @@ export class Codex {
   private readonly readers = new Set<Redis>();
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  private readonly pages = new Set<DevtoolsServer>();
   private closed = false;
 
   constructor(private readonly options: DistributedCodexOptions) {
@@ -84,6 +88,26 @@ export class Codex {
   }
 
   /**
+   * What the queue holds now: the workers connected to it, its queued and running turns (with
+   * the worker holding each), and the latest `finished` (default 50) turns that ended.
+   */
+  async queueSnapshot(options: { finished?: number } = {}): Promise<QueueSnapshot> {
+    checkCount("finished", options.finished, 0);
+    return queueSnapshot(await this.connect(), options.finished ?? 50);
+  }
+
+  /**
+   * Serves a read-only page of the queue (`queueSnapshot()`, refreshed every second) on
+   * 127.0.0.1; its `url` carries the token every request needs. Closed by `shutdown()`.
+   */
+  async devtools(options: DevtoolsOptions = {}): Promise<DevtoolsServer> {
+    if (this.closed) throw new QueueClosedError("The distributed Codex is shut down.");
+    const page = await startQueuePage(() => this.queueSnapshot(), options);
+    this.pages.add(page);
+    return page;
+  }
+
+  /**
    * Follows a turn in the queue by its id (`RemoteStreamedTurn.turnId`, `unfinishedTurns()`),
    * whichever producer enqueued it: its events from the first, and its `Turn`. A turn that ended
    * is read back while its stream is kept (`keepStreamSeconds`). Aborting `signal` cancels it.
@@ -113,6 +137,7 @@ export class Codex {
     // Each follower sees the stop within one blocking read; one stuck on Redis is cut off.
     await bounded(Promise.allSettled([...this.running]), CLOSE_BOUND_MS).catch(() => undefined);
     for (const reader of this.readers) reader.disconnect();
+    await Promise.all([...this.pages].map((page) => page.close()));
     await this.closeQueue();
   }
 

@@ -8,6 +8,7 @@ export { Codex, type DistributedCodexOptions } from "./codex.js";
 export { Thread, type RemoteStreamedTurn } from "./thread.js";
 export type { AttachOptions } from "./attach.js";
 export type { UnfinishedTurn } from "./unfinished-turns.js";
+export type { FinishedTurn, QueueSnapshot } from "./queue-snapshot.js";
 export { startWorker, type QueueWorker, type WorkerOptions, type WorkerTuning } from "./worker.js";
 export type { QueueConnection } from "./connection.js";
 export { DEFAULT_MAX_SESSION_BYTES } from "./sessions.js";

@@ -1,0 +1,66 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { hasToken, newToken } from "../../devtools/token.js";
+import type { DevtoolsOptions, DevtoolsServer } from "../../devtools/types.js";
+import type { QueueSnapshot } from "../queue-snapshot.js";
+import { QUEUE_PAGE_SCRIPT, queuePageHtml } from "./queue-page-assets.js";
+
+const TYPES = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  json: "application/json; charset=utf-8",
+} as const;
+
+/**
+ * Serves the queue page of a distributed `Codex` on 127.0.0.1 only: its workers, running and
+ * queued turns (with the worker holding each) and the latest ended ones, read with `snapshot`.
+ * Every request must carry the server's random token (`?token=`), else 401; it is read-only.
+ */
+export async function startQueuePage(
+  snapshot: () => Promise<QueueSnapshot>,
+  options: DevtoolsOptions = {},
+): Promise<DevtoolsServer> {
+  const token = newToken();
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const reply = (status: number, type: keyof typeof TYPES, body: string) => {
+      response.writeHead(status, {
+        "content-type": TYPES[type],
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "content-security-policy":
+          "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'",
+      });
+      response.end(body);
+    };
+    if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
+    if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
+    if (url.pathname === "/") return reply(200, "html", queuePageHtml(token));
+    if (url.pathname === "/queue.js") return reply(200, "js", QUEUE_PAGE_SCRIPT);
+    if (url.pathname === "/api/queue")
+      return void snapshot().then(
+        (queue) => reply(200, "json", JSON.stringify(queue)),
+        (error: unknown) =>
+          reply(503, "json", JSON.stringify({ error: (error as Error)?.message ?? "unavailable" })),
+      );
+    return reply(404, "json", '{"error":"no such page"}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.unref(); // the page alone does not keep the process alive
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
