@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import diagnostics from "node:diagnostics_channel";
 import { readdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
@@ -285,7 +286,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(await again.unfinishedTurns()).toEqual([]);
   });
 
-  it("streams the same events as a local run, all of them kept in the turn's Redis stream, and resolves result with the Turn", async () => {
+  it("streams the same events as a local run, all of them kept in the turn's Redis stream, resolves result with the Turn, and the worker's own Codex shows the turn (snapshot, diagnostics channels)", async () => {
     const script = () => [reply(message("Streamed."))];
     const local = await realCodex(script());
     const localEvents: string[] = [];
@@ -293,10 +294,22 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     for await (const event of localStream) localEvents.push(event.type);
 
     const { redis, localWorker, startThread } = await setUp(script());
-    await localWorker();
-    const { events, result } = await startThread().runStreamed("hi");
+    const { worker } = await localWorker();
+    const attemptEnds: { threadId: string | null; outcome: string }[] = [];
+    const onAttemptEnd = (message: unknown) => attemptEnds.push(message as never);
+    diagnostics.subscribe("codex-actors:attempt:end", onAttemptEnd);
+    atTeardown("a diagnostics subscription", () =>
+      diagnostics.unsubscribe("codex-actors:attempt:end", onAttemptEnd),
+    );
+    const thread = startThread();
+    const { events, result } = await thread.runStreamed("hi");
     const seen: string[] = [];
     for await (const event of events) seen.push(event.type);
+    // The worker's own Codex ran it: its snapshot (what its devtools show) and its channels.
+    expect(worker.codex.getSnapshot().threads.map((t) => t.id)).toContain(thread.id);
+    expect(attemptEnds).toContainEqual(
+      expect.objectContaining({ threadId: thread.id, outcome: "completed" }),
+    );
 
     expect(seen).toEqual(localEvents);
     expect(seen).toEqual(["thread.started", "turn.started", "item.completed", "turn.completed"]);
