@@ -42,6 +42,8 @@ export async function startWorkerProcess(options: {
   supervision?: SupervisionPolicy;
   /** Its codex's transport (default exec). */
   transport?: "exec" | "app-server";
+  /** Its codex's API key (default "test-key"): each model request's bearer token. */
+  apiKey?: string;
 }): Promise<WorkerProcess> {
   const root = tempDir("worker");
   const [home, codexHome] = ["home", "codex-home"].map((name) => {
