@@ -4,7 +4,13 @@ import type { ThreadEvent } from "../types/events.js";
 import { serializeError } from "./remote-errors.js";
 import { decideRetake } from "./retake-decision.js";
 import type { SessionStore } from "./sessions.js";
-import { LeaseLostError, type TurnClaim, type TurnRecord } from "./turn-record.js";
+import type { Thread } from "../thread.js";
+import {
+  LeaseLostError,
+  type SessionFile,
+  type TurnClaim,
+  type TurnRecord,
+} from "./turn-record.js";
 import type { TurnEnd, TurnJobData } from "./turn-job.js";
 
 /** What a worker's processor needs besides the job. */
@@ -68,14 +74,14 @@ async function runLocally(
   const forward = () => stop.abort(signal?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener("abort", forward, { once: true });
-  let threadId = data.threadId;
+  const started: { thread?: Thread } = {};
   let settled: Promise<unknown> = Promise.resolve();
   try {
-    if (threadId !== null) await runner.sessions.restore(threadId);
-    const thread =
-      threadId === null
+    if (data.threadId !== null) await runner.sessions.restore(data.threadId);
+    const thread = (started.thread =
+      data.threadId === null
         ? runner.codex.startThread(data.thread)
-        : runner.codex.resumeThread(threadId, data.thread);
+        : runner.codex.resumeThread(data.threadId, data.thread));
     const { events, result } = await thread.runStreamed(data.input, {
       ...data.turn,
       signal: stop.signal,
@@ -83,11 +89,8 @@ async function runLocally(
     settled = result.catch(() => undefined);
     for await (const event of events) await record.event(...numbered(event, claim.attempts));
     const { attempts = 1 } = await result;
-    threadId = thread.id;
-    const end: TurnEnd = { ok: true, threadId, attempts: claim.attempts + attempts };
-    const session = threadId === null ? undefined : runner.sessions.file(threadId);
-    const generation = await record.finish(end, session);
-    if (session) runner.sessions.stored(session.threadId, generation);
+    const end: TurnEnd = { ok: true, threadId: thread.id, attempts: claim.attempts + attempts };
+    await finish(runner, record, end);
     return end;
   } catch (error) {
     // Whatever ended the take (another take holds the turn, Redis gone past its bound), its codex
@@ -95,10 +98,32 @@ async function runLocally(
     stop.abort(error);
     await settled;
     if (error instanceof LeaseLostError) throw error;
-    return { ok: false, threadId, error: serializeError(error) };
+    const threadId = started.thread?.id ?? data.threadId;
+    const end: TurnEnd = { ok: false, threadId, error: serializeError(error) };
+    await finish(runner, record, end);
+    return end;
   } finally {
     signal?.removeEventListener("abort", forward);
   }
+}
+
+/**
+ * Records the turn's end with the session the turn left — a failed or aborted turn's too: its
+ * prompt stays in the thread's history, as in a local run, whichever worker takes the next turn.
+ * A session past the bound fails a completed turn (`SessionTooLargeError`); after a failed one it
+ * is left unstored, and this worker stops counting its own copy as the stored one.
+ */
+async function finish(runner: TurnRunner, record: TurnRecord, end: TurnEnd): Promise<void> {
+  let session: SessionFile | undefined;
+  if (end.threadId !== null)
+    try {
+      session = runner.sessions.file(end.threadId);
+    } catch (error) {
+      if (end.ok) throw error;
+      runner.sessions.forget(end.threadId);
+    }
+  const generation = await record.finish(end, session);
+  if (session) runner.sessions.stored(session.threadId, generation);
 }
 
 /**

@@ -78,6 +78,11 @@ export class SessionStore {
     return { threadId, path: relative, data: readFileSync(file) };
   }
 
+  /** Stops counting this worker's copy of the thread as a stored generation (it differs). */
+  forget(threadId: string): void {
+    this.held.delete(threadId);
+  }
+
   /** Remembers that this worker's CODEX_HOME holds generation `generation` of the thread. */
   stored(threadId: string, generation: number): void {
     if (generation > 0) this.held.set(threadId, generation);
