@@ -90,7 +90,7 @@ export class Thread<X extends TransportName = "exec"> {
   /**
    * Deletes the thread from codex's store — its session file and state — and from the
    * app-server's memory (app-server transport). It cannot be resumed afterwards, unless its
-   * session file is written back (as a `codex-actors/bullmq` worker does when the thread moved).
+   * session file is written back (as a distributed worker does when the thread moved).
    */
   async delete(this: OnAppServer<X, Thread<X>>): Promise<void> {
     const self = this as Thread<X>;
