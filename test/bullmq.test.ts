@@ -345,11 +345,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const a = await worker();
     const thread = startThread();
     const { events, result } = await thread.runStreamed("hi");
-    const seen: ThreadEvent[] = [];
-    const read = (async () => {
-      for await (const event of events) seen.push(event);
-    })();
-    read.catch(() => undefined);
+    const { seen, read } = collecting(events);
     await within(
       waitFor(() => standIn.requests.length === 1),
       20_000,
@@ -453,11 +449,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     ]);
     await worker();
     const { events, result } = await startThread().runStreamed("hi");
-    const seen: ThreadEvent[] = [];
-    const read = (async () => {
-      for await (const event of events) seen.push(event);
-    })();
-    read.catch(() => undefined);
+    const { seen, read } = collecting(events);
     await within(
       waitFor(() => standIn.requests.length === 1),
       20_000,
@@ -508,6 +500,16 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     ).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 });
+
+/** Reads `events` in the background: what has come so far, and the reading's end. */
+function collecting(events: AsyncIterable<ThreadEvent>) {
+  const seen: ThreadEvent[] = [];
+  const read = (async () => {
+    for await (const event of events) seen.push(event);
+  })();
+  read.catch(() => undefined);
+  return { seen, read };
+}
 
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,22 +1,18 @@
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { CodexActorRef } from "../machines/codex.machine.js";
 import { ThreadHistories, type HistoryRecord } from "./history.js";
 import { pageFile, pageHtml, type PageFile } from "./page-asset.js";
 import { PageStream } from "./page-stream.js";
 import { hasToken, newToken } from "./token.js";
+import { listenOnLoopback, replier } from "./loopback-http.js";
 import { TreeReader, type TreeView } from "./tree-view.js";
 import type { DevtoolsOptions, DevtoolsServer } from "./types.js";
 
 /** How often the tree is read while a page is connected (a change is sent at once). */
 const TREE_POLL_MS = 200;
 
-const TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  json: "application/json; charset=utf-8",
-};
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:";
 
 /**
  * Serves the devtools page of the Codex whose root actor is `root`, on 127.0.0.1 only. Every
@@ -66,16 +62,7 @@ export async function startDevtoolsServer(
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const reply = (status: number, type: string, body: string) => {
-      response.writeHead(status, {
-        "content-type": TYPES[type]!,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-        "content-security-policy":
-          "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:",
-      });
-      response.end(body);
-    };
+    const reply = replier(response, CSP);
     if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
     if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
     const files: Record<string, PageFile> = {
@@ -93,18 +80,10 @@ export async function startDevtoolsServer(
     return reply(404, "json", '{"error":"no such page"}');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
   // The page alone does not keep the process alive.
-  server.unref();
+  const port = await listenOnLoopback(server, options.port);
   histories.start();
   const stopFeed = histories.listen(onRecord);
-  const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

@@ -1,15 +1,11 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { hasToken, newToken } from "../../devtools/token.js";
+import { listenOnLoopback, replier } from "../../devtools/loopback-http.js";
 import type { DevtoolsOptions, DevtoolsServer } from "../../devtools/types.js";
 import type { QueueSnapshot } from "../queue-snapshot.js";
 import { QUEUE_PAGE_SCRIPT, queuePageHtml } from "./queue-page-assets.js";
 
-const TYPES = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  json: "application/json; charset=utf-8",
-} as const;
+const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'";
 
 /**
  * Serves the queue page of a distributed `Codex` on 127.0.0.1 only: its workers, running and
@@ -23,16 +19,7 @@ export async function startQueuePage(
   const token = newToken();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const reply = (status: number, type: keyof typeof TYPES, body: string) => {
-      response.writeHead(status, {
-        "content-type": TYPES[type],
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-        "content-security-policy":
-          "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'",
-      });
-      response.end(body);
-    };
+    const reply = replier(response, CSP);
     if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
     if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
     if (url.pathname === "/") return reply(200, "html", queuePageHtml(token));
@@ -45,15 +32,7 @@ export async function startQueuePage(
       );
     return reply(404, "json", '{"error":"no such page"}');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  server.unref(); // the page alone does not keep the process alive
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port); // unref'd: it keeps nothing alive
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
