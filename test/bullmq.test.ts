@@ -346,13 +346,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const thread = startThread();
     const { events, result } = await thread.runStreamed("hi");
     const { seen, read } = collecting(events);
-    await within(
-      waitFor(() => standIn.requests.length === 1),
-      20_000,
-      "the turn's request",
-    );
-    await worker(); // B: its stall check finds A's turn once A's lock has expired, and takes it
-    await a.kill();
+    await loseWorkerAfter(standIn, 1, a, () => worker());
 
     const turn = await within(result, 30_000, "the re-run turn");
     await read;
@@ -377,13 +371,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const a = await worker();
     const turn = startThread().run("hi");
     turn.catch(() => undefined);
-    await within(
-      waitFor(() => standIn.requests.length === 2),
-      20_000,
-      "the request after the command",
-    );
-    await worker();
-    await a.kill();
+    await loseWorkerAfter(standIn, 2, a, () => worker());
 
     const error = await within(
       turn.then(
@@ -416,13 +404,9 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const a = await worker();
     const turn = startThread().run("hi");
     turn.catch(() => undefined);
-    await within(
-      waitFor(() => standIn.requests.length === 2),
-      20_000,
-      "the request after the command",
+    await loseWorkerAfter(standIn, 2, a, () =>
+      worker(undefined, { restartAfterSideEffects: true }),
     );
-    await worker(undefined, { restartAfterSideEffects: true });
-    await a.kill();
 
     await expect(within(turn, 30_000, "the re-run turn")).resolves.toMatchObject({
       finalResponse: "Ran again.",
@@ -500,6 +484,26 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     ).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 });
+
+/**
+ * Loses worker `a` mid-turn, as a crash would: once the stand-in has had `requests` requests,
+ * starts worker B (`startB`), whose stall check finds A's turn once A's lock has expired, and
+ * SIGKILLs A with its codex.
+ */
+async function loseWorkerAfter(
+  standIn: ModelStandIn,
+  requests: number,
+  a: { kill: () => Promise<void> },
+  startB: () => Promise<unknown>,
+): Promise<void> {
+  await within(
+    waitFor(() => standIn.requests.length === requests),
+    20_000,
+    `request ${requests} of the turn`,
+  );
+  await startB();
+  await a.kill();
+}
 
 /** Reads `events` in the background: what has come so far, and the reading's end. */
 function collecting(events: AsyncIterable<ThreadEvent>) {

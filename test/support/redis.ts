@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort, stop } from "../../src/demo/cluster/redis-server.js";
 import { scaled } from "./deadlines.js";
 import { hermeticEnv } from "./hermetic-env.js";
 import { atTeardown, removeFolder } from "./rig-registry.js";
@@ -57,7 +57,7 @@ async function launch(
     env: hermeticEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const stopServer = atTeardown(`redis-server on port ${port}`, () => stop(child));
+  const stopServer = atTeardown(`redis-server on port ${port}`, () => stop(child, 5_000));
   await ready(child, port);
   return {
     port,
@@ -76,7 +76,7 @@ async function launch(
         env: hermeticEnv(),
         stdio: ["ignore", "pipe", "pipe"],
       });
-      atTeardown(`redis-server on port ${port}, restarted`, () => stop(again));
+      atTeardown(`redis-server on port ${port}, restarted`, () => stop(again, 5_000));
       await ready(again, port);
     },
   };
@@ -116,26 +116,5 @@ function ready(child: ChildProcess, port: number): Promise<void> {
     };
     child.stdout!.on("data", read);
     child.stderr!.on("data", read);
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A loopback port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -61,7 +61,8 @@ function ready(child: ChildProcess, port: number): Promise<void> {
   });
 }
 
-async function stop(child: ChildProcess, graceMs: number): Promise<void> {
+/** Stops `child` (SIGTERM, then SIGKILL after `graceMs`) and resolves once it has exited. */
+export async function stop(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
@@ -71,7 +72,7 @@ async function stop(child: ChildProcess, graceMs: number): Promise<void> {
 }
 
 /** A loopback port nothing listens on now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on("error", reject);
