@@ -469,6 +469,14 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     });
   });
 
+  it("closes a worker whose Redis is gone, rather than waiting on it for ever", async () => {
+    const { redis, localWorker } = await setUp([]);
+    const { worker } = await localWorker();
+    await redis.stop();
+    await within(worker.close(), 15_000, "the worker's close");
+    expect(worker.codex.getSnapshot().state).toBe("stopped");
+  });
+
   it("reports a Redis that does not answer as RedisUnavailableError, on the producer and the worker", async () => {
     const redis = await startRedis();
     await redis.stop();

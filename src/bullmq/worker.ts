@@ -66,7 +66,8 @@ export type QueueWorker = {
   readonly codex: Codex;
   /**
    * Stops taking turns, lets the running ones finish (their events, sessions and ends written),
-   * then shuts the local `Codex` down and closes its connections.
+   * then shuts the local `Codex` down and closes its connections. With Redis gone, it still
+   * resolves: the running turns give up after `reconnectWithinMs`, BullMQ's part after 5 s.
    */
   close(): Promise<void>;
 };
@@ -111,9 +112,10 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     policy: resolvePolicy(codexOptions.supervision, undefined),
     record: (turnId: string) => new TurnRecord(client, keys, turnId, limits),
   };
+  const running = new Set<Promise<unknown>>();
   let worker: Worker<TurnJobData>;
   try {
-    worker = bullWorker(options, runner, new ThreadOrder(client, keys));
+    worker = bullWorker(options, runner, new ThreadOrder(client, keys), running);
   } catch (error) {
     client.disconnect();
     throw error;
@@ -132,12 +134,25 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     codex,
     close: () =>
       (closing ??= (async () => {
-        await worker.close();
+        const graceful = worker.close(); // takes no more jobs
+        // The running turns end (each Redis write bounded by reconnectWithinMs); what BullMQ does
+        // in Redis after them is bounded too: with Redis gone it would wait for ever.
+        await Promise.allSettled([...running]);
+        await bounded(graceful, CLOSE_BOUND_MS).catch(() => forceClose(worker));
         cancels.disconnect();
         await codex.shutdown();
-        await client.quit().catch(() => client.disconnect());
+        await bounded(client.quit(), CLOSE_BOUND_MS).catch(() => client.disconnect());
       })()),
   };
+}
+
+/** How long closing may wait on Redis once the running turns have ended, in ms. */
+const CLOSE_BOUND_MS = 5_000;
+
+/** Closes BullMQ's worker without waiting on Redis (it is gone): its connections dropped. */
+async function forceClose(worker: Worker<TurnJobData>): Promise<void> {
+  await bounded(worker.close(true), 1_000).catch(() => undefined);
+  await bounded(worker.disconnect(), 1_000).catch(() => undefined);
 }
 
 /**
@@ -169,6 +184,8 @@ function bullWorker(
   options: WorkerOptions,
   runner: TurnRunner,
   order: ThreadOrder,
+  /** The turns being run, each while it runs. */
+  running: Set<Promise<unknown>>,
 ): Worker<TurnJobData> {
   const { connection, name, prefix } = options;
   const worker: Worker<TurnJobData> = new Worker<TurnJobData>(
@@ -178,7 +195,9 @@ function bullWorker(
         await job.moveToDelayed(Date.now() + ORDER_POLL_MS, token);
         throw new DelayedError();
       }
-      const end = await runTurnJob(runner, job.data, signal);
+      const run = runTurnJob(runner, job.data, signal);
+      running.add(run);
+      const end = await run.finally(() => running.delete(run));
       await order.ended(job.data).catch(() => undefined); // else dropped by the next look
       if (!end.ok) throw new Error(`${end.error.name}: ${end.error.message}`);
       return { threadId: end.threadId };
