@@ -9,6 +9,7 @@ import {
   reply,
   responseFailed,
 } from "../src/model-stand-in/index.js";
+import { rawStatusLine } from "./support/raw-request.js";
 import { describeWithBrowser, openPage, screenshot } from "./support/browser.js";
 import { within } from "./support/deadlines.js";
 import { startWorkerProcess } from "./support/queue-workers.js";
@@ -49,6 +50,7 @@ describeWithBrowser("the queue page of a distributed Codex, in chromium", () => 
     const { url } = await codex.devtools();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
     expect((await fetch(url.replace(/token=.*/, "token=wrong"))).status).toBe(401);
+    expect(await rawStatusLine(url, "GET http://[ HTTP/1.1")).toBe("HTTP/1.1 400 Bad Request");
     const { page } = await openPage(url);
     await waitForText(page, "workers", workerId);
 

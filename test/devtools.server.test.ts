@@ -9,6 +9,7 @@ import { CHANNEL_NAMES, type EventMessage } from "../src/telemetry/channels.js";
 import { listeningAddresses, openDevtools, streamClient, withToken } from "./support/devtools.js";
 import { mockCodex } from "./support/mock-codex.js";
 import { eventually } from "./support/processes.js";
+import { rawStatusLine } from "./support/raw-request.js";
 import { atTeardown } from "./support/rig-registry.js";
 
 /** Status and body of a request to `url`. */
@@ -76,6 +77,11 @@ describe("the devtools server", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain("codex-actors devtools");
     expect((await fetchStatus(withToken(server.url, token, "/page.js"))).status).toBe(200);
+    // A request line that is no URL is refused; the server (and its process) go on.
+    expect(await rawStatusLine(server.url, "GET http://[ HTTP/1.1")).toBe(
+      "HTTP/1.1 400 Bad Request",
+    );
+    expect((await fetchStatus(server.url)).status).toBe(200);
   });
 
   it("serves the tree with each thread and the statecharts of its machines", async () => {

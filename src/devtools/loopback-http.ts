@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** The content types the pages serve. */
@@ -26,6 +26,18 @@ export function replier(response: ServerResponse, csp: string) {
     });
     response.end(body);
   };
+}
+
+/**
+ * The request's URL, or undefined when its request line is no URL (`GET http://[`): a client on
+ * the loopback must not be able to throw in the server's listener.
+ */
+export function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? "/", "http://127.0.0.1");
+  } catch {
+    return undefined;
+  }
 }
 
 /**

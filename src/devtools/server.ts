@@ -4,7 +4,7 @@ import { ThreadHistories, type HistoryRecord } from "./history.js";
 import { pageFile, pageHtml, type PageFile } from "./page-asset.js";
 import { PageStream } from "./page-stream.js";
 import { hasToken, newToken } from "./token.js";
-import { listenOnLoopback, replier } from "./loopback-http.js";
+import { listenOnLoopback, replier, requestUrl } from "./loopback-http.js";
 import { TreeReader, type TreeView } from "./tree-view.js";
 import type { DevtoolsOptions, DevtoolsServer } from "./types.js";
 
@@ -61,8 +61,9 @@ export async function startDevtoolsServer(
   };
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const url = requestUrl(request);
     const reply = replier(response, CSP);
+    if (!url) return reply(400, "json", '{"error":"a malformed request"}');
     if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
     if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
     const files: Record<string, PageFile> = {

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { hasToken, newToken } from "../../devtools/token.js";
-import { listenOnLoopback, replier } from "../../devtools/loopback-http.js";
+import { listenOnLoopback, replier, requestUrl } from "../../devtools/loopback-http.js";
 import type { DevtoolsOptions, DevtoolsServer } from "../../devtools/types.js";
 import type { QueueSnapshot } from "../queue-snapshot.js";
 import { QUEUE_PAGE_SCRIPT, queuePageHtml } from "./queue-page-assets.js";
@@ -18,8 +18,9 @@ export async function startQueuePage(
 ): Promise<DevtoolsServer> {
   const token = newToken();
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const url = requestUrl(request);
     const reply = replier(response, CSP);
+    if (!url) return reply(400, "json", '{"error":"a malformed request"}');
     if (!hasToken(url, token)) return reply(401, "json", '{"error":"a valid token is required"}');
     if (request.method !== "GET") return reply(405, "json", '{"error":"the page is read-only"}');
     if (url.pathname === "/") return reply(200, "html", queuePageHtml(token));
