@@ -20,7 +20,7 @@ export function attachTurn<T>(
   async function* events(): AsyncGenerator<ThreadEvent> {
     try {
       const nothing = () => undefined;
-      yield* remoteTurn(await link(), { turnId }, collector, nothing, options.signal, nothing);
+      yield* remoteTurn(await link(), { turnId }, collector, nothing, options.signal, undefined);
     } catch (error) {
       collector.end({ error });
       throw error;

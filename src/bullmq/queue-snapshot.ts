@@ -6,8 +6,11 @@ import { unfinishedTurns, type UnfinishedTurn } from "./unfinished-turns.js";
 
 /** A turn that has ended in the queue, as `queueSnapshot()` lists it. */
 export type FinishedTurn = {
+  /** The turn's id (its job's). */
   turnId: string;
+  /** Its thread's id, when the worker reported one. */
   threadId: string | null;
+  /** How its job ended. */
   outcome: "completed" | "failed";
   /** Why it failed (the worker's error, `Name: message`), or null. */
   error: string | null;
@@ -20,7 +23,9 @@ export type FinishedTurn = {
 export type QueueSnapshot = {
   /** The `workerId`s of the workers connected to the queue. */
   workers: string[];
+  /** Turns waiting for a worker (or delayed behind their thread's turn before), oldest first. */
   queued: UnfinishedTurn[];
+  /** Turns a worker holds, oldest first. */
   running: UnfinishedTurn[];
   /** The latest turns that ended, newest first. */
   finished: FinishedTurn[];
@@ -36,7 +41,8 @@ export async function queueSnapshot(link: ProducerLink, finished: number): Promi
     finished === 0
       ? Promise.resolve([])
       : bounded(link.queue.getJobs(["completed", "failed"], 0, finished - 1), COMMAND_TIMEOUT_MS),
-    bounded(link.queue.getWorkers(), COMMAND_TIMEOUT_MS),
+    // CLIENT LIST may be refused (managed Redis): the rest of the snapshot still stands.
+    bounded(link.queue.getWorkers(), COMMAND_TIMEOUT_MS).catch(() => []),
   ]);
   const workers = new Set(clients.map((client) => workerIdOf(client.rawname ?? "")));
   workers.delete(null);
@@ -54,7 +60,7 @@ export async function queueSnapshot(link: ProducerLink, finished: number): Promi
 
 /** A worker's id from the name of its Redis connection (`…:w:<workerId>`), or null. */
 function workerIdOf(clientName: string): string | null {
-  const at = clientName.indexOf(":w:");
+  const at = clientName.lastIndexOf(":w:");
   return at < 0 ? null : clientName.slice(at + 3);
 }
 

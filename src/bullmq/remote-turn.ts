@@ -8,6 +8,7 @@ import { readEventStream, type LostCheck } from "./event-stream.js";
 import { bounded } from "./bounded.js";
 import { cancelTurn } from "./cancel-turn.js";
 import { enlistTurn } from "./thread-order.js";
+import { untilAnswered } from "./outage.js";
 import { jobSettled } from "./job-settled.js";
 import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
@@ -46,7 +47,8 @@ export async function* remoteTurn(
   observer: TurnObserver,
   onThreadId: (id: string) => void,
   signal: AbortSignal | undefined,
-  hold: (until: Promise<string | null>) => void,
+  /** Given the turn's end in the queue when it is no longer followed (none: nobody waits). */
+  hold: ((until: Promise<string | null>) => void) | undefined,
 ): AsyncGenerator<ThreadEvent, void> {
   let reader: Redis | undefined;
   let enqueued = false;
@@ -90,16 +92,21 @@ export async function* remoteTurn(
             )
           : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
     if (error instanceof TurnLostError) settled = true;
-    if (error instanceof AbortError && enqueued && reader)
-      await bounded(cancelTurn(link.queue, link.keys, reader, turn.turnId), REDIS_TIMEOUT_MS).catch(
-        () => 0,
-      );
+    // Only this consumer's own abort cancels the turn (an AbortError that is the worker's end,
+    // the turn cancelled elsewhere, is over already).
+    if (signal?.aborted && enqueued && reader) {
+      const client = reader;
+      await untilAnswered(
+        () => bounded(cancelTurn(link.queue, link.keys, client, turn.turnId), REDIS_TIMEOUT_MS),
+        link.reconnectWithinMs,
+      ).catch(() => 0);
+    }
     observer.end({ error });
     throw error;
   } finally {
     reader?.disconnect();
     ended();
-    if (enqueued && !settled)
+    if (hold && enqueued && !settled)
       hold(jobSettled(link.queue, turn.turnId, link.shutdown, REDIS_TIMEOUT_MS));
   }
 }
@@ -111,6 +118,10 @@ async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Pr
       await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
     await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
   } catch (cause) {
+    // An add that got no answer may still land: cancelled, it fails without running.
+    await bounded(cancelTurn(link.queue, link.keys, client, data.turnId), REDIS_TIMEOUT_MS).catch(
+      () => 0,
+    );
     throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });
   }
 }

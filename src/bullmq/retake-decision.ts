@@ -61,7 +61,14 @@ export function decideRetake({ turnId, claim, policy, now, random }: Retake): Re
       type: "turn.restarted",
       attempt: claim.attempts + 1,
       delayMs: decision.delayMs,
-      error: { message: lost.message, kind: lost.kind },
+      error: {
+        message:
+          `The worker running turn ${turnId} was lost (killed, or its lock expired) ` +
+          (claim.sideEffects.length === 0
+            ? "before any command, file change or MCP call; it runs again."
+            : `after ${claim.sideEffects.length} side effect(s); it runs again (restartAfterSideEffects).`),
+        kind: lost.kind,
+      },
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Codex } from "../codex.js";
 import type { ResolvedPolicy } from "../supervision/policy.js";
 import type { ThreadEvent } from "../types/events.js";
 import { serializeError } from "./remote-errors.js";
+import { isConnectionError } from "./outage.js";
 import { decideRetake } from "./retake-decision.js";
 import type { SessionStore } from "./sessions.js";
 import type { Thread } from "../thread.js";
@@ -90,17 +91,20 @@ async function runLocally(
     for await (const event of events) await record.event(...numbered(event, claim.attempts));
     const { attempts = 1 } = await result;
     const end: TurnEnd = { ok: true, threadId: thread.id, attempts: claim.attempts + attempts };
-    await finish(runner, record, end);
+    await finish(runner, record, end, true);
     return end;
   } catch (error) {
     // Whatever ended the take (another take holds the turn, Redis gone past its bound), its codex
     // stops before the processor returns.
     stop.abort(error);
     await settled;
-    if (error instanceof LeaseLostError) throw error;
+    // Another take holds the turn, or Redis is gone past its bound: this take writes nothing
+    // more, and the job is taken over once a worker's stall check finds it.
+    if (error instanceof LeaseLostError || isConnectionError(error)) throw error;
     const threadId = started.thread?.id ?? data.threadId;
     const end: TurnEnd = { ok: false, threadId, error: serializeError(error) };
-    await finish(runner, record, end);
+    // Only a session codex has run on is stored: a failed restore leaves this worker's copy stale.
+    await finish(runner, record, end, started.thread !== undefined);
     return end;
   } finally {
     signal?.removeEventListener("abort", forward);
@@ -113,9 +117,14 @@ async function runLocally(
  * A session past the bound fails a completed turn (`SessionTooLargeError`); after a failed one it
  * is left unstored, and this worker stops counting its own copy as the stored one.
  */
-async function finish(runner: TurnRunner, record: TurnRecord, end: TurnEnd): Promise<void> {
+async function finish(
+  runner: TurnRunner,
+  record: TurnRecord,
+  end: TurnEnd,
+  withSession: boolean,
+): Promise<void> {
   let session: SessionFile | undefined;
-  if (end.threadId !== null)
+  if (withSession && end.threadId !== null)
     try {
       session = runner.sessions.file(end.threadId);
     } catch (error) {
@@ -130,10 +139,17 @@ async function finish(runner: TurnRunner, record: TurnRecord, end: TurnEnd): Pro
  * The event as the turn's stream numbers it: a local restart's attempt counted after the
  * `earlier` attempts of lost takes, and recorded as started.
  */
-function numbered(event: ThreadEvent, earlier: number): [ThreadEvent, { attempt?: number }] {
+function numbered(
+  event: ThreadEvent,
+  earlier: number,
+): [ThreadEvent, { attempt?: number; restartedAt?: number }] {
   if (event.type !== "turn.restarted") return [event, {}];
   const attempt = earlier + event.attempt;
-  return [{ ...event, attempt }, { attempt }];
+  // Recorded as a restart too: a later take counts it against the policy's maxRestarts.
+  return [
+    { ...event, attempt },
+    { attempt, restartedAt: Date.now() },
+  ];
 }
 
 /** Waits `ms` (a restart's backoff), or less if `signal` fires. */

@@ -27,8 +27,8 @@ export type RemoteStreamedTurn<T = unknown> = {
 
 /**
  * A conversation whose turns run on the queue's workers. Turns asked for on one thread run one
- * at a time in call order: each is enqueued once the one before it has ended (in this process;
- * two producers of one thread are not ordered with each other).
+ * at a time in call order: each is enqueued once the one before it has ended here, and the
+ * workers run a thread's turns in the order they were enqueued, by any producer.
  */
 export class Thread {
   private _id: string | null;

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { sideEffectIn } from "../transports/lifecycle-filter.js";
 import type { ThreadEvent } from "../types/events.js";
+import { AbortError } from "../types/errors.js";
 import type { LostSideEffect } from "./errors.js";
 import type { QueueKeys } from "./keys.js";
 import { bounded } from "./bounded.js";
@@ -45,6 +46,13 @@ export const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
 /** How long one command may go unanswered before it is tried again, in ms. */
 const COMMAND_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a turn's record outlives its end at least, in seconds (a day): a take of its job after
+ * a worker died between the end and BullMQ's completion must still find the end, whatever
+ * `keepStreamSeconds` says.
+ */
+const RECORD_AFTER_END_SECONDS = 24 * 3_600;
+
 /** The side effects a record keeps (the first ones). */
 const MAX_SIDE_EFFECTS = 20;
 
@@ -52,6 +60,7 @@ const MAX_SIDE_EFFECTS = 20;
 // keepSeconds, n (the entry's number: one Redis has already is not written twice).
 const APPEND = `
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
+if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return -2 end
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 if n >= tonumber(ARGV[9]) then return n end
 n = redis.call('HINCRBY', KEYS[2], 'n', 1)
@@ -68,7 +77,9 @@ if ARGV[7] ~= '' then
 end
 if ARGV[2] == 'end' then
   redis.call('HSET', KEYS[2], 'end', ARGV[3])
-  for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[8]) end
+  redis.call('EXPIRE', KEYS[1], ARGV[8])
+  redis.call('EXPIRE', KEYS[3], ARGV[8])
+  redis.call('EXPIRE', KEYS[2], math.max(tonumber(ARGV[8]), ${RECORD_AFTER_END_SECONDS}))
 end
 return n`;
 
@@ -219,6 +230,7 @@ export class TurnRecord {
       ),
     );
     if (n === -1) throw new LeaseLostError(this.turnId);
+    if (n === -2) throw new AbortError("The turn was aborted by its producer.");
     this.n = expected;
   }
 

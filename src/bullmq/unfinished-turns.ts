@@ -8,6 +8,7 @@ import type { TurnJobData } from "./turn-job.js";
 
 /** A turn in the queue that has not ended, as `Codex.unfinishedTurns()` lists it. */
 export type UnfinishedTurn = {
+  /** The turn's id: `Codex.attach(turnId)` follows it. */
   turnId: string;
   /** Its thread's id: null for a new thread's first turn until its worker has started it. */
   threadId: string | null;
@@ -15,6 +16,7 @@ export type UnfinishedTurn = {
   state: "queued" | "running";
   /** The worker holding it (its `workerId`), or null while queued. */
   worker: string | null;
+  /** When its job was added. */
   enqueuedAt: Date;
   /** When its worker took it (the latest take), or null while queued. */
   startedAt: Date | null;
@@ -77,8 +79,9 @@ async function startedThread(
     client.xrange(keys.events(turnId), "-", "+", "COUNT", 1),
     LIST_TIMEOUT_MS,
   );
-  const json = first?.[1][first[1].indexOf("event") + 1];
-  if (first === undefined || json === undefined) return null;
+  const at = first?.[1].indexOf("event") ?? -1;
+  const json = at < 0 ? undefined : first?.[1][at + 1];
+  if (json === undefined) return null;
   const event = JSON.parse(json) as ThreadEvent;
   return event.type === "thread.started" ? event.thread_id : null;
 }

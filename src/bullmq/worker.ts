@@ -15,7 +15,7 @@ import {
   type QueueConnection,
 } from "./connection.js";
 import { RedisUnavailableError } from "./errors.js";
-import { DEFAULT_RECONNECT_WITHIN_MS } from "./outage.js";
+import { DEFAULT_RECONNECT_WITHIN_MS, untilAnswered } from "./outage.js";
 import { queueKeys } from "./keys.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
@@ -115,15 +115,17 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   const running = new Set<Promise<unknown>>();
   let worker: Worker<TurnJobData>;
   try {
-    worker = bullWorker(options, runner, new ThreadOrder(client, keys), running);
+    const order = new ThreadOrder(client, keys);
+    worker = bullWorker(options, runner, order, running, limits.reconnectWithinMs);
   } catch (error) {
     client.disconnect();
+    await codex.shutdown();
     throw error;
   }
   worker.on("error", reportOnce(options.onError));
   const cancels = await cancelListener(client, keys.cancel, worker).catch(
     async (error: unknown) => {
-      await worker.close(true);
+      await forceClose(worker);
       await codex.shutdown();
       client.disconnect();
       throw new RedisUnavailableError(addressOf(connection), "start the worker", { cause: error });
@@ -145,6 +147,9 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       })()),
   };
 }
+
+/** How long looking at a job's place in its thread may take at once, in ms. */
+const ORDER_TIMEOUT_MS = 10_000;
 
 /** How long closing may wait on Redis once the running turns have ended, in ms. */
 const CLOSE_BOUND_MS = 5_000;
@@ -186,13 +191,17 @@ function bullWorker(
   order: ThreadOrder,
   /** The turns being run, each while it runs. */
   running: Set<Promise<unknown>>,
+  /** How long Redis may be unreachable while a job is looked at. */
+  reconnectWithinMs: number,
 ): Worker<TurnJobData> {
   const { connection, name, prefix } = options;
   const worker: Worker<TurnJobData> = new Worker<TurnJobData>(
     name,
     async (job, token, signal) => {
-      if (!(await order.isNext(worker, job.data))) {
-        await job.moveToDelayed(Date.now() + ORDER_POLL_MS, token);
+      const answered = <T>(command: () => Promise<T>) =>
+        untilAnswered(() => bounded(command(), ORDER_TIMEOUT_MS), reconnectWithinMs);
+      if (!(await answered(() => order.isNext(worker, job.data)))) {
+        await answered(() => job.moveToDelayed(Date.now() + ORDER_POLL_MS, token));
         throw new DelayedError();
       }
       const run = runTurnJob(runner, job.data, signal);
