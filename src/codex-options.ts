@@ -1,6 +1,7 @@
 import {
   checkTurnOptionValues,
   checkBoolean,
+  checkBudget,
   checkCount,
   checkDuration,
   checkNumber,
@@ -30,6 +31,7 @@ export function checkCodexOptions(options: CodexOptions): void {
       throw invalid("escalation", "both maxFailures and withinMs", escalation);
   }
   checkDuration("killGraceMs", killGraceMs, 0);
+  checkBudget("budget", options.budget);
   checkTools("tools", options.tools);
   checkDuration("serverStartTimeoutMs", options.serverStartTimeoutMs, 1);
   if (options.stalledStreamWarningMs !== false)
@@ -47,6 +49,7 @@ export function checkCodexOptions(options: CodexOptions): void {
 export function checkThreadOptions(options: ThreadOptions, codex: CodexOptions = {}): void {
   checkObject("options", options, true);
   checkSupervision("supervision", options.supervision);
+  checkBudget("budget", options.budget);
   checkApprovals(options, codex.transport);
   checkTools("tools", options.tools);
   checkToolApprovals(options.tools, codex.transport);

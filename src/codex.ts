@@ -68,6 +68,7 @@ export class Codex<X extends TransportName = "exec"> {
         maxConcurrentTurns: options.maxConcurrentTurns ?? Infinity,
         clock: systemClock,
         escalation: options.escalation,
+        budget: options.budget,
         service: this.runtime.session.serviceInput,
         tools: this.runtime.tools,
       },

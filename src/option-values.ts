@@ -112,6 +112,27 @@ export function checkTurnOptionValues(options: TurnOptions): void {
   checkDuration("idleTimeoutMs", options.idleTimeoutMs, 1);
   checkBoolean("rejectInvalidOutput", options.rejectInvalidOutput);
   checkBoolean("deltas", options.deltas);
+  checkBudget("budget", options.budget, true);
+}
+
+/**
+ * A budget: an object whose `maxTokens` (and, unless `tokensOnly`, `maxTurns`) are integers from
+ * 0 up, or Infinity; nothing else in it.
+ */
+export function checkBudget(option: string, value: unknown, tokensOnly = false): void {
+  checkObject(option, value);
+  if (value === undefined) return;
+  const allowed = tokensOnly ? ["maxTokens"] : ["maxTokens", "maxTurns"];
+  const unknown = Object.keys(value as object).find((key) => !allowed.includes(key));
+  if (unknown !== undefined)
+    throw invalid(
+      `${option}.${unknown}`,
+      `one of ${allowed.join(", ")} (a budget's limits)`,
+      value,
+    );
+  const { maxTokens, maxTurns } = value as { maxTokens?: unknown; maxTurns?: unknown };
+  checkCount(`${option}.maxTokens`, maxTokens, 0, true);
+  checkCount(`${option}.maxTurns`, maxTurns, 0, true);
 }
 
 /** Rejects the options of `shutdown(...)` that no timer could honour. */

@@ -469,8 +469,10 @@ describe("the Codex root", () => {
     }, "the thread id, while the turn streams");
     await eventually(() => rig.records().length > 0, "the record of the run");
     const tree = rig.codex.getSnapshot();
+    // One turn started, no usage reported yet (exec reports it when the turn completes).
     expect(JSON.parse(JSON.stringify(tree))).toEqual({
       state: "running",
+      spent: { tokens: 0, turns: 1 },
       threads: [
         {
           key: thread.actor.id,
@@ -478,7 +480,8 @@ describe("the Codex root", () => {
           state: "busy.attempting",
           queued: 0,
           restarts: 0,
-          turn: { state: "running.streaming", pid: rig.records()[0]!.pid, attempt: 1 },
+          spent: { tokens: 0, turns: 1 },
+          turn: { state: "running.streaming", pid: rig.records()[0]!.pid, attempt: 1, tokens: 0 },
         },
       ],
     });

@@ -17,6 +17,7 @@ export { codexMachine, threadMachine } from "../root-machines.js";
 export { execTransport } from "../transports/exec/exec-transport.js";
 export type {
   AttemptAbortEvent,
+  AttemptUsageEvent,
   AttemptOutcome,
   AttemptView,
   ThreadAdmin,

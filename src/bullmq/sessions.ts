@@ -1,10 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import type { CodexOptions } from "../types/options.js";
 import { SessionTooLargeError } from "./errors.js";
 import type { SessionFile } from "./turn-record.js";
+import { findRollout } from "../process/rollout-file.js";
 
 /**
  * A thread's codex session — its rollout file, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<id>.jsonl`,
@@ -22,30 +23,6 @@ const SESSION_PATH = /^sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-[\w.:-]+\.jsonl$/;
 export function codexHomeOf(options: CodexOptions): string {
   const env = options.env ?? process.env;
   return env.CODEX_HOME ?? path.join(env.HOME ?? homedir(), ".codex");
-}
-
-/** The rollout file of `threadId` in `codexHome`, relative to it, or undefined. */
-export function findRollout(codexHome: string, threadId: string): string | undefined {
-  const suffix = `-${threadId}.jsonl`;
-  const walk = (relative: string, depth: number): string | undefined => {
-    let names: string[];
-    try {
-      names = readdirSync(path.join(codexHome, relative)).sort().reverse();
-    } catch {
-      return undefined;
-    }
-    for (const name of names) {
-      const child = `${relative}/${name}`;
-      if (depth === 3) {
-        if (name.startsWith("rollout-") && name.endsWith(suffix)) return child;
-      } else {
-        const found = walk(child, depth + 1);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return walk("sessions", 0);
 }
 
 /** Reads a worker's sessions for storing and restores them, remembering which it holds already. */

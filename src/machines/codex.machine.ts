@@ -21,6 +21,15 @@ import { refuse, settle, type ThreadContext } from "./thread-turn.js";
 import type { CodexTools } from "../tools/codex-tools.js";
 import { toolServerMachine } from "./tool-server.machine.js";
 import { SERVICE_IDS, threadsOf } from "./root-children.js";
+import {
+  breachBeforeStart,
+  breachWhileRunning,
+  budgetError,
+  NOTHING_SPENT,
+  spend,
+  type BudgetLedger,
+} from "../supervision/budget.js";
+import type { Budget, Spent } from "../types/options.js";
 
 /** The root's settings: concurrency bound and circuit breaker. */
 export type CodexRootInput = {
@@ -32,6 +41,8 @@ export type CodexRootInput = {
   /** The Codex's tools: a tool server actor runs beside the threads when given. */
   tools?: CodexTools;
   escalation?: { maxFailures: number; withinMs: number };
+  /** What all threads may spend together. */
+  budget?: Budget;
 };
 
 /** Events the Codex root takes: from the facade and from its threads. */
@@ -52,6 +63,8 @@ export type CodexContext = CodexRootInput & {
   waiting: ThreadActorRef[];
   failureTimes: number[];
   shutdownTimeoutMs: number;
+  /** What all threads' turns have spent: tokens as reported, turns as granted a first slot. */
+  spent: Spent;
 };
 
 /**
@@ -91,7 +104,10 @@ export const createCodexMachine = (transport: Transport) =>
       grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== "slot.request") return;
         if (context.running < context.maxConcurrentTurns) {
-          enqueue.assign(holding([...context.holders, event.thread.id]));
+          enqueue.assign({
+            ...holding([...context.holders, event.thread.id]),
+            spent: spend(context.spent, 0, event.newTurn ? 1 : 0),
+          });
           enqueue.sendTo(event.thread, { type: "slot.granted" });
         } else {
           enqueue.assign({ waiting: [...context.waiting, event.thread] });
@@ -100,10 +116,24 @@ export const createCodexMachine = (transport: Transport) =>
       releaseAndGrantNext: enqueueActions(({ context, event, enqueue }) => {
         const holder = heldBy(context, event);
         if (holder === null) return;
-        const { update, granted } = handOver(context, holder, context.waiting);
+        const { update, granted, denied } = handOver(context, holder, context.waiting);
         enqueue.assign(update);
         if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
+        for (const [thread, error] of denied)
+          enqueue.sendTo(thread, { type: "slot.denied", error });
       }),
+      recordSpent: assign({
+        spent: ({ context, event }) =>
+          event.type === "thread.spent" ? spend(context.spent, event.tokens) : context.spent,
+      }),
+      // The Codex's tokens are spent: every running turn is stopped.
+      stopOverBudget: ({ context, self }) => {
+        const breach = breachWhileRunning([codexLedger(context)]);
+        if (!breach) return;
+        const error = budgetError(breach, "interrupted");
+        for (const thread of threadsOf(self.getSnapshot().children))
+          thread.send({ type: "thread.overBudget", error });
+      },
       releaseOnly: assign(({ context, event }) =>
         holding(context.holders.filter((id) => id !== heldBy(context, event))),
       ),
@@ -129,9 +159,11 @@ export const createCodexMachine = (transport: Transport) =>
         if (!crashed) return;
         const { id } = crashed;
         const waiting = context.waiting.filter((thread) => thread !== crashed);
-        const { update, granted } = handOver(context, id, waiting);
+        const { update, granted, denied } = handOver(context, id, waiting);
         enqueue.assign(update);
         if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
+        for (const [thread, error] of denied)
+          enqueue.sendTo(thread, { type: "slot.denied", error });
         const { context: last } = crashed.getSnapshot() as { context?: ThreadContext };
         enqueue.stopChild(id);
         if (last && !last.released)
@@ -194,6 +226,8 @@ export const createCodexMachine = (transport: Transport) =>
       },
     },
     guards: {
+      requestOverBudget: ({ context, event }) =>
+        event.type === "slot.request" && refusalOf(context, event.newTurn) !== null,
       overFailureLimit: ({ context }) =>
         context.escalation !== undefined &&
         context.failureTimes.length > context.escalation.maxFailures,
@@ -207,6 +241,7 @@ export const createCodexMachine = (transport: Transport) =>
       waiting: [],
       failureTimes: [],
       shutdownTimeoutMs: 0,
+      spent: NOTHING_SPENT,
     }),
     entry: transport.service ? ["startService", "startTools"] : ["startTools"],
     initial: "running",
@@ -219,6 +254,7 @@ export const createCodexMachine = (transport: Transport) =>
       "thread.released": { actions: stopChild(({ event }) => event.thread) },
       "slot.cancel": { actions: "cancelWaiting" },
       "slot.release": { actions: "releaseOnly" },
+      "thread.spent": { actions: ["recordSpent", "stopOverBudget"] },
       "codex.shutdown": {
         target: ".shuttingDown",
         actions: assign({ shutdownTimeoutMs: ({ event }) => event.timeoutMs }),
@@ -228,7 +264,18 @@ export const createCodexMachine = (transport: Transport) =>
       running: {
         always: { guard: "overFailureLimit", target: "escalated" },
         on: {
-          "slot.request": { actions: "grantOrQueue" },
+          "slot.request": [
+            {
+              guard: "requestOverBudget",
+              actions: {
+                type: "denyRequest",
+                params: ({ context, event }) => ({
+                  error: refusalOf(context, (event as { newTurn: boolean }).newTurn)!,
+                }),
+              },
+            },
+            { actions: "grantOrQueue" },
+          ],
           "slot.release": { actions: "releaseAndGrantNext" },
           "thread.turnFailed": { actions: "recordFailure" },
         },
@@ -293,19 +340,50 @@ const holding = (holders: string[]) => ({ holders, running: holders.length });
 
 /**
  * The slots once `freed` lets go of its own, if it holds one: handed to the first of `waiting`
- * (the queue from then on), which is `granted`.
+ * (the queue from then on) the Codex's budget leaves room for, which is `granted`; those before
+ * it are `denied`, with the error their turn ends with.
  */
 function handOver(
   context: CodexContext,
   freed: string,
   waiting: ThreadActorRef[],
-): { update: Partial<CodexContext>; granted: ThreadActorRef | null } {
+): {
+  update: Partial<CodexContext>;
+  granted: ThreadActorRef | null;
+  denied: Array<[ThreadActorRef, CodexError]>;
+} {
   const others = context.holders.filter((holder) => holder !== freed);
-  const [next, ...rest] = waiting;
-  if (others.length === context.holders.length || !next) {
-    return { update: { waiting, ...holding(others) }, granted: null };
+  const denied: Array<[ThreadActorRef, CodexError]> = [];
+  if (others.length === context.holders.length)
+    return { update: { waiting, ...holding(others) }, granted: null, denied };
+  for (const [index, next] of waiting.entries()) {
+    const newTurn = next.getSnapshot().context.attempt === 0;
+    const refused = refusalOf(context, newTurn);
+    if (refused) {
+      denied.push([next, refused]);
+      continue;
+    }
+    const update = {
+      waiting: waiting.slice(index + 1),
+      ...holding([...others, next.id]),
+      spent: spend(context.spent, 0, newTurn ? 1 : 0),
+    };
+    return { update, granted: next, denied };
   }
-  return { update: { waiting: rest, ...holding([...others, next.id]) }, granted: next };
+  return { update: { waiting: [], ...holding(others) }, granted: null, denied };
+}
+
+/** The Codex's budget with what its threads have spent against it. */
+const codexLedger = (context: CodexContext): BudgetLedger => ({
+  scope: "codex",
+  budget: context.budget,
+  spent: context.spent,
+});
+
+/** The error a turn asking for a slot is refused with when the Codex's budget leaves no room. */
+function refusalOf(context: CodexContext, newTurn: boolean): CodexError | null {
+  const breach = breachBeforeStart([codexLedger(context)], newTurn);
+  return breach && budgetError(breach, "before-start");
 }
 
 /** The thread whose `slot.release` this is, if it holds a slot (a stale release counts nothing). */

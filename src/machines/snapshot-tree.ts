@@ -3,6 +3,7 @@ import type { CodexActorRef } from "./codex.machine.js";
 import type { ThreadContext } from "./thread-turn.js";
 import type { ThreadActorRef } from "./thread.machine.js";
 import { threadsOf } from "./root-children.js";
+import type { Budget, Spent } from "../types/options.js";
 import type { ToolServerContext } from "./tool-server.machine.js";
 import type { AttemptView, ServiceView } from "../transports/transport.js";
 
@@ -16,6 +17,10 @@ export type ThreadTreeSnapshot = {
   state: string;
   queued: number;
   restarts: number;
+  /** What the thread's turns have spent here: tokens (input + output) and turns. */
+  spent: Spent;
+  /** The thread's own budget, when it has one. */
+  budget?: Budget;
   turn?: {
     state: string;
     pid: number | null;
@@ -24,6 +29,10 @@ export type ThreadTreeSnapshot = {
     pendingApprovals?: number;
     /** While the thread backs off before a restart: the milliseconds left before the next attempt. */
     backoffRemainingMs?: number;
+    /** Tokens the turn has spent so far, its attempts together (as codex's usage reports said). */
+    tokens: number;
+    /** The turn's own budget, when it has one. */
+    budget?: Pick<Budget, "maxTokens">;
   };
 };
 
@@ -42,6 +51,10 @@ export type ToolsTreeSnapshot = {
 /** A plain JSON view of the whole actor tree. */
 export type CodexTreeSnapshot = {
   state: string;
+  /** What all threads' turns have spent: tokens (input + output) and turns. */
+  spent: Spent;
+  /** The Codex's budget, when it has one. */
+  budget?: Budget;
   threads: ThreadTreeSnapshot[];
   /** The app-server actor, on that transport. */
   server?: ServiceTreeSnapshot;
@@ -65,6 +78,8 @@ export function snapshotTree(root: CodexActorRef): CodexTreeSnapshot {
   const { service, tools } = snapshot.children as Record<string, AnyActorRef | undefined>;
   const tree: CodexTreeSnapshot = {
     state: stateName(snapshot.value),
+    spent: snapshot.context.spent,
+    ...(snapshot.context.budget ? { budget: snapshot.context.budget } : {}),
     threads: threadsOf(snapshot.children).map(threadSnapshot),
   };
   if (service) tree.server = serviceSnapshot(service);
@@ -84,6 +99,8 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
     state: stateName(snapshot.value),
     queued: context.queue.length,
     restarts: context.restarts,
+    spent: context.spent,
+    ...(context.settings.thread.budget ? { budget: context.settings.thread.budget } : {}),
     ...(context.current
       ? {
           turn: {
@@ -96,6 +113,8 @@ function threadSnapshot(thread: ThreadActorRef): ThreadTreeSnapshot {
             ...(snapshot.matches({ busy: "backingOff" })
               ? { backoffRemainingMs: backoffRemaining(context) }
               : {}),
+            tokens: context.turnTokens,
+            ...(context.current.options.budget ? { budget: context.current.options.budget } : {}),
           },
         }
       : {}),

@@ -1,4 +1,5 @@
-import type { CodexError } from "../types/errors.js";
+import type { BudgetExceededError, CodexError } from "../types/errors.js";
+import type { AttemptUsageEvent } from "../transports/transport.js";
 import type { TurnJob } from "../supervision/turn-job.js";
 import type { DeadlineReached } from "../actors/deadline.actor.js";
 
@@ -8,6 +9,9 @@ export type ThreadMachineEvent =
   | { type: "thread.cancel"; jobId: number; error: CodexError }
   | { type: "thread.shutdown" }
   | { type: "thread.kill" }
+  /** The Codex's budget is spent: a running attempt is stopped with `error`. */
+  | { type: "thread.overBudget"; error: BudgetExceededError }
+  | AttemptUsageEvent
   | { type: "thread.release" }
   | { type: "slot.granted" }
   | { type: "slot.denied"; error: CodexError }

@@ -12,6 +12,16 @@ import {
 import type { AttemptOutcome } from "../transports/transport.js";
 import type { TraceCarrier } from "../telemetry/channels.js";
 import type { ThreadMachineEvent } from "./thread-events.js";
+import {
+  breachBeforeStart,
+  breachWhileRunning,
+  budgetError,
+  spend,
+  type BudgetLedger,
+} from "../supervision/budget.js";
+import type { Spent } from "../types/options.js";
+import type { AttemptUsageEvent } from "../transports/transport.js";
+import type { BudgetStop } from "../types/errors.js";
 
 /* The turn in hand of a thread actor: its context, and the pure steps of its supervision. */
 
@@ -39,6 +49,14 @@ export type ThreadContext = {
   released: boolean;
   /** The attempt in hand's W3C trace context, as telemetry subscribers set it at its start. */
   traceCarrier: TraceCarrier;
+  /** What this thread's turns have spent (tokens, turns) against its budget. */
+  spent: Spent;
+  /** Tokens the turn in hand has spent, its attempts together. */
+  turnTokens: number;
+  /** Tokens the attempt in hand has spent, as its last usage report said. */
+  attemptTokens: number;
+  /** The thread's running token total as codex last reported it; null until known (resumed). */
+  tokenTotal: number | null;
 };
 
 /** Reports the turn in hand as completed (no error) or failed. */
@@ -63,6 +81,7 @@ export function stopErrorOf(event: ThreadMachineEvent): CodexError | null {
   if (event.type === "thread.kill") {
     return new ShutdownError("The Codex shut down; the running turn was stopped.");
   }
+  if (event.type === "thread.overBudget") return event.error;
   return null;
 }
 
@@ -141,4 +160,60 @@ export function explainNoRestart(context: ThreadContext): void {
   finalError.notRetried = decision.reason;
   if (context.sideEffect && settings.policy)
     finalError.message += ` (not restarted: ${decision.reason})`;
+}
+
+/** The thread's and the turn's budgets, with what was spent against each. */
+function ledgers(context: ThreadContext, job: TurnJob): BudgetLedger[] {
+  return [
+    { scope: "turn", budget: job.options.budget, spent: { tokens: context.turnTokens, turns: 0 } },
+    { scope: "thread", budget: context.settings.thread.budget, spent: context.spent },
+  ];
+}
+
+/**
+ * The error the next queued turn is refused with, before anything of it runs, when the thread's
+ * budget leaves it no room; null when it may start.
+ */
+export function refusalByBudget(context: ThreadContext): CodexError | null {
+  const next = context.queue[0];
+  if (!next) return null;
+  const breach = breachBeforeStart(
+    [{ scope: "thread", budget: context.settings.thread.budget, spent: context.spent }],
+    true,
+  );
+  return breach && budgetError(breach, "before-start");
+}
+
+/** Tokens a usage report adds to what the attempt had reported. */
+export const tokensAdded = (context: ThreadContext, usage: AttemptUsageEvent): number =>
+  Math.max(0, usage.attemptTokens - context.attemptTokens);
+
+/** What an attempt's usage report changes: the tokens spent by the attempt, turn and thread. */
+export function afterUsage(
+  context: ThreadContext,
+  usage: AttemptUsageEvent,
+): Partial<ThreadContext> {
+  const added = tokensAdded(context, usage);
+  return {
+    attemptTokens: Math.max(context.attemptTokens, usage.attemptTokens),
+    turnTokens: context.turnTokens + added,
+    spent: spend(context.spent, added),
+    tokenTotal: usage.threadTotal,
+  };
+}
+
+/**
+ * The error the running turn is stopped with once `usage` is counted, when it takes the turn or
+ * its thread past a token budget (and nothing else is stopping it); null otherwise.
+ */
+export function stopByBudget(
+  context: ThreadContext,
+  usage: AttemptUsageEvent,
+  stoppedAt: BudgetStop,
+): CodexError | null {
+  if (context.stopError || !context.current) return null;
+  const breach = breachWhileRunning(
+    ledgers({ ...context, ...afterUsage(context, usage) }, context.current),
+  );
+  return breach && budgetError(breach, stoppedAt);
 }

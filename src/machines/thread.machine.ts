@@ -1,4 +1,4 @@
-import { assign, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
+import { assign, not, sendParent, sendTo, setup, type ActorRefFrom } from "xstate";
 import { deadlineLogic } from "../actors/deadline.actor.js";
 import { restartDeciderLogic, type DecisionMade } from "../actors/restart-decider.actor.js";
 import type { ThreadSettings } from "../supervision/turn-job.js";
@@ -12,12 +12,17 @@ import {
 import type { CodexError, ShutdownError } from "../types/errors.js";
 import { containFaults } from "../supervision/contain-faults.js";
 import { InternalError } from "../types/errors.js";
+import { NOTHING_SPENT, spend } from "../supervision/budget.js";
 import {
   afterDecision,
   afterDecisionFault,
   standingDecision,
   afterFailedAttempt,
+  afterUsage,
   explainNoRestart,
+  refusalByBudget,
+  stopByBudget,
+  tokensAdded,
   failureToDecide,
   refuse,
   settle,
@@ -29,7 +34,8 @@ import type { ThreadMachineEvent } from "./thread-events.js";
 
 /** Events a thread sends to the Codex root. */
 export type ThreadToRootEvent =
-  | { type: "slot.request"; thread: ThreadActorRef }
+  | { type: "slot.request"; thread: ThreadActorRef; newTurn: boolean }
+  | { type: "thread.spent"; tokens: number }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release"; thread: ThreadActorRef }
   | { type: "thread.turnFailed"; error: CodexError }
@@ -42,8 +48,10 @@ export type ThreadToRootEvent =
  * `busy.attempting`, `busy.backingOff`; `released` (final) once its `Thread` is collected and
  * nothing is left to run. Which transport runs is all it knows of it.
  */
-export const createThreadMachine = (transport: Transport) =>
-  setup({
+export const createThreadMachine = (transport: Transport) => {
+  // Where a budget stops a running turn: live usage interrupts it, else its end's report does.
+  const budgetStop = transport.capabilities.liveUsage ? "interrupted" : "usage-report";
+  return setup({
     types: {
       input: {} as { settings: ThreadSettings; threadId: string | null },
       context: {} as ThreadContext,
@@ -66,6 +74,8 @@ export const createThreadMachine = (transport: Transport) =>
         current: context.queue[0] ?? null,
         queue: context.queue.slice(1),
         attempt: 0,
+        turnTokens: 0,
+        attemptTokens: 0,
         failures: [],
         sideEffect: null,
         restartTimes: [],
@@ -73,6 +83,8 @@ export const createThreadMachine = (transport: Transport) =>
         finalError: null,
         stopError: null,
       })),
+      refuseByBudget: ({ context }) => refuse(context.queue[0]!, refusalByBudget(context)!),
+      dropNext: assign({ queue: ({ context }) => context.queue.slice(1) }),
       refuseCancelled: ({ context, event }) => {
         if (event.type !== "thread.cancel") return;
         const job = context.queue.find((queued) => queued.id === event.jobId);
@@ -88,7 +100,11 @@ export const createThreadMachine = (transport: Transport) =>
         for (const job of context.queue) refuse(job, shutdownError());
       },
       dropQueued: assign({ queue: [], shuttingDown: true }),
-      requestSlot: sendParent(({ self }) => ({ type: "slot.request", thread: self })),
+      requestSlot: sendParent(({ context, self }) => ({
+        type: "slot.request",
+        thread: self,
+        newTurn: context.attempt === 0,
+      })),
       cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
       releaseSlot: sendParent(({ self }) => ({ type: "slot.release", thread: self })),
       releaseTurn: assign({
@@ -101,12 +117,31 @@ export const createThreadMachine = (transport: Transport) =>
       }),
       startAttempt: assign({
         attempt: ({ context }) => context.attempt + 1,
+        attemptTokens: 0,
+        spent: ({ context }) => spend(context.spent, 0, context.attempt === 0 ? 1 : 0),
         traceCarrier: () => ({}),
+      }),
+      recordUsage: assign(({ context, event }) =>
+        event.type === "attempt.usage" ? afterUsage(context, event) : {},
+      ),
+      reportTokens: sendParent(({ context, event }) => ({
+        type: "thread.spent",
+        tokens: event.type === "attempt.usage" ? tokensAdded(context, event) : 0,
+      })),
+      stopForBudget: assign({
+        stopError: ({ context, event }) =>
+          event.type === "attempt.usage"
+            ? (stopByBudget(context, event, budgetStop) ?? context.stopError)
+            : context.stopError,
       }),
       publishAttemptStart: ({ context, self }) =>
         publishAttemptStart(attemptSource(transport.name, context, self.id), context.traceCarrier),
       publishAttemptEnd: ({ context, self }, output: AttemptOutcome) =>
-        publishAttemptEnd(attemptSource(transport.name, context, self.id), output),
+        publishAttemptEnd(
+          attemptSource(transport.name, context, self.id),
+          output,
+          context.attemptTokens,
+        ),
       // The deadline counts from the first attempt; later starts are ignored by the timer.
       startDeadline: sendTo("deadline", { type: "deadline.start" }),
       recordStop: assign({
@@ -149,6 +184,12 @@ export const createThreadMachine = (transport: Transport) =>
       isCurrent: ({ context, event }) =>
         event.type === "thread.cancel" && event.jobId === context.current?.id,
       completed: (_, output: AttemptOutcome) => output.status === "completed",
+      stoppedByBudget: ({ context }, output: AttemptOutcome) =>
+        output.status === "completed" && context.stopError?.kind === "budget_exceeded",
+      nextRefusedByBudget: ({ context }) => refusalByBudget(context) !== null,
+      crossesBudget: ({ context, event }) =>
+        event.type === "attempt.usage" && stopByBudget(context, event, budgetStop) !== null,
+      stopping: ({ context }) => context.stopError !== null,
       restarts: ({ context }, made: DecisionMade) =>
         standingDecision(context, made.decision).restart,
     },
@@ -170,6 +211,10 @@ export const createThreadMachine = (transport: Transport) =>
       shuttingDown: false,
       released: false,
       traceCarrier: {},
+      spent: NOTHING_SPENT,
+      turnTokens: 0,
+      attemptTokens: 0,
+      tokenTotal: input.threadId === null ? 0 : null,
     }),
     initial: "idle",
     on: {
@@ -191,6 +236,8 @@ export const createThreadMachine = (transport: Transport) =>
         // The settled turn's job (prompt, sink, failures) is not kept past its end.
         entry: "releaseTurn",
         always: [
+          // A turn the thread's budget leaves no room for is refused before anything of it runs.
+          { guard: "nextRefusedByBudget", actions: ["refuseByBudget", "dropNext"] },
           { guard: "hasQueued", target: "busy", actions: "takeNext" },
           { guard: "released", target: "released" },
         ],
@@ -258,8 +305,19 @@ export const createThreadMachine = (transport: Transport) =>
                   context.current!,
                   context.threadId,
                   context.traceCarrier,
+                  context.tokenTotal,
                 ),
               onDone: [
+                // Completed, but its usage report crossed a budget (exec reports it at the end).
+                {
+                  guard: { type: "stoppedByBudget", params: ({ event }) => event.output },
+                  target: "#thread.idle",
+                  actions: [
+                    { type: "publishAttemptEnd", params: ({ event }) => event.output },
+                    "settleStopped",
+                    "releaseSlot",
+                  ],
+                },
                 {
                   guard: {
                     type: "completed",
@@ -307,6 +365,17 @@ export const createThreadMachine = (transport: Transport) =>
               "thread.cancel": { guard: "isCurrent", actions: ["recordStop", "abortAttempt"] },
               "turn.deadline": { actions: ["recordStop", "abortAttempt"] },
               "thread.kill": { actions: ["recordStop", "abortAttempt"] },
+              "thread.overBudget": {
+                guard: not("stopping"),
+                actions: ["recordStop", "abortAttempt"],
+              },
+              "attempt.usage": [
+                {
+                  guard: "crossesBudget",
+                  actions: ["reportTokens", "stopForBudget", "recordUsage", "abortAttempt"],
+                },
+                { actions: ["reportTokens", "recordUsage"] },
+              ],
             },
           },
           // The decision runs as an actor (see decideLogic); a stop asked meanwhile overrules it.
@@ -350,6 +419,7 @@ export const createThreadMachine = (transport: Transport) =>
               "thread.cancel": { guard: "isCurrent", actions: "recordStop" },
               "turn.deadline": { actions: "recordStop" },
               "thread.kill": { actions: "recordStop" },
+              "thread.overBudget": { guard: not("stopping"), actions: "recordStop" },
             },
           },
           backingOff: {
@@ -372,6 +442,7 @@ export const createThreadMachine = (transport: Transport) =>
       },
     },
   });
+};
 
 /** Where the attempt in hand's telemetry comes from. */
 function attemptSource(

@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import path from "node:path";
 import type { TraceCarrier } from "../telemetry/channels.js";
 import { checkedTraceContext } from "../telemetry/trace-context.js";
@@ -90,6 +91,12 @@ export class ChildEnvSource {
   build(pathDirs: string[]): Record<string, string> {
     const env = buildChildEnv({ env: this.#env, apiKey: this.#apiKey, pathDirs });
     return { ...env, ...this.#added };
+  }
+
+  /** The CODEX_HOME the child runs with: its env's, else `$HOME/.codex` (the host's HOME if unset). */
+  codexHome(): string {
+    const env = this.#env ?? process.env;
+    return env.CODEX_HOME ?? path.join(env.HOME ?? homedir(), ".codex");
   }
 
   /** What serializing shows: that there is an environment, not what it holds. */

@@ -38,6 +38,7 @@ export const NEVER_RESTARTED: ReadonlySet<string> = new Set([
   "turn_interrupted",
   "escalated",
   "restart_limit",
+  "budget_exceeded",
   "internal",
   "output_validation",
   "unsupported",

@@ -34,7 +34,7 @@ export type TurnJob = {
   outputSchemaPath?: string;
   options: Pick<
     TurnOptions,
-    "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema" | "deltas"
+    "cyberAccessProgram" | "timeoutMs" | "idleTimeoutMs" | "outputSchema" | "deltas" | "budget"
   >;
   sink: TurnSink;
 };
@@ -51,6 +51,8 @@ export type ThreadSettings<S = unknown> = {
   policy: ResolvedPolicy | false;
   /** The time and chance restarts are decided by. */
   clock: Clock;
+  /** Whether the Codex's or the thread's budget limits tokens: usage must then be measured. */
+  measureTokens: boolean;
   killGraceMs?: number;
   /**
    * Config the thread's codex needs beyond its options (dotted keys: where its tools are

@@ -12,7 +12,11 @@ export function publishAttemptStart(source: AttemptSource, traceCarrier: TraceCa
 }
 
 /** Publishes `codex-actors:attempt:end` with how the attempt ended. */
-export function publishAttemptEnd(source: AttemptSource, outcome: AttemptOutcome): void {
+export function publishAttemptEnd(
+  source: AttemptSource,
+  outcome: AttemptOutcome,
+  tokens: number,
+): void {
   if (!channels.attemptEnd.hasSubscribers) return;
   channels.attemptEnd.publish({
     ...source,
@@ -20,6 +24,7 @@ export function publishAttemptEnd(source: AttemptSource, outcome: AttemptOutcome
     outcome: outcome.status,
     pid: outcome.pid,
     sideEffect: outcome.sideEffect,
+    tokens,
     ...(outcome.error ? { error: channelError(outcome.error) } : {}),
   });
 }

@@ -83,6 +83,8 @@ export type AttemptEndMessage = ChannelSource & {
   error?: ChannelError;
   /** The first side effect the attempt started (`command_execution`…), or null. */
   sideEffect: string | null;
+  /** Tokens (input + output) the attempt spent, as codex's usage reports said (0 without one). */
+  tokens: number;
 };
 
 /** Published when a failed attempt is restarted: which attempt comes next, after how long. */

@@ -23,7 +23,13 @@ import type {
   TransportName,
 } from "../types/app-server.js";
 import type { TurnInterruptedError } from "../types/app-server-errors.js";
-import type { AbortError, CodexError, ShutdownError, TurnTimeoutError } from "../types/errors.js";
+import type {
+  AbortError,
+  BudgetExceededError,
+  CodexError,
+  ShutdownError,
+  TurnTimeoutError,
+} from "../types/errors.js";
 import type { CodexOptions, ThreadOptions } from "../types/options.js";
 
 /* The seam between supervision and transports: what a thread actor knows of one attempt. */
@@ -31,7 +37,18 @@ import type { CodexOptions, ThreadOptions } from "../types/options.js";
 /** Asks a running attempt to stop (its processes killed, or its turn interrupted); it then ends with `error`. */
 export type AttemptAbortEvent = {
   type: "attempt.abort";
-  error: AbortError | ShutdownError | TurnTimeoutError | TurnInterruptedError;
+  error: AbortError | ShutdownError | TurnTimeoutError | TurnInterruptedError | BudgetExceededError;
+};
+
+/**
+ * What an attempt sends its thread actor each time codex reports token usage (exec: at
+ * `turn.completed`; app-server: live): the tokens (input + output) the attempt has spent so far,
+ * and the thread's running total as codex keeps it.
+ */
+export type AttemptUsageEvent = {
+  type: "attempt.usage";
+  attemptTokens: number;
+  threadTotal: number;
 };
 
 /** How an attempt ended: the output of its actor once it reaches a final state. */
@@ -83,6 +100,8 @@ export type TransportCapabilities = {
   outputSchemaFile: boolean;
   /** `listThreads()`, `models()`, `fork()`…: the transport's `ThreadAdmin`. */
   threadAdmin: boolean;
+  /** Token usage is reported while a turn runs (a budget can interrupt it), not only at its end. */
+  liveUsage: boolean;
 };
 
 /** What a transport is given when a `Codex` opens it: the Codex's options and what its processes share. */
@@ -157,13 +176,16 @@ export type Transport = {
   attempt: AttemptLogic;
   /**
    * The attempt actor's input for the next attempt of `job`: a new thread, or a resume of
-   * `threadId`; `trace` is the W3C trace context to hand codex, if telemetry set one.
+   * `threadId`; `trace` is the W3C trace context to hand codex, if telemetry set one;
+   * `threadTotal` the thread's running token total, where known (its attempts then report
+   * `AttemptUsageEvent`s counted from it).
    */
   attemptInput: (
     settings: ThreadSettings,
     job: TurnJob,
     threadId: string | null,
     trace: TraceCarrier,
+    threadTotal: number | null,
   ) => unknown;
   /**
    * An actor the root runs beside its threads for the transport (the app-server), if any: it
@@ -208,6 +230,7 @@ export function defineTransport<
       job: TurnJob,
       threadId: string | null,
       trace: TraceCarrier,
+      threadTotal: number | null,
     ) => InputFrom<TLogic>;
   },
 ): Transport {
@@ -224,9 +247,18 @@ export function defineTransport<
 type ContextOf<TLogic extends AnyActorLogic> =
   SnapshotFrom<TLogic> extends { context: infer C } ? C : never;
 
-const STOP_KINDS = new Set(["aborted", "shutdown", "turn_timeout", "turn_interrupted"]);
+const STOP_KINDS = new Set([
+  "aborted",
+  "shutdown",
+  "turn_timeout",
+  "turn_interrupted",
+  "budget_exceeded",
+]);
 
-/** Whether an error means the attempt was stopped on request (abort, shutdown, deadline, interrupt). */
+/**
+ * Whether an error means the attempt was stopped on request (abort, shutdown, deadline,
+ * interrupt, a budget spent).
+ */
 export function isStopRequest(error: CodexError | null): boolean {
   return error !== null && STOP_KINDS.has(error.kind);
 }

@@ -33,6 +33,7 @@ export const CODEX_ERROR_KINDS = [
   "unsupported",
   "turn_not_running",
   "tool_server",
+  "budget_exceeded",
   "internal",
 ] as const;
 
@@ -279,6 +280,49 @@ export class EscalatedError extends CodexError {
     );
   }
 }
+
+/** Which budget a `BudgetExceededError` is about: the Codex's, the thread's or the turn's. */
+export type BudgetScope = "codex" | "thread" | "turn";
+
+/**
+ * When a budget stopped the turn: before it started (nothing ran), interrupted while it ran
+ * (live usage, app-server), or at the usage report that crossed it (exec reports usage once,
+ * when the turn completes).
+ */
+export type BudgetStop = "before-start" | "interrupted" | "usage-report";
+
+/** A budget (`budget.maxTokens` / `maxTurns`) is spent: the turn was refused or stopped. Never restarted. */
+export class BudgetExceededError extends CodexError {
+  override readonly name = "BudgetExceededError";
+  readonly kind = "budget_exceeded";
+  constructor(
+    /** Whose budget. */
+    readonly scope: BudgetScope,
+    /** What ran out. */
+    readonly measure: "tokens" | "turns",
+    /** What was spent when it stopped. */
+    readonly spent: number,
+    /** The limit. */
+    readonly limit: number,
+    /** When it stopped the turn. */
+    readonly stoppedAt: BudgetStop,
+  ) {
+    super(
+      `The ${scope === "codex" ? "Codex's" : `${scope}'s`} ${measure} budget is spent: ` +
+        `${spent} of ${limit} ${measure}. ${BUDGET_STOPS[stoppedAt]} ` +
+        `Raise budget.max${measure === "tokens" ? "Tokens" : "Turns"}` +
+        `${scope === "turn" ? " on the turn" : scope === "thread" ? " on the thread" : " on the Codex"}` +
+        ` to go on.`,
+    );
+  }
+}
+
+const BUDGET_STOPS: Record<BudgetStop, string> = {
+  "before-start": "The turn was refused before any process started.",
+  interrupted: "The running turn was interrupted when codex reported the usage that crossed it.",
+  "usage-report":
+    "The turn was ended at codex's usage report that crossed it (exec reports usage when a turn completes).",
+};
 
 /** The Codex is shutting down or shut down: the turn was refused or cancelled. */
 export class ShutdownError extends CodexError {

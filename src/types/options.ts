@@ -57,6 +57,26 @@ export type CodexOptions = {
    * and the turns waiting for it fail with `AppServerStartTimeoutError` (default 20 000 ms).
    */
   serverStartTimeoutMs?: number;
+  /**
+   * What all threads of this Codex may spend together: a turn that would start past it is
+   * refused, a running turn that crosses `maxTokens` is stopped (`BudgetExceededError`).
+   */
+  budget?: Budget;
+};
+
+/** What turns have spent: tokens (input + output, as codex reports them) and turns started. */
+export type Spent = { tokens: number; turns: number };
+
+/**
+ * A limit on what turns may spend. Tokens are input plus output tokens as codex reports them
+ * (cached input included), spent by turns run by this `Codex`; turns count each turn once,
+ * however many attempts it took.
+ */
+export type Budget = {
+  /** At most this many tokens. */
+  maxTokens?: number;
+  /** At most this many turns. */
+  maxTurns?: number;
 };
 
 /** How commands may ask for approval. */
@@ -97,6 +117,8 @@ export type ThreadOptions = {
   onApproval?: ApprovalHandler;
   /** How long this thread's `onApproval` may take, over the Codex's. */
   approvalTimeoutMs?: number;
+  /** What this thread's turns may spend, besides the Codex's budget (see `Budget`). */
+  budget?: Budget;
 };
 
 /** Experimental Cyber program selection for a turn. */
@@ -131,6 +153,8 @@ export type TurnOptions = {
    * (app-server transport; default false, so the stream matches the exec transport's).
    */
   deltas?: boolean;
+  /** What this turn may spend, restarts included, besides its thread's and Codex's budgets. */
+  budget?: Pick<Budget, "maxTokens">;
 };
 
 /** One piece of input. */

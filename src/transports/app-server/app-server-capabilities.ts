@@ -7,4 +7,5 @@ export const APP_SERVER_CAPABILITIES: TransportCapabilities = {
   deltas: true,
   outputSchemaFile: false,
   threadAdmin: true,
+  liveUsage: true,
 };

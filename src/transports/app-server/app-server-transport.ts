@@ -29,7 +29,7 @@ export const createAppServerTransport = () =>
     name: "app-server",
     open: openAppServerSession,
     attempt: createAppServerTurnMachine(),
-    attemptInput: (settings, job, threadId, trace) => {
+    attemptInput: (settings, job, threadId, trace, threadTotal) => {
       const own = settings.transportSettings;
       return {
         session: {
@@ -46,6 +46,7 @@ export const createAppServerTransport = () =>
           control: job.sink.control,
           deltas: job.options.deltas === true,
           trace,
+          threadTotal: threadId === null ? 0 : threadTotal,
         },
         interruptGraceMs: settings.killGraceMs,
       };

@@ -26,10 +26,13 @@ import { watchAnswer } from "./answer-watch.js";
 import { killThreadCommands, threadMarkOf } from "./server-commands.js";
 import { call } from "./methods.js";
 import type { JsonValue } from "./protocol/serde_json/JsonValue.js";
+import type { ServerNotification } from "./protocol/index.js";
 import type { RpcNotification, RpcServerRequest } from "./rpc-connection.js";
 import type { AppServerLink, ServerSession } from "./server-link.js";
 import { threadParamsOf, turnInputOf } from "./thread-params.js";
 import { initialTurnMapState, type MappedEvent, type TurnOutcome } from "./turn-map-state.js";
+
+type ThreadTokenUsageUpdated = Extract<ServerNotification, { method: "thread/tokenUsage/updated" }>;
 
 /** How long an ending turn waits for the commands it killed to be gone. */
 const COMMANDS_GONE_MS = 1_000;
@@ -56,6 +59,8 @@ export type TurnSessionInput = {
   control?: TurnControl;
   /** W3C trace context the server continues for this attempt's requests, if telemetry set one. */
   trace?: TraceCarrier;
+  /** The thread's running token total before this attempt, where known. */
+  threadTotal: number | null;
 };
 
 /** What the session reports to its turn machine. */
@@ -64,6 +69,7 @@ export type TurnSessionEvent =
   | { type: "session.thread"; threadId: string }
   | { type: "session.started" }
   | { type: "session.sideEffect"; itemType: string }
+  | { type: "session.usage"; attemptTokens: number; threadTotal: number }
   | { type: "session.approval"; pending: number }
   | { type: "session.ended"; outcome: TurnOutcome; message: string | null }
   | { type: "session.failed"; error: CodexError }
@@ -137,8 +143,23 @@ export const turnSessionLogic = fromCallback<
     const step = mapNotification(state, notification);
     state = step.state;
     deliver(step.events);
+    if (notification.method === "thread/tokenUsage/updated") reportUsage(notification);
     if (!step.outcome) return;
     end({ type: "session.ended", outcome: step.outcome, message: state.lastError });
+  };
+  // The thread's total before the attempt: known, or as a resumed thread's server restores it
+  // (reported before the turn starts), else the first report's total less its own request.
+  let tokenBaseline = input.threadTotal;
+  const reportUsage = (notification: RpcNotification) => {
+    const { params } = notification as ThreadTokenUsageUpdated;
+    const { total, last } = params.tokenUsage;
+    const threadTotal = total.inputTokens + total.outputTokens;
+    if (turnId === null || params.turnId !== turnId) {
+      tokenBaseline ??= threadTotal;
+      return;
+    }
+    tokenBaseline ??= threadTotal - (last.inputTokens + last.outputTokens);
+    send({ type: "session.usage", attemptTokens: threadTotal - tokenBaseline, threadTotal });
   };
   const readServerRequest = (request: RpcServerRequest) => {
     if (state.threadId === null || !ofThisTurn(request.params) || !session) return;

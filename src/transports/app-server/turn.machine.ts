@@ -1,4 +1,4 @@
-import { assign, sendTo, setup } from "xstate";
+import { assign, sendParent, sendTo, setup } from "xstate";
 import { TurnInterruptedError } from "../../types/app-server-errors.js";
 import { IdleTimeoutError, TurnFailedError, type CodexError } from "../../types/errors.js";
 import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../transport.js";
@@ -84,6 +84,13 @@ export const createAppServerTurnMachine = () =>
         initial: "connecting",
         on: {
           "session.thread": { actions: assign({ threadId: ({ event }) => event.threadId }) },
+          "session.usage": {
+            actions: sendParent(({ event }) => ({
+              type: "attempt.usage",
+              attemptTokens: event.attemptTokens,
+              threadTotal: event.threadTotal,
+            })),
+          },
           "session.sideEffect": {
             actions: assign({
               sideEffect: ({ context, event }) => context.sideEffect ?? event.itemType,

@@ -7,4 +7,5 @@ export const EXEC_CAPABILITIES: TransportCapabilities = {
   deltas: false,
   outputSchemaFile: true,
   threadAdmin: false,
+  liveUsage: false,
 };

@@ -3,14 +3,25 @@ import type { ThreadSettings, TurnJob } from "../../supervision/turn-job.js";
 import type { TraceCarrier } from "../../telemetry/channels.js";
 import type { ExecInput } from "./exec.machine.js";
 
-/** The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`. */
+/**
+ * The exec actor's input for the next attempt of `job`: a new thread, or `resume <threadId>`;
+ * `threadTotal` is the thread's running token total where known.
+ */
 export function execInputOf(
   settings: ThreadSettings<undefined>,
   job: TurnJob,
   threadId: string | null,
   trace: TraceCarrier,
+  threadTotal: number | null,
 ): ExecInput {
+  const measured = settings.measureTokens || job.options.budget?.maxTokens !== undefined;
   return {
+    tokens: {
+      known: threadId === null ? 0 : threadTotal,
+      ...(threadId !== null && threadTotal === null && measured
+        ? { rollout: { codexHome: settings.envSource.codexHome(), threadId } }
+        : {}),
+    },
     process: {
       executablePath: job.binary.executablePath,
       argv: buildExecArgv({

@@ -1,19 +1,35 @@
-import { assign, sendTo, setup } from "xstate";
+import { assign, enqueueActions, fromPromise, sendTo, setup } from "xstate";
 import {
   codexProcessLogic,
   type CodexProcessEvent,
   type CodexProcessInput,
 } from "./codex-process.actor.js";
 import { IdleTimeoutError, type CodexError } from "../../types/errors.js";
-import { isStopRequest, type AttemptAbortEvent, type AttemptOutcome } from "../transport.js";
+import {
+  isStopRequest,
+  type AttemptAbortEvent,
+  type AttemptOutcome,
+  type AttemptUsageEvent,
+} from "../transport.js";
+import { readRolloutTotal } from "../../process/rollout-file.js";
+import type { ThreadEvent } from "../../types/events.js";
 import { sideEffectIn } from "../lifecycle-filter.js";
 import { exitFailure } from "./exec-outcome.js";
 
 /** Every event the exec machine takes (`attempt.abort` kills the process group first). */
 export type ExecMachineEvent = CodexProcessEvent | AttemptAbortEvent;
 
+/**
+ * Where the attempt's token count starts: the thread's running total before it, when known (0 for
+ * a new thread), else the rollout to read it from (a resumed thread, when a budget needs it).
+ */
+export type TokenBaseline = {
+  known: number | null;
+  rollout?: { codexHome: string; threadId: string };
+};
+
 /** The exec machine's input: the process to run, including where its events go. */
-export type ExecInput = { process: CodexProcessInput };
+export type ExecInput = { process: CodexProcessInput; tokens: TokenBaseline };
 
 /** How an attempt ended: the machine's output once it reaches a final state. */
 export type ExecOutcome = AttemptOutcome;
@@ -36,6 +52,8 @@ export type ExecContext = ExecInput & {
   quietAfterCompletion: boolean;
   /** Why the attempt is ending (abort, protocol error, idle, exit), once known. */
   error: CodexError | null;
+  /** The thread's running token total before this attempt, once known. */
+  tokenBaseline: number | null;
 };
 
 /**
@@ -51,8 +69,25 @@ export const execMachine = setup({
     output: {} as ExecOutcome,
     tags: {} as "exited",
   },
-  actors: { codexProcess: codexProcessLogic },
+  actors: {
+    codexProcess: codexProcessLogic,
+    rolloutTotal: fromPromise<number | null, { codexHome: string; threadId: string }>(({ input }) =>
+      readRolloutTotal(input.codexHome, input.threadId),
+    ),
+  },
   actions: {
+    // codex exec reports usage once, at `turn.completed`: the thread's running total.
+    reportUsage: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== "codex.batch") return;
+      const threadTotal = lastTotal(event.lifecycle);
+      if (threadTotal === null) return;
+      const usage: AttemptUsageEvent = {
+        type: "attempt.usage",
+        attemptTokens: threadTotal - (context.tokenBaseline ?? 0),
+        threadTotal,
+      };
+      enqueue.sendParent(usage);
+    }),
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
       let { threadId, turnStarted, turnCompleted, turnFailure, sideEffect } = context;
@@ -86,6 +121,8 @@ export const execMachine = setup({
     killProcess: sendTo("process", { type: "codex.kill" }),
   },
   guards: {
+    readsRollout: ({ context }) =>
+      context.tokenBaseline === null && context.tokens.rollout !== undefined,
     batchHasError: ({ event }) => event.type === "codex.batch" && event.error !== undefined,
     aborted: ({ context }) => isStopRequest(context.error),
     endedEarly: ({ context }) => context.error !== null,
@@ -109,9 +146,27 @@ export const execMachine = setup({
     eventCount: 0,
     quietAfterCompletion: false,
     error: null,
+    tokenBaseline: input.tokens.known,
   }),
-  initial: "running",
+  initial: "start",
   states: {
+    start: {
+      always: [{ guard: "readsRollout", target: "measuring" }, { target: "running" }],
+    },
+    // A resumed thread's running total, read before its process starts (it then grows).
+    measuring: {
+      invoke: {
+        src: "rolloutTotal",
+        input: ({ context }) => context.tokens.rollout!,
+        onDone: {
+          target: "running",
+          actions: assign({ tokenBaseline: ({ event }) => event.output }),
+        },
+        // Unreadable: the attempt is counted from zero, its usage the thread's whole total.
+        onError: { target: "running" },
+      },
+      on: { "attempt.abort": { target: "aborted", actions: "recordAbort" } },
+    },
     running: {
       invoke: { id: "process", src: "codexProcess", input: ({ context }) => context.process },
       initial: "spawning",
@@ -143,9 +198,9 @@ export const execMachine = setup({
               {
                 guard: "batchHasError",
                 target: "stopping",
-                actions: "recordBatch",
+                actions: ["recordBatch", "reportUsage"],
               },
-              { actions: "recordBatch" },
+              { actions: ["recordBatch", "reportUsage"] },
             ],
             "codex.idle": [
               // Quiet after its turn completed: the work is done, so the attempt ends completed.
@@ -174,3 +229,12 @@ export const execMachine = setup({
     ...(context.error ? { error: context.error } : {}),
   }),
 });
+
+/** The running total (input + output tokens) of the last `turn.completed` among `events`, if any. */
+function lastTotal(events: readonly ThreadEvent[]): number | null {
+  let total: number | null = null;
+  for (const event of events)
+    if (event.type === "turn.completed")
+      total = event.usage.input_tokens + event.usage.output_tokens;
+  return total;
+}
