@@ -8,9 +8,12 @@ export type { ThreadMachineEvent } from "./machines/thread-events.js";
 export type {
   CodexTreeSnapshot,
   ServiceTreeSnapshot,
+  ThreadStatus,
   ThreadTreeSnapshot,
   ToolsTreeSnapshot,
 } from "./machines/snapshot-tree.js";
+export type { LastOutcome } from "./machines/thread-turn.js";
+export type { RecentFailure } from "./machines/codex.machine.js";
 export type { DevtoolsOptions, DevtoolsServer } from "./devtools/types.js";
 export * from "./types/index.js";
 export {
@@ -25,4 +28,5 @@ export {
   type TraceCarrier,
   type TurnMessage,
   type TurnRestartMessage,
+  type TurnSteerMessage,
 } from "./telemetry/channels.js";

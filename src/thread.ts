@@ -85,6 +85,8 @@ export class Thread<X extends TransportName = "exec"> {
       );
     const self = this as Thread<X>;
     await self.runtime.admin("thread.setName()").setName(self.startedId("setName()"), name);
+    // Its actor keeps the name too: the snapshot and the devtools page label the thread by it.
+    self.actor.send({ type: "thread.named", name });
   }
 
   /**

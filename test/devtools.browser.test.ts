@@ -107,13 +107,49 @@ describeWithBrowser("the devtools page in headless chromium", () => {
       `document.querySelector('[data-thread="${key}"] [data-fact="approvals waiting"]')?.textContent === "1"`,
       WAIT,
     );
+    // The wait is counted, on the card and in the summary bar.
+    await page.waitForFunction(
+      `/^awaiting approval \\(for [1-9]\\d* s\\)$/.test(document.querySelector('[data-thread="${key}"] [data-role="status"]')?.textContent)`,
+      WAIT,
+    );
+    expect(await page.$eval('[data-count="awaiting"]', (el) => el.textContent)).toBe("1");
     expect(await page.$eval('[data-actor="service"] .state', (el) => el.textContent)).not.toBe("");
     await screenshot(page, "app-server-approval-waiting");
 
     answer("accept");
     expect((await turn).finalResponse).toBe("done");
     await page.waitForSelector('[data-role="approvalResolved"]', WAIT);
+    expect(await page.$eval('[data-role="approvalResolved"]', (el) => el.textContent)).toMatch(
+      /approval settled after \d+\.\d s: command/,
+    );
     await waitForThreadState(page, key, "idle");
     await screenshot(page, "app-server-approval-answered");
+
+    // Named, the thread is labelled by its name.
+    await thread.setName("deploy-bot");
+    await page.waitForFunction(
+      `document.querySelector('[data-thread="${key}"] [data-role="label"]')?.textContent === "deploy-bot"`,
+      WAIT,
+    );
+    await screenshot(page, "app-server-named");
+  }, 60_000);
+
+  it("shows a steer of a real-binary turn in the thread's history", async () => {
+    const rig = await realCodex([reply(shellCommand("sleep 1.5")), reply(message("steered"))]);
+    const codex = rig.makeCodex({ transport: "app-server" });
+    const { url } = await openDevtools(codex);
+    const { page } = await openPage(url);
+    const turn = await rig.startThread(codex).runStreamed("Run the tests.");
+    let steered: Promise<void> | undefined;
+    for await (const event of turn.events)
+      if (event.type === "item.started" && event.item.type === "command_execution")
+        steered = turn.steer("and this too");
+    await steered;
+    expect((await turn.result).finalResponse).toBe("steered");
+    await page.waitForSelector('[data-role="steer"]', WAIT);
+    expect(await page.$eval('[data-role="steer"]', (el) => el.textContent)).toContain(
+      "steered (12 characters added to the running turn)",
+    );
+    await screenshot(page, "app-server-steered");
   }, 60_000);
 });

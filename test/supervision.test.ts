@@ -473,15 +473,28 @@ describe("the Codex root", () => {
     expect(JSON.parse(JSON.stringify(tree))).toEqual({
       state: "running",
       spent: { tokens: 0, turns: 1 },
+      restarts: 0,
+      recentFailures: [],
       threads: [
         {
           key: thread.actor.id,
           id: expect.any(String),
+          label: thread.actor.id,
+          name: null,
+          workingDirectory: null,
+          status: "running",
+          lastOutcome: null,
           state: "busy.attempting",
           queued: 0,
           restarts: 0,
           spent: { tokens: 0, turns: 1 },
-          turn: { state: "running.streaming", pid: rig.records()[0]!.pid, attempt: 1, tokens: 0 },
+          turn: {
+            number: 1,
+            state: "running.streaming",
+            pid: rig.records()[0]!.pid,
+            attempt: 1,
+            tokens: 0,
+          },
         },
       ],
     });

@@ -9,15 +9,17 @@ export {
   type CodexContext,
   type CodexMachineEvent,
   type CodexRootInput,
+  type RecentFailure,
 } from "../machines/codex.machine.js";
 export { createThreadMachine, type ThreadActorRef } from "../machines/thread.machine.js";
 export type { ThreadMachineEvent } from "../machines/thread-events.js";
-export type { ThreadContext } from "../machines/thread-turn.js";
+export type { LastOutcome, ThreadContext } from "../machines/thread-turn.js";
 export { codexMachine, threadMachine } from "../root-machines.js";
 export { execTransport } from "../transports/exec/exec-transport.js";
 export type {
   AttemptAbortEvent,
   AttemptUsageEvent,
+  AttemptSteeredEvent,
   AttemptOutcome,
   AttemptView,
   ThreadAdmin,

@@ -7,10 +7,21 @@ import {
   type ChannelSource,
   type EventMessage,
   type TurnRestartMessage,
+  type TurnSteerMessage,
 } from "../telemetry/channels.js";
+import { LiveTexts, type LiveAppend, type LiveText } from "./live-text.js";
 
-/** What every record says of where it comes from and when. */
-type RecordSource = { at: number; threadKey: string; turnId: number; attempt: number };
+/**
+ * What every record says of where it comes from and when: `turn` is which turn of its thread
+ * (1 for the first), `turnId` the turn's id in this process.
+ */
+type RecordSource = {
+  at: number;
+  threadKey: string;
+  turnId: number;
+  turn: number;
+  attempt: number;
+};
 
 /** One fact of a thread's life, as the page lists it. */
 export type HistoryRecord = RecordSource &
@@ -19,6 +30,7 @@ export type HistoryRecord = RecordSource &
     | { kind: "attemptStart" }
     | (Pick<AttemptEndMessage, "outcome" | "pid" | "error" | "sideEffect"> & { kind: "attemptEnd" })
     | (Pick<TurnRestartMessage, "delayMs" | "error"> & { kind: "restart" })
+    | (Pick<TurnSteerMessage, "characters"> & { kind: "steer" })
     | { kind: "approvalRequested" | "approvalResolved"; event: unknown }
   );
 
@@ -31,17 +43,26 @@ const STRING_KEPT = 20_000;
 
 type ThreadHistory = { events: HistoryRecord[]; lifecycle: HistoryRecord[] };
 
+/** What the history tells its listeners: a new record, or text appended to items being written. */
+export type HistoryUpdate = { record: HistoryRecord } | { appends: LiveAppend[] };
+
 /**
  * The recent history of the threads of one Codex, from the `codex-actors:*` channels: subscribed
  * from `start()` to `stop()` only, keeping only messages whose thread `belongs` to that Codex, and
  * only while it does (a thread released from the tree is forgotten when the next one appears).
+ * `turnOf` says which turn of its thread is in hand. Deltas are not records: they grow the text of
+ * their item (`LiveTexts`), which the item's completion replaces.
  */
 export class ThreadHistories {
   private readonly threads = new Map<string, ThreadHistory>();
-  private readonly listeners = new Set<(record: HistoryRecord) => void>();
+  private readonly listeners = new Set<(update: HistoryUpdate) => void>();
   private readonly subscriptions: Array<[string, (message: unknown) => void]>;
+  private readonly live = new LiveTexts((appends) => this.tell({ appends }));
 
-  constructor(private readonly belongs: (threadKey: string) => boolean) {
+  constructor(
+    private readonly belongs: (threadKey: string) => boolean,
+    private readonly turnOf: (threadKey: string) => number,
+  ) {
     const on =
       <M extends ChannelSource & { attempt: number }>(
         build: (message: M) => Omit<HistoryRecord, keyof RecordSource>,
@@ -49,7 +70,7 @@ export class ThreadHistories {
       (message: unknown) =>
         this.add(message as M, build);
     this.subscriptions = [
-      [CHANNEL_NAMES.event, on<EventMessage>((m) => ({ kind: "event", event: bounded(m.event) }))],
+      [CHANNEL_NAMES.event, (message: unknown) => this.addEvent(message as EventMessage)],
       [CHANNEL_NAMES.attemptStart, on<AttemptStartMessage>(() => ({ kind: "attemptStart" }))],
       [
         CHANNEL_NAMES.attemptEnd,
@@ -64,6 +85,10 @@ export class ThreadHistories {
       [
         CHANNEL_NAMES.turnRestart,
         on<TurnRestartMessage>(({ delayMs, error }) => ({ kind: "restart", delayMs, error })),
+      ],
+      [
+        CHANNEL_NAMES.turnSteer,
+        on<TurnSteerMessage>(({ characters }) => ({ kind: "steer", characters })),
       ],
       [
         CHANNEL_NAMES.approvalRequested,
@@ -84,11 +109,12 @@ export class ThreadHistories {
   /** Unsubscribes from the channels and forgets every listener. */
   stop(): void {
     for (const [name, listener] of this.subscriptions) diagnostics.unsubscribe(name, listener);
+    this.live.stop();
     this.listeners.clear();
   }
 
-  /** Calls `listener` with each new record; returns the unsubscribe. */
-  listen(listener: (record: HistoryRecord) => void): () => void {
+  /** Calls `listener` with each update; returns the unsubscribe. */
+  listen(listener: (update: HistoryUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -96,6 +122,42 @@ export class ThreadHistories {
   /** Every record kept, by thread key: the stream events, then the lifecycle records. */
   all(): Record<string, ThreadHistory> {
     return Object.fromEntries(this.threads);
+  }
+
+  /** The items being written, by thread key. */
+  liveTexts(): Record<string, LiveText[]> {
+    return this.live.all();
+  }
+
+  /** A stream event: a delta grows its item's text, anything else is a record. */
+  private addEvent(message: EventMessage): void {
+    const event = message.event as {
+      type: string;
+      item_id?: string;
+      kind?: string;
+      delta?: string;
+      item?: { id?: string };
+    };
+    const { threadKey } = message;
+    if (!this.belongs(threadKey)) return;
+    if (event.type === "item.delta") {
+      const turn = this.turnOf(threadKey);
+      this.live.append(
+        threadKey,
+        String(event.item_id),
+        String(event.kind),
+        turn,
+        event.delta ?? "",
+      );
+      return;
+    }
+    if (event.type === "item.completed" && event.item?.id)
+      this.live.complete(threadKey, event.item.id);
+    this.add(message, (m) => ({ kind: "event", event: bounded(m.event) }));
+  }
+
+  private tell(update: HistoryUpdate): void {
+    for (const listener of this.listeners) listener(update);
   }
 
   private add<M extends ChannelSource & { attempt: number }>(
@@ -108,6 +170,7 @@ export class ThreadHistories {
       at: Date.now(),
       threadKey,
       turnId,
+      turn: this.turnOf(threadKey),
       attempt,
       ...build(message),
     } as HistoryRecord;
@@ -115,12 +178,13 @@ export class ThreadHistories {
     if (!history) {
       // A new thread: the histories of threads that have left the tree go.
       for (const key of this.threads.keys()) if (!this.belongs(key)) this.threads.delete(key);
+      this.live.prune(this.belongs);
       this.threads.set(threadKey, (history = { events: [], lifecycle: [] }));
     }
     const list = record.kind === "event" ? history.events : history.lifecycle;
     list.push(record);
     if (list.length > (record.kind === "event" ? EVENTS_KEPT : LIFECYCLE_KEPT)) list.shift();
-    for (const listener of this.listeners) listener(record);
+    this.tell({ record });
   }
 }
 

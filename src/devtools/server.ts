@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { CodexActorRef } from "../machines/codex.machine.js";
-import { ThreadHistories, type HistoryRecord } from "./history.js";
+import { ThreadHistories, type HistoryUpdate } from "./history.js";
+import { turnNumberOf } from "../machines/thread-views.js";
 import { pageFile, pageHtml, type PageFile } from "./page-asset.js";
 import { PageStream } from "./page-stream.js";
 import { hasToken, newToken } from "./token.js";
@@ -28,7 +29,7 @@ export async function startDevtoolsServer(
   const token = newToken();
   const reader = new TreeReader(root);
   const belongs = (key: string) => key in root.getSnapshot().children;
-  const histories = new ThreadHistories(belongs);
+  const histories = new ThreadHistories(belongs, (key) => turnNumberOf(root, key));
   const streams = new Set<PageStream>();
   let last: { json: string; charts: number } = { json: "", charts: 0 };
   let poll: NodeJS.Timeout | undefined;
@@ -45,7 +46,8 @@ export async function startDevtoolsServer(
     last = { json, charts: reader.charts.size };
     broadcast("tree", treeMessage(tree));
   };
-  const onRecord = (record: HistoryRecord) => broadcast("record", record);
+  const onUpdate = (update: HistoryUpdate) =>
+    "record" in update ? broadcast("record", update.record) : broadcast("live", update.appends);
 
   const openStream = (response: ServerResponse) => {
     const stream = new PageStream(response, () => {
@@ -55,7 +57,11 @@ export async function startDevtoolsServer(
         poll = undefined;
       }
     });
-    stream.send("hello", { ...treeMessage(reader.read()), history: histories.all() });
+    stream.send("hello", {
+      ...treeMessage(reader.read()),
+      history: histories.all(),
+      live: histories.liveTexts(),
+    });
     streams.add(stream);
     poll ??= setInterval(readTree, TREE_POLL_MS).unref();
   };
@@ -84,7 +90,7 @@ export async function startDevtoolsServer(
   // The page alone does not keep the process alive.
   const port = await listenOnLoopback(server, options.port);
   histories.start();
-  const stopFeed = histories.listen(onRecord);
+  const stopFeed = histories.listen(onUpdate);
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

@@ -65,7 +65,15 @@ export type CodexContext = CodexRootInput & {
   shutdownTimeoutMs: number;
   /** What all threads' turns have spent: tokens as reported, turns as granted a first slot. */
   spent: Spent;
+  /** The latest failed turns (oldest first, at most `RECENT_FAILURES_KEPT`). */
+  recentFailures: RecentFailure[];
 };
+
+/** A turn that failed (not one stopped on request): which thread, when, and why. */
+export type RecentFailure = { threadKey: string; at: number; kind: string; message: string };
+
+/** How many failed turns the root remembers, for a page opened after the fact. */
+export const RECENT_FAILURES_KEPT = 100;
 
 /**
  * The Codex root supervisor: owns every thread actor, hands out at most `maxConcurrentTurns`
@@ -121,6 +129,20 @@ export const createCodexMachine = (transport: Transport) =>
         if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
         for (const [thread, error] of denied)
           enqueue.sendTo(thread, { type: "slot.denied", error });
+      }),
+      recordRecentFailure: assign({
+        recentFailures: ({ context, event }) =>
+          event.type === "thread.turnFailed" && !isStopRequest(event.error)
+            ? [
+                ...context.recentFailures,
+                {
+                  threadKey: event.threadKey,
+                  at: context.clock.now(),
+                  kind: event.error.kind,
+                  message: event.error.message,
+                },
+              ].slice(-RECENT_FAILURES_KEPT)
+            : context.recentFailures,
       }),
       recordSpent: assign({
         spent: ({ context, event }) =>
@@ -242,6 +264,7 @@ export const createCodexMachine = (transport: Transport) =>
       failureTimes: [],
       shutdownTimeoutMs: 0,
       spent: NOTHING_SPENT,
+      recentFailures: [],
     }),
     entry: transport.service ? ["startService", "startTools"] : ["startTools"],
     initial: "running",
@@ -255,6 +278,7 @@ export const createCodexMachine = (transport: Transport) =>
       "slot.cancel": { actions: "cancelWaiting" },
       "slot.release": { actions: "releaseOnly" },
       "thread.spent": { actions: ["recordSpent", "stopOverBudget"] },
+      "thread.turnFailed": { actions: "recordRecentFailure" },
       "codex.shutdown": {
         target: ".shuttingDown",
         actions: assign({ shutdownTimeoutMs: ({ event }) => event.timeoutMs }),
@@ -277,7 +301,7 @@ export const createCodexMachine = (transport: Transport) =>
             { actions: "grantOrQueue" },
           ],
           "slot.release": { actions: "releaseAndGrantNext" },
-          "thread.turnFailed": { actions: "recordFailure" },
+          "thread.turnFailed": { actions: ["recordFailure", "recordRecentFailure"] },
         },
       },
       escalated: {

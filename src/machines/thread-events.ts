@@ -1,5 +1,5 @@
 import type { BudgetExceededError, CodexError } from "../types/errors.js";
-import type { AttemptUsageEvent } from "../transports/transport.js";
+import type { AttemptSteeredEvent, AttemptUsageEvent } from "../transports/transport.js";
 import type { TurnJob } from "../supervision/turn-job.js";
 import type { DeadlineReached } from "../actors/deadline.actor.js";
 
@@ -12,7 +12,10 @@ export type ThreadMachineEvent =
   /** The Codex's budget is spent: a running attempt is stopped with `error`. */
   | { type: "thread.overBudget"; error: BudgetExceededError }
   | AttemptUsageEvent
+  | AttemptSteeredEvent
   | { type: "thread.release" }
+  /** `thread.setName()` named it. */
+  | { type: "thread.named"; name: string }
   | { type: "slot.granted" }
   | { type: "slot.denied"; error: CodexError }
   | DeadlineReached;

@@ -20,7 +20,7 @@ import {
   type BudgetLedger,
 } from "../supervision/budget.js";
 import type { Spent } from "../types/options.js";
-import type { AttemptUsageEvent } from "../transports/transport.js";
+import { isStopRequest, type AttemptUsageEvent } from "../transports/transport.js";
 import type { BudgetStop } from "../types/errors.js";
 
 /* The turn in hand of a thread actor: its context, and the pure steps of its supervision. */
@@ -57,7 +57,39 @@ export type ThreadContext = {
   attemptTokens: number;
   /** The thread's running token total as codex last reported it; null until known (resumed). */
   tokenTotal: number | null;
+  /** The name `thread.setName()` gave it, if any. */
+  name: string | null;
+  /** How its last turn ended, once one has: kept in the actor, so a page opened later sees it. */
+  lastOutcome: LastOutcome | null;
 };
+
+/**
+ * How a thread's last turn ended: `completed`; `failed`; or `interrupted` — stopped on request
+ * (an abort, `interrupt()`, a deadline, a shutdown, a budget): `error.kind` says which. `attempts`
+ * is 0 for a turn refused before it started; `at` is when it ended (ms since the epoch).
+ */
+export type LastOutcome = {
+  status: "completed" | "failed" | "interrupted";
+  attempts: number;
+  at: number;
+  error?: { kind: string; message: string };
+};
+
+/** A turn's end as the thread records it: its error (null: completed) and attempts made. */
+export type TurnEnd = { error: CodexError | null; attempts: number };
+
+/** The thread's last outcome once a turn ends as `end` says (timed by the thread's clock). */
+export function lastOutcomeOf(context: ThreadContext, end: TurnEnd): LastOutcome {
+  const { error, attempts } = end;
+  const at = context.settings.clock.now();
+  if (!error) return { status: "completed", attempts, at };
+  return {
+    status: isStopRequest(error) ? "interrupted" : "failed",
+    attempts,
+    at,
+    error: { kind: error.kind, message: error.message },
+  };
+}
 
 /** Reports the turn in hand as completed (no error) or failed. */
 export const settle = (context: ThreadContext, error: CodexError | null) =>

@@ -1,5 +1,6 @@
 import type { TurnJob } from "../supervision/turn-job.js";
 import type { ThreadActorRef } from "./thread.machine.js";
+import type { CodexActorRef } from "./codex.machine.js";
 
 /* What code outside the thread machine may read of a thread actor: its context stays private. */
 
@@ -23,4 +24,16 @@ export function isDrained(thread: ThreadActorRef): boolean {
   const snapshot = thread.getSnapshot();
   if (snapshot.status !== "active") return true;
   return snapshot.matches("idle") && snapshot.context.queue.length === 0;
+}
+
+/** Which turn of its thread is in hand, or was last (1 for its first; 0 before any). */
+export function turnNumber(thread: ThreadActorRef): number {
+  const { context } = thread.getSnapshot();
+  return context.spent.turns + (context.current && context.attempt === 0 ? 1 : 0);
+}
+
+/** `turnNumber` of the thread `key` under `root`, or 0 when it has none. */
+export function turnNumberOf(root: CodexActorRef, key: string): number {
+  const thread = root.getSnapshot().children[key] as ThreadActorRef | undefined;
+  return thread?.getSnapshot().context ? turnNumber(thread) : 0;
 }

@@ -7,6 +7,7 @@ import {
   publishAttemptEnd,
   publishAttemptStart,
   publishTurnRestart,
+  publishTurnSteer,
   type AttemptSource,
 } from "../telemetry/attempt-telemetry.js";
 import type { CodexError, ShutdownError } from "../types/errors.js";
@@ -20,6 +21,8 @@ import {
   afterFailedAttempt,
   afterUsage,
   explainNoRestart,
+  lastOutcomeOf,
+  type TurnEnd,
   refusalByBudget,
   stopByBudget,
   tokensAdded,
@@ -38,7 +41,7 @@ export type ThreadToRootEvent =
   | { type: "thread.spent"; tokens: number }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release"; thread: ThreadActorRef }
-  | { type: "thread.turnFailed"; error: CodexError }
+  | { type: "thread.turnFailed"; threadKey: string; error: CodexError }
   | { type: "thread.released"; thread: ThreadActorRef };
 
 /**
@@ -134,6 +137,10 @@ export const createThreadMachine = (transport: Transport) => {
             ? (stopByBudget(context, event, budgetStop) ?? context.stopError)
             : context.stopError,
       }),
+      publishSteer: ({ context, event, self }) => {
+        if (event.type === "attempt.steered")
+          publishTurnSteer(attemptSource(transport.name, context, self.id), event.characters);
+      },
       publishAttemptStart: ({ context, self }) =>
         publishAttemptStart(attemptSource(transport.name, context, self.id), context.traceCarrier),
       publishAttemptEnd: ({ context, self }, output: AttemptOutcome) =>
@@ -156,9 +163,13 @@ export const createThreadMachine = (transport: Transport) => {
       settleStopped: ({ context }) => settle(context, context.stopError),
       recordDecision: assign(({ context }, made: DecisionMade) => afterDecision(context, made)),
       explainNoRestart: ({ context }) => explainNoRestart(context),
-      reportFailure: sendParent(({ context }) => ({
+      reportFailure: sendParent(({ context, self }) => ({
         type: "thread.turnFailed",
+        threadKey: self.id,
         error: context.finalError!,
+      })),
+      recordOutcome: assign(({ context }, end: TurnEnd) => ({
+        lastOutcome: lastOutcomeOf(context, end),
       })),
       announceRestart: ({ context, self }) => {
         const error = context.failures[context.failures.length - 1]!;
@@ -215,6 +226,8 @@ export const createThreadMachine = (transport: Transport) => {
       turnTokens: 0,
       attemptTokens: 0,
       tokenTotal: input.threadId === null ? 0 : null,
+      name: null,
+      lastOutcome: null,
     }),
     initial: "idle",
     on: {
@@ -228,6 +241,7 @@ export const createThreadMachine = (transport: Transport) => {
       "thread.cancel": { actions: ["refuseCancelled", "dropCancelled"] },
       "thread.shutdown": { actions: ["refuseQueued", "dropQueued"] },
       "thread.release": { actions: assign({ released: true }) },
+      "thread.named": { actions: assign({ name: ({ event }) => event.name }) },
       // A grant that crossed a cancel on the way: hand the slot straight back.
       "slot.granted": { actions: "releaseSlot" },
     },
@@ -237,7 +251,17 @@ export const createThreadMachine = (transport: Transport) => {
         entry: "releaseTurn",
         always: [
           // A turn the thread's budget leaves no room for is refused before anything of it runs.
-          { guard: "nextRefusedByBudget", actions: ["refuseByBudget", "dropNext"] },
+          {
+            guard: "nextRefusedByBudget",
+            actions: [
+              {
+                type: "recordOutcome",
+                params: ({ context }) => ({ error: refusalByBudget(context), attempts: 0 }),
+              },
+              "refuseByBudget",
+              "dropNext",
+            ],
+          },
           { guard: "hasQueued", target: "busy", actions: "takeNext" },
           { guard: "released", target: "released" },
         ],
@@ -279,7 +303,16 @@ export const createThreadMachine = (transport: Transport) => {
               "slot.granted": { target: "attempting" },
               "slot.denied": {
                 target: "#thread.idle",
-                actions: ({ context, event }) => settle(context, event.error),
+                actions: [
+                  {
+                    type: "recordOutcome",
+                    params: ({ context, event }) => ({
+                      error: event.error,
+                      attempts: context.attempt,
+                    }),
+                  },
+                  ({ context, event }) => settle(context, event.error),
+                ],
               },
               "thread.shutdown": {
                 target: "#thread.idle",
@@ -287,6 +320,7 @@ export const createThreadMachine = (transport: Transport) => {
                   "refuseQueued",
                   "dropQueued",
                   "cancelSlot",
+                  { type: "recordOutcome", params: shutDown },
                   ({ context }) => settle(context, shutdownError()),
                 ],
               },
@@ -314,6 +348,7 @@ export const createThreadMachine = (transport: Transport) => {
                   target: "#thread.idle",
                   actions: [
                     { type: "publishAttemptEnd", params: ({ event }) => event.output },
+                    { type: "recordOutcome", params: stopped },
                     "settleStopped",
                     "releaseSlot",
                   ],
@@ -332,6 +367,7 @@ export const createThreadMachine = (transport: Transport) => {
                     assign({
                       threadId: ({ context, event }) => event.output.threadId ?? context.threadId,
                     }),
+                    { type: "recordOutcome", params: completed },
                     "settleCompleted",
                     "releaseSlot",
                   ],
@@ -369,6 +405,7 @@ export const createThreadMachine = (transport: Transport) => {
                 guard: not("stopping"),
                 actions: ["recordStop", "abortAttempt"],
               },
+              "attempt.steered": { actions: "publishSteer" },
               "attempt.usage": [
                 {
                   guard: "crossesBudget",
@@ -401,6 +438,7 @@ export const createThreadMachine = (transport: Transport) => {
                     "explainNoRestart",
                     "reportFailure",
                     "releaseSlot",
+                    { type: "recordOutcome", params: failed },
                     "settleFailed",
                   ],
                 },
@@ -411,6 +449,7 @@ export const createThreadMachine = (transport: Transport) => {
                   assign(({ context, event }) => afterDecisionFault(context, event.error)),
                   "reportFailure",
                   "releaseSlot",
+                  { type: "recordOutcome", params: failed },
                   "settleFailed",
                 ],
               },
@@ -430,19 +469,41 @@ export const createThreadMachine = (transport: Transport) => {
                 actions: [
                   "refuseQueued",
                   "dropQueued",
+                  { type: "recordOutcome", params: shutDown },
                   ({ context }) => settle(context, shutdownError()),
                 ],
               },
             },
           },
           stopping: {
-            always: { target: "#thread.idle", actions: "settleStopped" },
+            always: {
+              target: "#thread.idle",
+              actions: [{ type: "recordOutcome", params: stopped }, "settleStopped"],
+            },
           },
         },
       },
     },
   });
 };
+
+/* How the turn in hand ended, for `recordOutcome`: completed, failed, or stopped on request. */
+const completed = ({ context }: { context: ThreadContext }): TurnEnd => ({
+  error: null,
+  attempts: context.attempt,
+});
+const failed = ({ context }: { context: ThreadContext }): TurnEnd => ({
+  error: context.finalError,
+  attempts: context.attempt,
+});
+const stopped = ({ context }: { context: ThreadContext }): TurnEnd => ({
+  error: context.stopError,
+  attempts: context.attempt,
+});
+const shutDown = ({ context }: { context: ThreadContext }): TurnEnd => ({
+  error: shutdownError(),
+  attempts: context.attempt,
+});
 
 /** Where the attempt in hand's telemetry comes from. */
 function attemptSource(

@@ -29,6 +29,11 @@ export function publishAttemptEnd(
   });
 }
 
+/** Publishes `codex-actors:turn:steer`: a steer of `characters` reached the attempt's turn. */
+export function publishTurnSteer(source: AttemptSource, characters: number): void {
+  if (channels.turnSteer.hasSubscribers) channels.turnSteer.publish({ ...source, characters });
+}
+
 /** Publishes `codex-actors:turn:restart`: `source.attempt` is the attempt that comes next. */
 export function publishTurnRestart(
   source: AttemptSource,

@@ -19,6 +19,7 @@ export const CHANNEL_NAMES = {
   attemptStart: "codex-actors:attempt:start",
   attemptEnd: "codex-actors:attempt:end",
   turnRestart: "codex-actors:turn:restart",
+  turnSteer: "codex-actors:turn:steer",
   event: "codex-actors:event",
   approvalRequested: "codex-actors:approval:requested",
   approvalResolved: "codex-actors:approval:resolved",
@@ -94,6 +95,12 @@ export type TurnRestartMessage = ChannelSource & {
   error: ChannelError;
 };
 
+/** Published when a steer reached a running turn (app-server): its length, never its text. */
+export type TurnSteerMessage = ChannelSource & {
+  attempt: number;
+  characters: number;
+};
+
 /** Published for each event of a turn's stream, as it is delivered to the consumer. */
 export type EventMessage = ChannelSource & {
   attempt: number;
@@ -112,6 +119,7 @@ export const channels = {
   attemptStart: diagnostics.channel(CHANNEL_NAMES.attemptStart),
   attemptEnd: diagnostics.channel(CHANNEL_NAMES.attemptEnd),
   turnRestart: diagnostics.channel(CHANNEL_NAMES.turnRestart),
+  turnSteer: diagnostics.channel(CHANNEL_NAMES.turnSteer),
   event: diagnostics.channel(CHANNEL_NAMES.event),
   approvalRequested: diagnostics.channel(CHANNEL_NAMES.approvalRequested),
   approvalResolved: diagnostics.channel(CHANNEL_NAMES.approvalResolved),

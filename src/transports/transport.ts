@@ -51,6 +51,9 @@ export type AttemptUsageEvent = {
   threadTotal: number;
 };
 
+/** What an attempt that can be steered sends its thread actor when a steer reached its turn. */
+export type AttemptSteeredEvent = { type: "attempt.steered"; characters: number };
+
 /** How an attempt ended: the output of its actor once it reaches a final state. */
 export type AttemptOutcome = {
   status: "completed" | "failed" | "aborted";
@@ -70,6 +73,8 @@ export type AttemptView = {
   pid: number | null;
   threadId: string | null;
   pendingApprovals?: number;
+  /** Since when approvals have waited (ms since the epoch), while any do. */
+  awaitingApprovalSince?: number | null;
 };
 
 /** What the snapshot tree reads of a transport's service: its process and its restarts. */

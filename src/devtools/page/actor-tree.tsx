@@ -1,15 +1,28 @@
 import { useEffect, useState } from "preact/hooks";
+import type { ThreadTreeSnapshot } from "../../machines/snapshot-tree.js";
+import { selects, statusText, type FleetFilter } from "./fleet.js";
 import type { TreeView } from "./model.js";
 
-type Props = { tree: TreeView | null; selected: string | null; onSelect: (key: string) => void };
+type Props = {
+  tree: TreeView | null;
+  selected: string | null;
+  onSelect: (key: string) => void;
+  filter: FleetFilter;
+};
 
-/** The actor tree: the root, the app-server's service, and each thread with its turn in hand. */
-export function ActorTree({ tree, selected, onSelect }: Props) {
+/**
+ * The actor tree: the root, the app-server's service, and each thread (those `filter` selects)
+ * by its name or working directory, with its status, last outcome, spend and turn in hand.
+ */
+export function ActorTree({ tree, selected, onSelect, filter }: Props) {
   const now = useClock(
-    tree?.snapshot.threads.some((t) => t.turn?.backoffRemainingMs !== undefined),
+    tree?.snapshot.threads.some(
+      (t) => t.turn?.backoffRemainingMs !== undefined || t.turn?.awaitingApprovalSince,
+    ),
   );
   if (!tree) return <p class="empty">Waiting for the tree…</p>;
   const { snapshot } = tree;
+  const threads = snapshot.threads.filter((thread) => selects(filter, thread, snapshot, now));
   return (
     <div class="tree">
       <h2>Actors</h2>
@@ -34,7 +47,12 @@ export function ActorTree({ tree, selected, onSelect }: Props) {
             />
           </li>
         )}
-        {snapshot.threads.map((thread) => {
+        {filter !== "all" && (
+          <li class="filtered" data-role="filtered">
+            {threads.length} of {snapshot.threads.length} threads ({filter})
+          </li>
+        )}
+        {threads.map((thread) => {
           const backoff = thread.turn?.backoffRemainingMs;
           const left = backoff === undefined ? undefined : Math.max(0, backoff - (now - tree.at));
           return (
@@ -47,25 +65,45 @@ export function ActorTree({ tree, selected, onSelect }: Props) {
               onKeyDown={(event) => event.key === "Enter" && onSelect(thread.key)}
             >
               <div class="actor-head">
-                <span class="name">{thread.key}</span>
-                <State value={thread.state} role="thread-state" />
+                <span class="name label" data-role="label" title={thread.label}>
+                  {shortLabel(thread.label)}
+                </span>
+                <span class={`status status-${thread.status.replace(" ", "-")}`} data-role="status">
+                  {statusText(thread, now)}
+                </span>
               </div>
+              <div class="thread-key">
+                {thread.key} · <State value={thread.state} role="thread-state" />
+              </div>
+              {thread.lastOutcome?.error && thread.status !== "running" && (
+                <div class={`outcome outcome-${thread.lastOutcome.status}`} data-role="outcome">
+                  last turn {thread.lastOutcome.status}: {thread.lastOutcome.error.kind} —{" "}
+                  {thread.lastOutcome.error.message}
+                </div>
+              )}
               <Facts
                 facts={[
                   ["id", thread.id ? thread.id.slice(0, 13) + "…" : "–"],
                   ["queued", thread.queued],
                   ["restarts", thread.restarts],
+                  ["tokens", spentText(thread)],
                 ]}
               />
               {thread.turn && (
                 <div class="actor turn" data-actor={`${thread.key}/attempt`}>
                   <div class="actor-head">
-                    <span class="name">turn · attempt {thread.turn.attempt}</span>
+                    <span class="name">
+                      turn {thread.turn.number} · attempt {thread.turn.attempt}
+                    </span>
                     <State value={thread.turn.state} role="turn-state" />
                   </div>
                   <Facts
                     facts={[
                       ["pid", thread.turn.pid ?? "–"],
+                      [
+                        "turn tokens",
+                        `${thread.turn.tokens}${thread.turn.budget?.maxTokens !== undefined ? ` / ${thread.turn.budget.maxTokens}` : ""}`,
+                      ],
                       ...(thread.turn.pendingApprovals !== undefined
                         ? [["approvals waiting", thread.turn.pendingApprovals] as [string, number]]
                         : []),
@@ -84,6 +122,20 @@ export function ActorTree({ tree, selected, onSelect }: Props) {
       </ul>
     </div>
   );
+}
+
+/** A long path as its last folder (`…/api`): what tells threads apart (the whole path is its title). */
+function shortLabel(label: string): string {
+  const last = label.split("/").filter(Boolean).at(-1);
+  return label.startsWith("/") && label.length > 24 && last ? `…/${last}` : label;
+}
+
+/** Tokens (and turns) the thread spent, against its budget where it has one. */
+function spentText({ spent, budget }: ThreadTreeSnapshot): string {
+  const tokens = `${spent.tokens}${budget?.maxTokens !== undefined ? ` / ${budget.maxTokens}` : ""}`;
+  return budget?.maxTurns !== undefined
+    ? `${tokens} · ${spent.turns} / ${budget.maxTurns} turns`
+    : tokens;
 }
 
 function State({ value, role }: { value: string; role?: string }) {
@@ -108,7 +160,7 @@ function Facts({ facts }: { facts: Array<[string, string | number]> }) {
   );
 }
 
-/** The time now, rendering again every 100 ms while `running` (for countdowns). */
+/** The time now, rendering again every 100 ms while `running` (for countdowns and waits). */
 function useClock(running: boolean | undefined): number {
   const [, setTick] = useState(0);
   useEffect(() => {

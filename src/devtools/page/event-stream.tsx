@@ -1,15 +1,23 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { HistoryRecord } from "./model.js";
+import type { HistoryRecord, LiveText } from "./model.js";
 
 type EventRecord = Extract<HistoryRecord, { kind: "event" }>;
-type Props = { records: HistoryRecord[]; threadKey: string };
+type Props = {
+  records: HistoryRecord[];
+  live: Record<string, LiveText>;
+  threadKey: string;
+  title: string;
+};
 
 /** Outputs longer than this (lines or characters) are folded. */
 const FOLD_LINES = 6;
 const FOLD_CHARS = 400;
 
-/** The selected thread's turn events, newest last, filterable by type and text. */
-export function EventStream({ records, threadKey }: Props) {
+/**
+ * The selected thread's turn events, oldest first, filterable by type and text; below them the
+ * items still being written, their text growing in place (deltas are not events here).
+ */
+export function EventStream({ records, live, threadKey, title }: Props) {
   const [type, setType] = useState("");
   const [text, setText] = useState("");
   const list = useRef<HTMLOListElement>(null);
@@ -20,14 +28,18 @@ export function EventStream({ records, threadKey }: Props) {
       (!type || typeOf(record) === type) &&
       (!text || JSON.stringify(record.event).toLowerCase().includes(text.toLowerCase())),
   );
+  const writing = Object.values(live).filter(
+    (item) => !text || item.text.toLowerCase().includes(text.toLowerCase()),
+  );
+  const grown = writing.reduce((sum, item) => sum + item.text.length, 0);
   useEffect(() => {
     const element = list.current;
     if (element) element.scrollTop = element.scrollHeight;
-  }, [shown.length, threadKey]);
+  }, [shown.length, grown, threadKey]);
   return (
     <section class="panel events">
       <div class="panel-head">
-        <h2>
+        <h2 title={title}>
           Event stream{" "}
           <span class="count" data-role="event-count">
             {events.length}
@@ -49,7 +61,7 @@ export function EventStream({ records, threadKey }: Props) {
         />
       </div>
       <ol class="event-list" ref={list}>
-        {shown.length === 0 && <li class="empty">No events yet.</li>}
+        {shown.length === 0 && writing.length === 0 && <li class="empty">No events yet.</li>}
         {shown.map((record, index) => (
           <li
             key={`${record.at}-${index}`}
@@ -58,11 +70,23 @@ export function EventStream({ records, threadKey }: Props) {
             data-type={typeOf(record)}
           >
             <span class="time">{clock(record.at)}</span>
-            <span class="attempt" title="turn · attempt">
-              {record.turnId}·{record.attempt}
+            <span class="attempt" title="turn of this thread · attempt">
+              {record.turn}·{record.attempt}
             </span>
             <span class={`type type-${typeOf(record).split(".")[0]}`}>{typeOf(record)}</span>
             <Body event={record.event as Record<string, unknown>} />
+          </li>
+        ))}
+        {writing.map((item) => (
+          <li key={item.itemId} class="event writing" data-role="live" data-item={item.itemId}>
+            <span class="time">{clock(item.at)}</span>
+            <span class="attempt" title="turn of this thread">
+              {item.turn}
+            </span>
+            <span class="type type-item">writing:{item.kind}</span>
+            <span class="body">
+              <Folded text={item.text} />
+            </span>
           </li>
         ))}
       </ol>

@@ -1,8 +1,17 @@
+import { useEffect, useRef } from "preact/hooks";
 import { clock } from "./event-stream.js";
 import type { HistoryRecord } from "./model.js";
 
-/** The selected thread's attempts, restarts, failures and approvals, newest first. */
-export function Lifecycle({ records }: { records: HistoryRecord[] }) {
+/**
+ * The selected thread's attempts, restarts, failures, steers and approvals (with how long each
+ * waited), oldest first as the event stream is.
+ */
+export function Lifecycle({ records, threadKey }: { records: HistoryRecord[]; threadKey: string }) {
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const element = list.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [records.length, threadKey]);
   const restarts = records.filter((record) => record.kind === "restart").length;
   const failures = records.filter(
     (record) => record.kind === "attemptEnd" && record.outcome === "failed",
@@ -18,9 +27,9 @@ export function Lifecycle({ records }: { records: HistoryRecord[] }) {
           {failures} failed attempt{failures === 1 ? "" : "s"}
         </span>
       </div>
-      <ol class="lifecycle-list">
+      <ol class="lifecycle-list" ref={list}>
         {records.length === 0 && <li class="empty">Nothing yet.</li>}
-        {[...records].reverse().map((record, index) => (
+        {records.map((record, index) => (
           <li
             key={`${record.at}-${index}`}
             class={`life life-${record.kind}`}
@@ -28,9 +37,9 @@ export function Lifecycle({ records }: { records: HistoryRecord[] }) {
           >
             <span class="time">{clock(record.at)}</span>
             <span class="attempt">
-              turn {record.turnId} · attempt {record.attempt}
+              turn {record.turn} · attempt {record.attempt}
             </span>
-            <span class="what">{describe(record)}</span>
+            <span class="what">{describe(record, records)}</span>
           </li>
         ))}
       </ol>
@@ -38,7 +47,7 @@ export function Lifecycle({ records }: { records: HistoryRecord[] }) {
   );
 }
 
-function describe(record: HistoryRecord): string {
+function describe(record: HistoryRecord, records: HistoryRecord[]): string {
   switch (record.kind) {
     case "attemptStart":
       return "attempt started";
@@ -51,10 +60,23 @@ function describe(record: HistoryRecord): string {
     case "approvalRequested":
       return `approval asked: ${approvalWhat(record.event)}`;
     case "approvalResolved":
-      return `approval settled: ${approvalWhat(record.event)}`;
+      return `approval settled after ${waited(record, records)}: ${approvalWhat(record.event)}`;
+    case "steer":
+      return `steered (${record.characters} characters added to the running turn)`;
     default:
       return record.kind;
   }
+}
+
+/** How long the approval `resolved` settles waited: since its request (the same request id). */
+function waited(resolved: HistoryRecord, records: HistoryRecord[]): string {
+  const id = (resolved as { event?: { request_id?: unknown } }).event?.request_id;
+  const asked = records.find(
+    (record) =>
+      record.kind === "approvalRequested" &&
+      (record.event as { request_id?: unknown } | undefined)?.request_id === id,
+  );
+  return asked ? `${((resolved.at - asked.at) / 1000).toFixed(1)} s` : "an unknown time";
 }
 
 function approvalWhat(event: unknown): string {

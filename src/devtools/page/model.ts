@@ -1,8 +1,10 @@
 import type { HistoryRecord } from "../history.js";
+import type { LiveAppend, LiveText } from "../live-text.js";
 import type { ChartState } from "../statechart.js";
 import type { TreeView } from "../tree-view.js";
 
-/* What the page holds: the last tree, the charts of its machines, and each thread's history. */
+/* What the page holds: the last tree, the charts of its machines, each thread's history, and the
+   text of the items being written. */
 
 /** The `tree` message of the stream (and the first part of `hello`). */
 export type TreeMessage = { tree: TreeView; charts: Record<string, ChartState> };
@@ -10,6 +12,7 @@ export type TreeMessage = { tree: TreeView; charts: Record<string, ChartState> }
 /** The `hello` message: the tree and everything kept so far. */
 export type HelloMessage = TreeMessage & {
   history: Record<string, { events: HistoryRecord[]; lifecycle: HistoryRecord[] }>;
+  live: Record<string, LiveText[]>;
 };
 
 /** The page's state. */
@@ -19,13 +22,17 @@ export type PageState = {
   charts: Record<string, ChartState>;
   events: Record<string, HistoryRecord[]>;
   lifecycle: Record<string, HistoryRecord[]>;
+  /** Items being written, by thread key then item id. */
+  live: Record<string, Record<string, LiveText>>;
 };
 
-export type { ChartState, HistoryRecord, TreeView };
+export type { ChartState, HistoryRecord, LiveAppend, LiveText, TreeView };
 
 /** As many as the server keeps, so a long-open page stays as light as it. */
 const EVENTS_KEPT = 500;
 const LIFECYCLE_KEPT = 200;
+const LIVE_ITEMS_KEPT = 20;
+const LIVE_TEXT_KEPT = 20_000;
 
 /** The state after `hello`. */
 export function fromHello(state: PageState, hello: HelloMessage): PageState {
@@ -35,6 +42,9 @@ export function fromHello(state: PageState, hello: HelloMessage): PageState {
     events[key] = history.events;
     lifecycle[key] = history.lifecycle;
   }
+  const live: PageState["live"] = {};
+  for (const [key, items] of Object.entries(hello.live))
+    live[key] = Object.fromEntries(items.map((item) => [item.itemId, item]));
   return {
     ...state,
     connection: "live",
@@ -42,10 +52,11 @@ export function fromHello(state: PageState, hello: HelloMessage): PageState {
     charts: hello.charts,
     events,
     lifecycle,
+    live,
   };
 }
 
-/** The state with one more record. */
+/** The state with one more record (a completed item's live text goes: the event holds it). */
 export function withRecord(state: PageState, record: HistoryRecord): PageState {
   const isEvent = record.kind === "event";
   const lists = isEvent ? state.events : state.lifecycle;
@@ -53,5 +64,34 @@ export function withRecord(state: PageState, record: HistoryRecord): PageState {
     -(isEvent ? EVENTS_KEPT : LIFECYCLE_KEPT),
   );
   const next = { ...lists, [record.threadKey]: list };
-  return isEvent ? { ...state, events: next } : { ...state, lifecycle: next };
+  const completed = isEvent ? completedItemId(record) : undefined;
+  const live =
+    completed && state.live[record.threadKey]?.[completed]
+      ? { ...state.live, [record.threadKey]: without(state.live[record.threadKey]!, completed) }
+      : state.live;
+  return isEvent ? { ...state, events: next, live } : { ...state, lifecycle: next };
+}
+
+/** The state with text appended to items being written. */
+export function withLive(state: PageState, appends: LiveAppend[]): PageState {
+  const live = { ...state.live };
+  for (const { append, ...item } of appends) {
+    const items = { ...(live[item.threadKey] ?? {}) };
+    const before = items[item.itemId]?.text ?? "";
+    items[item.itemId] = { ...item, text: (before + append).slice(0, LIVE_TEXT_KEPT) };
+    const ids = Object.keys(items);
+    if (ids.length > LIVE_ITEMS_KEPT) delete items[ids[0]!];
+    live[item.threadKey] = items;
+  }
+  return { ...state, live };
+}
+
+function completedItemId(record: HistoryRecord): string | undefined {
+  const event = (record as { event?: { type?: string; item?: { id?: string } } }).event;
+  return event?.type === "item.completed" ? event.item?.id : undefined;
+}
+
+function without<T>(items: Record<string, T>, id: string): Record<string, T> {
+  const { [id]: _gone, ...rest } = items;
+  return rest;
 }

@@ -22,6 +22,7 @@ import { mapNotification } from "./map-notification.js";
 import { guardedReader } from "./message-guard.js";
 import { activeWriterRefusal, rethrowStartRefusal } from "./request-refusals.js";
 import { steerTurn } from "./steer-turn.js";
+import { normalizeInput } from "../input.js";
 import { watchAnswer } from "./answer-watch.js";
 import { killThreadCommands, threadMarkOf } from "./server-commands.js";
 import { call } from "./methods.js";
@@ -70,7 +71,10 @@ export type TurnSessionEvent =
   | { type: "session.started" }
   | { type: "session.sideEffect"; itemType: string }
   | { type: "session.usage"; attemptTokens: number; threadTotal: number }
-  | { type: "session.approval"; pending: number }
+  /** Approvals waiting now; `at`: when this count was reached (ms since the epoch). */
+  | { type: "session.approval"; pending: number; at: number }
+  /** A steer reached the turn: how long its text was (the text itself is not reported). */
+  | { type: "session.steered"; characters: number }
   | { type: "session.ended"; outcome: TurnOutcome; message: string | null }
   | { type: "session.failed"; error: CodexError }
   | { type: "session.idle"; idleTimeoutMs: number };
@@ -175,14 +179,14 @@ export const turnSessionLogic = fromCallback<
     const step = mapApprovalRequest(state, request);
     state = step.state;
     deliver(step.events);
-    send({ type: "session.approval", pending: ++pendingApprovals });
+    send({ type: "session.approval", pending: ++pendingApprovals, at: Date.now() });
     const asked = step.events[0] as ApprovalRequestedEvent;
     void decideApproval(input.approvals, asked, turnOver.signal).then(({ decision, reason }) => {
       if (!active) return; // Given up: the turn is over.
       state = recordApprovalDecision(state, request.id, decision, reason);
       connection.respond(request.id, approvalResponse(request, decision));
       idleTimer?.refresh(); // The wait for the handler was not the server's silence.
-      send({ type: "session.approval", pending: --pendingApprovals });
+      send({ type: "session.approval", pending: --pendingApprovals, at: Date.now() });
     });
   };
   // What the turn's commands leave running outlives the turn (codex kills none of it, even when
@@ -255,9 +259,13 @@ export const turnSessionLogic = fromCallback<
       traced,
     ).catch(rethrowStartRefusal);
     turnId = turn.id;
-    input.control?.lendSteer((more) =>
-      watchAnswer(input.link, steerTurn(connection, thread.id, turn.id, more, turnOver.signal)),
-    );
+    input.control?.lendSteer(async (more) => {
+      await watchAnswer(
+        input.link,
+        steerTurn(connection, thread.id, turn.id, more, turnOver.signal),
+      );
+      send({ type: "session.steered", characters: normalizeInput(more).prompt.length });
+    });
     if (interruptWanted) interrupt();
   };
   run().catch((error: unknown) =>

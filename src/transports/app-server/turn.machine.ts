@@ -18,6 +18,8 @@ export type AppServerTurnContext = AppServerTurnInput & {
   threadId: string | null;
   sideEffect: string | null;
   pendingApprovals: number;
+  /** Since when approvals have been waiting (ms since the epoch), while any are. */
+  awaitingApprovalSince: number | null;
   /** Why the attempt is ending, once known. */
   error: CodexError | null;
 };
@@ -75,6 +77,7 @@ export const createAppServerTurnMachine = () =>
       threadId: input.session.threadId,
       sideEffect: null,
       pendingApprovals: 0,
+      awaitingApprovalSince: null,
       error: null,
     }),
     initial: "running",
@@ -84,6 +87,12 @@ export const createAppServerTurnMachine = () =>
         initial: "connecting",
         on: {
           "session.thread": { actions: assign({ threadId: ({ event }) => event.threadId }) },
+          "session.steered": {
+            actions: sendParent(({ event }) => ({
+              type: "attempt.steered",
+              characters: event.characters,
+            })),
+          },
           "session.usage": {
             actions: sendParent(({ event }) => ({
               type: "attempt.usage",
@@ -123,7 +132,10 @@ export const createAppServerTurnMachine = () =>
               "session.approval": {
                 guard: "approvalsPending",
                 target: "awaitingApproval",
-                actions: assign({ pendingApprovals: ({ event }) => event.pending }),
+                actions: assign({
+                  pendingApprovals: ({ event }) => event.pending,
+                  awaitingApprovalSince: ({ event }) => event.at,
+                }),
               },
               "attempt.abort": { target: "stopping", actions: "recordAbort" },
               "session.idle": { target: "stopping", actions: "recordIdle" },
@@ -136,7 +148,10 @@ export const createAppServerTurnMachine = () =>
                   guard: "approvalsPending",
                   actions: assign({ pendingApprovals: ({ event }) => event.pending }),
                 },
-                { target: "streaming", actions: assign({ pendingApprovals: 0 }) },
+                {
+                  target: "streaming",
+                  actions: assign({ pendingApprovals: 0, awaitingApprovalSince: null }),
+                },
               ],
               "attempt.abort": { target: "stopping", actions: "recordAbort" },
             },

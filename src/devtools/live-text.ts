@@ -1,0 +1,91 @@
+/* The text of items still being written (`item.delta`), kept apart from the event history. */
+
+/** One item's text so far, as the page grows it in place. */
+export type LiveText = {
+  threadKey: string;
+  itemId: string;
+  /** What is being written: `agent_message`, `reasoning_summary`, `command_output`… */
+  kind: string;
+  /** Which turn of its thread (1 for the first). */
+  turn: number;
+  text: string;
+  /** When it last grew (ms since the epoch). */
+  at: number;
+};
+
+/** What a flush tells the page: text appended to an item since the last one. */
+export type LiveAppend = Omit<LiveText, "text"> & { append: string };
+
+/** The most items written at once kept per thread (the oldest goes first). */
+export const LIVE_ITEMS_KEPT = 20;
+/** The most characters kept of one item's text (the rest is counted, not kept). */
+export const LIVE_TEXT_KEPT = 20_000;
+/** How often appended text is sent on: a flood of deltas becomes a few messages a second. */
+export const LIVE_FLUSH_MS = 100;
+
+/**
+ * The items being written, per thread, each bounded: deltas grow an item's text instead of
+ * adding events, so a long answer cannot push a turn's commands and approvals out of the history.
+ * Appends are batched and handed to `onFlush` at most every `LIVE_FLUSH_MS`; an item is dropped
+ * once it completes (its completed event carries the whole text).
+ */
+export class LiveTexts {
+  private readonly threads = new Map<string, Map<string, LiveText>>();
+  private pending = new Map<string, LiveAppend>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly onFlush: (appends: LiveAppend[]) => void) {}
+
+  /** Adds `delta` to the text of item `itemId` of thread `threadKey`. */
+  append(threadKey: string, itemId: string, kind: string, turn: number, delta: string): void {
+    let items = this.threads.get(threadKey);
+    if (!items) this.threads.set(threadKey, (items = new Map()));
+    let item = items.get(itemId);
+    if (!item) {
+      item = { threadKey, itemId, kind, turn, text: "", at: 0 };
+      items.set(itemId, item);
+      if (items.size > LIVE_ITEMS_KEPT) items.delete(items.keys().next().value!);
+    }
+    const room = LIVE_TEXT_KEPT - item.text.length;
+    const kept = room > 0 ? delta.slice(0, room) : "";
+    item.text += kept;
+    item.at = Date.now();
+    if (!kept) return;
+    const key = `${threadKey}\u0000${itemId}`;
+    const queued = this.pending.get(key);
+    if (queued) queued.append += kept;
+    else this.pending.set(key, { threadKey, itemId, kind, turn, at: item.at, append: kept });
+    this.timer ??= setTimeout(() => this.flush(), LIVE_FLUSH_MS).unref();
+  }
+
+  /** Item `itemId` of `threadKey` is complete: its live text goes. */
+  complete(threadKey: string, itemId: string): void {
+    this.threads.get(threadKey)?.delete(itemId);
+  }
+
+  /** Forgets threads `keep` says no longer belong. */
+  prune(keep: (threadKey: string) => boolean): void {
+    for (const key of this.threads.keys()) if (!keep(key)) this.threads.delete(key);
+  }
+
+  /** Every item being written, by thread. */
+  all(): Record<string, LiveText[]> {
+    return Object.fromEntries(
+      [...this.threads].map(([key, items]) => [key, [...items.values()].map((i) => ({ ...i }))]),
+    );
+  }
+
+  /** Stops flushing; what was pending is dropped. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const appends = [...this.pending.values()];
+    this.pending = new Map();
+    if (appends.length > 0) this.onFlush(appends);
+  }
+}
