@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
-import { enlistTurn, ThreadOrder } from "../src/bullmq/thread-order.js";
+import { enlisted, enlistTurn, ThreadOrder } from "../src/bullmq/thread-order.js";
 import {
   Codex,
   EventsLostError,
@@ -336,7 +336,7 @@ describe("a take of a turn that is over runs nothing", () => {
 });
 
 describe("a thread's turns in call order (ThreadOrder)", () => {
-  it("lets a turn run only when it heads its thread's list; drops heads whose turns ended or whose jobs are gone", async () => {
+  it("lets a turn run only when it heads its thread's list; drops heads whose turns ended or whose jobs are gone, not one whose job is being added", async () => {
     const rig = await startRedis();
     const redis = new Redis({ ...rig.connection, lazyConnect: true });
     atTeardown("a Redis client", () => redis.disconnect());
@@ -350,11 +350,24 @@ describe("a thread's turns in call order (ThreadOrder)", () => {
       input: "",
       turn: {},
     });
-    for (const id of ["gone", "ended", "waiting", "mine"])
+    for (const id of ["gone", "adding", "ended", "waiting", "mine"])
       await enlistTurn(redis, keys, THREAD, id);
     await queue.add("turn", turn("waiting"), { jobId: "waiting" });
+    await enlisted(redis, keys, "waiting");
     await redis.hset(keys.record("ended"), "end", "{}");
+    // "gone": its producer died before adding its job, longer ago than the grace.
+    await redis.del(keys.enlisting("gone"));
 
+    // "adding" has no job yet but its producer is adding it: it stays ahead.
+    expect(await order.isNext(queue, turn("mine"))).toBe(false);
+    expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual([
+      "adding",
+      "ended",
+      "waiting",
+      "mine",
+    ]);
+    expect(await redis.pttl(keys.enlisting("adding"))).toBeGreaterThan(0);
+    await redis.del(keys.enlisting("adding")); // the grace passed without a job
     expect(await order.isNext(queue, turn("mine"))).toBe(false); // "waiting" is ahead, not ended
     expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["waiting", "mine"]);
     await order.ended(turn("waiting"));

@@ -15,6 +15,8 @@ export type QueueKeys = {
   threadTurns: (threadId: string) => string;
   /** The hash holding a thread's codex session: `path`, `data`, `generation`. */
   session: (threadId: string) => string;
+  /** Set while a turn is on its thread's list but its job is being added (see `enlistTurn`). */
+  enlisting: (turnId: string) => string;
 };
 
 /** The keys of the queue `name` under `prefix` (BullMQ's default `bull`). */
@@ -27,5 +29,6 @@ export function queueKeys(name: string, prefix = "bull"): QueueKeys {
     effects: (turnId) => `${base}:turn:${turnId}:effects`,
     threadTurns: (threadId) => `${base}:thread:${threadId}:turns`,
     session: (threadId) => `${base}:thread:${threadId}:session`,
+    enlisting: (turnId) => `${base}:turn:${turnId}:enlisting`,
   };
 }

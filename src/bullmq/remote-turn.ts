@@ -7,7 +7,7 @@ import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } fr
 import { readEventStream, type LostCheck } from "./event-stream.js";
 import { bounded } from "./bounded.js";
 import { cancelTurn } from "./cancel-turn.js";
-import { enlistTurn } from "./thread-order.js";
+import { enlisted, enlistTurn } from "./thread-order.js";
 import { untilAnswered } from "./outage.js";
 import { jobSettled } from "./job-settled.js";
 import type { QueueKeys } from "./keys.js";
@@ -117,6 +117,8 @@ async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Pr
     if (data.threadId !== null)
       await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
     await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
+    if (data.threadId !== null)
+      await bounded(enlisted(client, link.keys, data.turnId), REDIS_TIMEOUT_MS);
   } catch (cause) {
     // An add that got no answer may still land: cancelled, it fails without running.
     await bounded(cancelTurn(link.queue, link.keys, client, data.turnId), REDIS_TIMEOUT_MS).catch(

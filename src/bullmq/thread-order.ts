@@ -13,6 +13,12 @@ import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
  * worker lost, its job failed or removed) is dropped by the next worker that looks.
  */
 
+/**
+ * How long a turn on its thread's list may have no job yet (its producer adds it right after):
+ * past it, a producer that died in between is presumed gone and the turn is dropped.
+ */
+export const ENLIST_GRACE_MS = 30_000;
+
 /** How long a turn that is not next waits before a worker looks again, in ms. */
 export const ORDER_POLL_MS = 200;
 
@@ -27,7 +33,10 @@ const DROP_HEAD = `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
 return 1`;
 
-/** Appends `turnId` to its thread's list: the order the thread's turns run in. */
+/**
+ * Appends `turnId` to its thread's list: the order the thread's turns run in. Until `enlisted`
+ * says its job was added (at most `ENLIST_GRACE_MS`), no worker takes the turn for ended.
+ */
 export async function enlistTurn(
   client: Redis,
   keys: QueueKeys,
@@ -35,7 +44,17 @@ export async function enlistTurn(
   turnId: string,
 ): Promise<void> {
   const list = keys.threadTurns(threadId);
-  await client.multi().rpush(list, turnId).expire(list, ORPHAN_TTL_SECONDS).exec();
+  await client
+    .multi()
+    .set(keys.enlisting(turnId), "1", "PX", ENLIST_GRACE_MS)
+    .rpush(list, turnId)
+    .expire(list, ORPHAN_TTL_SECONDS)
+    .exec();
+}
+
+/** The job of the enlisted turn `turnId` was added: its job now says whether it ended. */
+export async function enlisted(client: Redis, keys: QueueKeys, turnId: string): Promise<void> {
+  await client.del(keys.enlisting(turnId));
 }
 
 /** The worker's side: whether a job may run now, and its turn's leaving when it ended. */
@@ -67,12 +86,18 @@ export class ThreadOrder {
     await bounded(this.client.lrem(list, 1, data.turnId), COMMAND_TIMEOUT_MS);
   }
 
-  /** Whether the turn `turnId` has ended: its end written, or its job gone, failed or done. */
+  /**
+   * Whether the turn `turnId` has ended: its end written, or its job gone (and not being added),
+   * failed or done.
+   */
   private async hasEnded(jobs: JobSource, turnId: string): Promise<boolean> {
     const ended = this.client.hexists(this.keys.record(turnId), "end");
     if (await bounded(ended, COMMAND_TIMEOUT_MS)) return true;
     const job = await bounded(Job.fromId(jobs, turnId), COMMAND_TIMEOUT_MS);
-    if (!job) return true;
+    if (!job) {
+      const adding = this.client.exists(this.keys.enlisting(turnId));
+      return (await bounded(adding, COMMAND_TIMEOUT_MS)) === 0;
+    }
     const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
     return state === "completed" || state === "failed" || state === "unknown";
   }
