@@ -7,7 +7,6 @@ import { OpenTurns } from "./supervision/open-turns.js";
 import { CodexTools } from "./tools/codex-tools.js";
 import type { ToolRoute } from "./tools/tool-route.js";
 import { resolvePolicy } from "./supervision/policy.js";
-import { limitsTokens } from "./supervision/budget.js";
 import type { ThreadSettings } from "./supervision/turn-job.js";
 import { DEFAULT_STALLED_STREAM_WARNING_MS } from "./turn/stalled-stream.js";
 import type { ThreadAdmin, Transport, TransportSession } from "./transports/transport.js";
@@ -78,7 +77,6 @@ export class CodexRuntime {
       policy: resolvePolicy(this.options.supervision, thread.supervision),
       killGraceMs: this.options.killGraceMs,
       clock: systemClock,
-      measureTokens: limitsTokens(this.options.budget, thread.budget),
       threadConfig: () => tools?.config ?? null,
       transportSettings: this.session.threadSettings(thread),
     };

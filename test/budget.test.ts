@@ -5,7 +5,7 @@ import path from "node:path";
 import { BudgetExceededError, Codex, InvalidOptionError, type TurnOptions } from "../src/index.js";
 import { ChildEnvSource } from "../src/process/child-env.js";
 import { readRolloutTotal } from "../src/process/rollout-file.js";
-import { breachBeforeStart, breachWhileRunning, limitsTokens } from "../src/supervision/budget.js";
+import { breachBeforeStart, breachWhileRunning } from "../src/supervision/budget.js";
 import { mockCodex } from "./support/mock-codex.js";
 
 // Budgets without a process: the decisions, the option checks, the rollout's running total.
@@ -37,8 +37,6 @@ describe("the budget decisions", () => {
       spent: 51,
     });
     expect(breachWhileRunning([turn, thread])).toMatchObject({ scope: "thread", limit: 10 });
-    expect(limitsTokens(undefined, {})).toBe(false);
-    expect(limitsTokens(undefined, { maxTokens: 0 })).toBe(true);
   });
 
   it("say in the error whose budget, what was spent, and how the turn was stopped", () => {
@@ -79,6 +77,14 @@ describe("budget options", () => {
     const { codex } = mockCodex({ attempts: [] });
     const turn = codex.startThread().run("hi", { budget: { maxTurns: 1 } } as TurnOptions);
     await expect(turn).rejects.toThrow("budget.maxTurns");
+  });
+
+  it("of 0 tokens on a turn refuse it before any process starts", async () => {
+    const { codex, records } = mockCodex({ attempts: [] });
+    await expect(codex.startThread().run("hi", { budget: { maxTokens: 0 } })).rejects.toMatchObject(
+      { scope: "turn", measure: "tokens", stoppedAt: "before-start" },
+    );
+    expect(records()).toEqual([]);
   });
 
   it("of 0 turns refuse the first turn before any process starts", async () => {

@@ -47,7 +47,7 @@ async function claimed(redis: Redis, turnId: string): Promise<TurnRecord> {
 /** Stores the thread's session as a worker does, with a turn's finish. */
 async function store(redis: Redis, sessions: SessionStore): Promise<void> {
   const record = await claimed(redis, `turn-${Math.random()}`);
-  const session = sessions.file(THREAD);
+  const session = await sessions.file(THREAD);
   const end = { ok: true as const, threadId: THREAD, attempts: 1 };
   sessions.stored(THREAD, await record.finish(end, session));
 }

@@ -64,7 +64,6 @@ const settings: ThreadSettings = {
   thread: {},
   policy: { ...DEFAULT_POLICY, restart: "permanent" },
   clock: fakeClock,
-  measureTokens: false,
   threadConfig: () => null,
   // Read by the app-server's attempts only: a link to a server that is never started.
   transportSettings: {

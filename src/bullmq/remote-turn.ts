@@ -117,14 +117,16 @@ async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Pr
     if (data.threadId !== null)
       await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
     await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
-    if (data.threadId !== null)
-      await bounded(enlisted(client, link.keys, data.turnId), REDIS_TIMEOUT_MS);
   } catch (cause) {
     // An add that got no answer may still land: cancelled, it fails without running.
     await bounded(cancelTurn(link.queue, link.keys, client, data.turnId), REDIS_TIMEOUT_MS).catch(
       () => 0,
     );
     throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });
+  } finally {
+    // Added or given up: either way its job now says whether it ended (the mark would expire).
+    if (data.threadId !== null)
+      await bounded(enlisted(client, link.keys, data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
   }
 }
 

@@ -126,7 +126,7 @@ async function finish(
   let session: SessionFile | undefined;
   if (withSession && end.threadId !== null)
     try {
-      session = runner.sessions.file(end.threadId);
+      session = await runner.sessions.file(end.threadId);
     } catch (error) {
       if (end.ok) throw error;
       runner.sessions.forget(end.threadId);

@@ -46,8 +46,8 @@ export class SessionStore {
    * The session of `threadId` after a turn, to store with the turn's finish. Throws
    * `SessionTooLargeError` past `maxBytes`; undefined if codex left no rollout file.
    */
-  file(threadId: string): SessionFile | undefined {
-    const relative = findRollout(this.codexHome, threadId);
+  async file(threadId: string): Promise<SessionFile | undefined> {
+    const relative = await findRollout(this.codexHome, threadId);
     if (!relative) return undefined;
     const file = path.join(this.codexHome, relative);
     const bytes = statSync(file).size;
@@ -79,10 +79,10 @@ export class SessionStore {
     if (!stored || !relativeBytes || !data) return;
     const generation = Number(stored.toString());
     const relative = relativeBytes.toString();
-    if (this.held.get(threadId) === generation && findRollout(this.codexHome, threadId)) return;
+    const local = await findRollout(this.codexHome, threadId);
+    if (this.held.get(threadId) === generation && local) return;
     if (!SESSION_PATH.test(relative)) return;
-    if (this.held.has(threadId) || findRollout(this.codexHome, threadId))
-      await this.beforeReplacing(threadId);
+    if (this.held.has(threadId) || local) await this.beforeReplacing(threadId);
     const file = path.join(this.codexHome, relative);
     mkdirSync(path.dirname(file), { recursive: true });
     const partial = `${file}.partial-${process.pid}`;

@@ -93,11 +93,14 @@ export class ThreadOrder {
   private async hasEnded(jobs: JobSource, turnId: string): Promise<boolean> {
     const ended = this.client.hexists(this.keys.record(turnId), "end");
     if (await bounded(ended, COMMAND_TIMEOUT_MS)) return true;
+    // The mark first: its producer removes it only once the job is added, so a mark seen gone
+    // means any job looked for after it is there (or its producer died).
+    const adding = await bounded(
+      this.client.exists(this.keys.enlisting(turnId)),
+      COMMAND_TIMEOUT_MS,
+    );
     const job = await bounded(Job.fromId(jobs, turnId), COMMAND_TIMEOUT_MS);
-    if (!job) {
-      const adding = this.client.exists(this.keys.enlisting(turnId));
-      return (await bounded(adding, COMMAND_TIMEOUT_MS)) === 0;
-    }
+    if (!job) return adding === 0;
     const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
     return state === "completed" || state === "failed" || state === "unknown";
   }

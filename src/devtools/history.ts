@@ -74,13 +74,16 @@ export class ThreadHistories {
       [CHANNEL_NAMES.attemptStart, on<AttemptStartMessage>(() => ({ kind: "attemptStart" }))],
       [
         CHANNEL_NAMES.attemptEnd,
-        on<AttemptEndMessage>(({ outcome, pid, error, sideEffect }) => ({
-          kind: "attemptEnd",
-          outcome,
-          pid,
-          sideEffect,
-          ...(error ? { error } : {}),
-        })),
+        on<AttemptEndMessage>(({ threadKey, outcome, pid, error, sideEffect }) => {
+          this.live.endAttempt(threadKey);
+          return {
+            kind: "attemptEnd",
+            outcome,
+            pid,
+            sideEffect,
+            ...(error ? { error } : {}),
+          };
+        }),
       ],
       [
         CHANNEL_NAMES.turnRestart,

@@ -58,9 +58,17 @@ export class LiveTexts {
     this.timer ??= setTimeout(() => this.flush(), LIVE_FLUSH_MS).unref();
   }
 
-  /** Item `itemId` of `threadKey` is complete: its live text goes. */
+  /** Item `itemId` of `threadKey` is complete: its live text goes, and what was not sent of it. */
   complete(threadKey: string, itemId: string): void {
     this.threads.get(threadKey)?.delete(itemId);
+    this.pending.delete(`${threadKey}\u0000${itemId}`);
+  }
+
+  /** An attempt of `threadKey` ended: what it was writing will not complete, and goes. */
+  endAttempt(threadKey: string): void {
+    this.threads.delete(threadKey);
+    for (const key of this.pending.keys())
+      if (key.startsWith(`${threadKey}\u0000`)) this.pending.delete(key);
   }
 
   /** Forgets threads `keep` says no longer belong. */

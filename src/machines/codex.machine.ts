@@ -81,8 +81,10 @@ export const RECENT_FAILURES_KEPT = 100;
  * and on shutdown refuses new turns, gives running ones a grace period, then kills them.
  * Its threads run their attempts on `transport`.
  */
-export const createCodexMachine = (transport: Transport) =>
-  setup({
+export const createCodexMachine = (transport: Transport) => {
+  // How the turn whose usage report crossed the Codex's budget is stopped.
+  const reporterStop = transport.capabilities.liveUsage ? "interrupted" : "usage-report";
+  return setup({
     types: {
       input: {} as CodexRootInput,
       context: {} as CodexContext,
@@ -148,13 +150,18 @@ export const createCodexMachine = (transport: Transport) =>
         spent: ({ context, event }) =>
           event.type === "thread.spent" ? spend(context.spent, event.tokens) : context.spent,
       }),
-      // The Codex's tokens are spent: every running turn is stopped.
-      stopOverBudget: ({ context, self }) => {
+      // The Codex's tokens are spent: every running turn is stopped — the one whose usage report
+      // crossed it at that report, the others interrupted.
+      stopOverBudget: ({ context, event, self }) => {
         const breach = breachWhileRunning([codexLedger(context)]);
-        if (!breach) return;
-        const error = budgetError(breach, "interrupted");
-        for (const thread of threadsOf(self.getSnapshot().children))
+        if (!breach || event.type !== "thread.spent") return;
+        for (const thread of threadsOf(self.getSnapshot().children)) {
+          const error = budgetError(
+            breach,
+            thread.id === event.threadKey ? reporterStop : "interrupted",
+          );
           thread.send({ type: "thread.overBudget", error });
+        }
       },
       releaseOnly: assign(({ context, event }) =>
         holding(context.holders.filter((id) => id !== heldBy(context, event))),
@@ -191,7 +198,11 @@ export const createCodexMachine = (transport: Transport) =>
         if (last && !last.released)
           enqueue.spawnChild("thread", {
             id,
-            input: { settings: last.settings, threadId: last.threadId },
+            input: {
+              settings: last.settings,
+              threadId: last.threadId,
+              kept: { spent: last.spent, tokenTotal: last.tokenTotal, name: last.name },
+            },
           });
       }),
       denyWaiting: ({ context }, params: { error: CodexError }) => {
@@ -350,6 +361,7 @@ export const createCodexMachine = (transport: Transport) =>
       },
     },
   });
+};
 
 /** The Codex root actor. */
 export type CodexActorRef = ActorRefFrom<ReturnType<typeof createCodexMachine>>;

@@ -209,10 +209,14 @@ function ledgers(context: ThreadContext, job: TurnJob): BudgetLedger[] {
 export function refusalByBudget(context: ThreadContext): CodexError | null {
   const next = context.queue[0];
   if (!next) return null;
-  const breach = breachBeforeStart(
-    [{ scope: "thread", budget: context.settings.thread.budget, spent: context.spent }],
-    true,
-  );
+  const breach = breachBeforeStart(ledgers({ ...context, turnTokens: 0 }, next), true);
+  return breach && budgetError(breach, "before-start");
+}
+
+/** The error a restart of the turn in hand is refused with when its tokens or its thread's are spent. */
+export function restartRefusal(context: ThreadContext): CodexError | null {
+  if (!context.current) return null;
+  const breach = breachBeforeStart(ledgers(context, context.current), false);
   return breach && budgetError(breach, "before-start");
 }
 

@@ -24,6 +24,7 @@ import {
   lastOutcomeOf,
   type TurnEnd,
   refusalByBudget,
+  restartRefusal,
   stopByBudget,
   tokensAdded,
   failureToDecide,
@@ -38,7 +39,7 @@ import type { ThreadMachineEvent } from "./thread-events.js";
 /** Events a thread sends to the Codex root. */
 export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef; newTurn: boolean }
-  | { type: "thread.spent"; tokens: number }
+  | { type: "thread.spent"; threadKey: string; tokens: number }
   | { type: "slot.cancel"; thread: ThreadActorRef }
   | { type: "slot.release"; thread: ThreadActorRef }
   | { type: "thread.turnFailed"; threadKey: string; error: CodexError }
@@ -56,7 +57,12 @@ export const createThreadMachine = (transport: Transport) => {
   const budgetStop = transport.capabilities.liveUsage ? "interrupted" : "usage-report";
   return setup({
     types: {
-      input: {} as { settings: ThreadSettings; threadId: string | null },
+      input: {} as {
+        settings: ThreadSettings;
+        threadId: string | null;
+        /** What a thread actor that replaces a failed one keeps of it. */
+        kept?: Pick<ThreadContext, "spent" | "tokenTotal" | "name">;
+      },
       context: {} as ThreadContext,
       events: {} as ThreadMachineEvent,
     },
@@ -88,6 +94,9 @@ export const createThreadMachine = (transport: Transport) => {
       })),
       refuseByBudget: ({ context }) => refuse(context.queue[0]!, refusalByBudget(context)!),
       dropNext: assign({ queue: ({ context }) => context.queue.slice(1) }),
+      refuseRestart: assign({
+        stopError: ({ context }) => context.stopError ?? restartRefusal(context),
+      }),
       refuseCancelled: ({ context, event }) => {
         if (event.type !== "thread.cancel") return;
         const job = context.queue.find((queued) => queued.id === event.jobId);
@@ -127,8 +136,9 @@ export const createThreadMachine = (transport: Transport) => {
       recordUsage: assign(({ context, event }) =>
         event.type === "attempt.usage" ? afterUsage(context, event) : {},
       ),
-      reportTokens: sendParent(({ context, event }) => ({
+      reportTokens: sendParent(({ context, event, self }) => ({
         type: "thread.spent",
+        threadKey: self.id,
         tokens: event.type === "attempt.usage" ? tokensAdded(context, event) : 0,
       })),
       stopForBudget: assign({
@@ -198,6 +208,7 @@ export const createThreadMachine = (transport: Transport) => {
       stoppedByBudget: ({ context }, output: AttemptOutcome) =>
         output.status === "completed" && context.stopError?.kind === "budget_exceeded",
       nextRefusedByBudget: ({ context }) => refusalByBudget(context) !== null,
+      restartOverBudget: ({ context }) => restartRefusal(context) !== null,
       crossesBudget: ({ context, event }) =>
         event.type === "attempt.usage" && stopByBudget(context, event, budgetStop) !== null,
       stopping: ({ context }) => context.stopError !== null,
@@ -222,11 +233,11 @@ export const createThreadMachine = (transport: Transport) => {
       shuttingDown: false,
       released: false,
       traceCarrier: {},
-      spent: NOTHING_SPENT,
+      spent: input.kept?.spent ?? NOTHING_SPENT,
       turnTokens: 0,
       attemptTokens: 0,
-      tokenTotal: input.threadId === null ? 0 : null,
-      name: null,
+      tokenTotal: input.kept ? input.kept.tokenTotal : input.threadId === null ? 0 : null,
+      name: input.kept?.name ?? null,
       lastOutcome: null,
     }),
     initial: "idle",
@@ -462,7 +473,13 @@ export const createThreadMachine = (transport: Transport) => {
             },
           },
           backingOff: {
-            after: { backoff: "acquiring" },
+            after: {
+              // A restart the turn's or thread's tokens leave no room for is not made.
+              backoff: [
+                { guard: "restartOverBudget", target: "stopping", actions: "refuseRestart" },
+                { target: "acquiring" },
+              ],
+            },
             on: {
               "thread.shutdown": {
                 target: "#thread.idle",

@@ -1,16 +1,18 @@
-import { readdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 /* A thread's codex session on disk: its rollout file, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<id>.jsonl`. */
 
-/** The rollout file of `threadId` in `codexHome`, relative to it, or undefined. */
-export function findRollout(codexHome: string, threadId: string): string | undefined {
+/** The rollout file of `threadId` in `codexHome`, relative to it, or undefined (read without blocking). */
+export async function findRollout(
+  codexHome: string,
+  threadId: string,
+): Promise<string | undefined> {
   const suffix = `-${threadId}.jsonl`;
-  const walk = (relative: string, depth: number): string | undefined => {
+  const walk = async (relative: string, depth: number): Promise<string | undefined> => {
     let names: string[];
     try {
-      names = readdirSync(path.join(codexHome, relative)).sort().reverse();
+      names = (await readdir(path.join(codexHome, relative))).sort().reverse();
     } catch {
       return undefined;
     }
@@ -19,7 +21,7 @@ export function findRollout(codexHome: string, threadId: string): string | undef
       if (depth === 3) {
         if (name.startsWith("rollout-") && name.endsWith(suffix)) return child;
       } else {
-        const found = walk(child, depth + 1);
+        const found = await walk(child, depth + 1);
         if (found) return found;
       }
     }
@@ -39,7 +41,7 @@ export async function readRolloutTotal(
   codexHome: string,
   threadId: string,
 ): Promise<number | null> {
-  const relative = findRollout(codexHome, threadId);
+  const relative = await findRollout(codexHome, threadId);
   if (!relative) return null;
   const text = await readFile(path.join(codexHome, relative), "utf8");
   let end = text.length;

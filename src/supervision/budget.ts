@@ -58,8 +58,3 @@ export function budgetError(breach: Breach, stoppedAt: BudgetStop): BudgetExceed
 export function spend(spent: Spent, tokens: number, turns = 0): Spent {
   return { tokens: spent.tokens + tokens, turns: spent.turns + turns };
 }
-
-/** Whether any of these budgets limits tokens (so usage must be measured). */
-export function limitsTokens(...budgets: Array<Pick<Budget, "maxTokens"> | undefined>): boolean {
-  return budgets.some((budget) => budget?.maxTokens !== undefined);
-}

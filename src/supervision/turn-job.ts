@@ -51,8 +51,6 @@ export type ThreadSettings<S = unknown> = {
   policy: ResolvedPolicy | false;
   /** The time and chance restarts are decided by. */
   clock: Clock;
-  /** Whether the Codex's or the thread's budget limits tokens: usage must then be measured. */
-  measureTokens: boolean;
   killGraceMs?: number;
   /**
    * Config the thread's codex needs beyond its options (dotted keys: where its tools are

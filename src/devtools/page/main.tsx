@@ -9,6 +9,7 @@ import {
   fromHello,
   withLive,
   withRecord,
+  withTree,
   type HelloMessage,
   type LiveAppend,
   type PageState,
@@ -61,7 +62,7 @@ function App() {
         queue((state) => reduce(state, data));
       });
     on<HelloMessage>("hello", fromHello);
-    on<TreeMessage>("tree", (state, { tree, charts }) => ({ ...state, tree, charts }));
+    on<TreeMessage>("tree", withTree);
     on("record", withRecord);
     on<LiveAppend[]>("live", withLive);
     source.onerror = () => queue((state) => ({ ...state, connection: "lost" }));
@@ -74,7 +75,7 @@ function App() {
 
   const threads = state.tree?.snapshot.threads ?? [];
   const key =
-    selected && (threads.some((thread) => thread.key === selected) || state.events[selected])
+    selected && threads.some((thread) => thread.key === selected)
       ? selected
       : (threads[0]?.key ?? null);
   const label = threads.find((thread) => thread.key === key)?.label ?? key;

@@ -69,7 +69,31 @@ export function withRecord(state: PageState, record: HistoryRecord): PageState {
     completed && state.live[record.threadKey]?.[completed]
       ? { ...state.live, [record.threadKey]: without(state.live[record.threadKey]!, completed) }
       : state.live;
-  return isEvent ? { ...state, events: next, live } : { ...state, lifecycle: next };
+  if (isEvent) return { ...state, events: next, live };
+  // An attempt that ended leaves nothing being written.
+  const ended = record.kind === "attemptEnd" && state.live[record.threadKey];
+  return {
+    ...state,
+    lifecycle: next,
+    live: ended ? without(state.live, record.threadKey) : state.live,
+  };
+}
+
+/** The state with a new tree: what the page kept of threads no longer in it goes. */
+export function withTree(state: PageState, { tree, charts }: TreeMessage): PageState {
+  const keys = new Set(tree.snapshot.threads.map((thread) => thread.key));
+  const kept = <T>(byThread: Record<string, T>) =>
+    Object.keys(byThread).every((key) => keys.has(key))
+      ? byThread
+      : Object.fromEntries(Object.entries(byThread).filter(([key]) => keys.has(key)));
+  return {
+    ...state,
+    tree,
+    charts,
+    events: kept(state.events),
+    lifecycle: kept(state.lifecycle),
+    live: kept(state.live),
+  };
 }
 
 /** The state with text appended to items being written. */

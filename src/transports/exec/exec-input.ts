@@ -14,11 +14,10 @@ export function execInputOf(
   trace: TraceCarrier,
   threadTotal: number | null,
 ): ExecInput {
-  const measured = settings.measureTokens || job.options.budget?.maxTokens !== undefined;
   return {
     tokens: {
       known: threadId === null ? 0 : threadTotal,
-      ...(threadId !== null && threadTotal === null && measured
+      ...(threadId !== null && threadTotal === null
         ? { rollout: { codexHome: settings.envSource.codexHome(), threadId } }
         : {}),
     },

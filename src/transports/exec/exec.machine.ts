@@ -21,7 +21,7 @@ export type ExecMachineEvent = CodexProcessEvent | AttemptAbortEvent;
 
 /**
  * Where the attempt's token count starts: the thread's running total before it, when known (0 for
- * a new thread), else the rollout to read it from (a resumed thread, when a budget needs it).
+ * a new thread), else the rollout to read it from (a thread resumed here).
  */
 export type TokenBaseline = {
   known: number | null;
