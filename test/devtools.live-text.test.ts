@@ -45,6 +45,9 @@ describe("LiveTexts", () => {
     const items = live.all().t!;
     expect(items).toHaveLength(LIVE_ITEMS_KEPT);
     expect(items.map((item) => item.itemId)).not.toContain("item_0");
-    expect(items.find((item) => item.itemId === "long")!.text).toHaveLength(LIVE_TEXT_KEPT);
+    const long = items.find((item) => item.itemId === "long")!;
+    expect(long.text).toHaveLength(LIVE_TEXT_KEPT);
+    expect(long.text.endsWith("yymore")).toBe(true);
+    expect(long.written).toBe(LIVE_TEXT_KEPT + 14);
   });
 });

@@ -8,7 +8,10 @@ export type LiveText = {
   kind: string;
   /** Which turn of its thread (1 for the first). */
   turn: number;
+  /** Its last `LIVE_TEXT_KEPT` characters: what was written last. */
   text: string;
+  /** How many characters were written in all. */
+  written: number;
   /** When it last grew (ms since the epoch). */
   at: number;
 };
@@ -18,7 +21,7 @@ export type LiveAppend = Omit<LiveText, "text"> & { append: string };
 
 /** The most items written at once kept per thread (the oldest goes first). */
 export const LIVE_ITEMS_KEPT = 20;
-/** The most characters kept of one item's text (the rest is counted, not kept). */
+/** The most characters kept of one item's text: its last ones (the rest is counted, not kept). */
 export const LIVE_TEXT_KEPT = 20_000;
 /** How often appended text is sent on: a flood of deltas becomes a few messages a second. */
 export const LIVE_FLUSH_MS = 100;
@@ -42,19 +45,29 @@ export class LiveTexts {
     if (!items) this.threads.set(threadKey, (items = new Map()));
     let item = items.get(itemId);
     if (!item) {
-      item = { threadKey, itemId, kind, turn, text: "", at: 0 };
+      item = { threadKey, itemId, kind, turn, text: "", written: 0, at: 0 };
       items.set(itemId, item);
       if (items.size > LIVE_ITEMS_KEPT) items.delete(items.keys().next().value!);
     }
-    const room = LIVE_TEXT_KEPT - item.text.length;
-    const kept = room > 0 ? delta.slice(0, room) : "";
-    item.text += kept;
+    item.text = (item.text + delta).slice(-LIVE_TEXT_KEPT);
+    item.written += delta.length;
     item.at = Date.now();
-    if (!kept) return;
     const key = `${threadKey}\u0000${itemId}`;
     const queued = this.pending.get(key);
-    if (queued) queued.append += kept;
-    else this.pending.set(key, { threadKey, itemId, kind, turn, at: item.at, append: kept });
+    const { written, at } = item;
+    if (queued) {
+      queued.append = (queued.append + delta).slice(-LIVE_TEXT_KEPT);
+      Object.assign(queued, { written, at });
+    } else
+      this.pending.set(key, {
+        threadKey,
+        itemId,
+        kind,
+        turn,
+        written,
+        at,
+        append: delta.slice(-LIVE_TEXT_KEPT),
+      });
     this.timer ??= setTimeout(() => this.flush(), LIVE_FLUSH_MS).unref();
   }
 

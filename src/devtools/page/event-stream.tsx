@@ -12,6 +12,8 @@ type Props = {
 /** Outputs longer than this (lines or characters) are folded. */
 const FOLD_LINES = 6;
 const FOLD_CHARS = 400;
+/** How much of an item being written is shown: its last characters. */
+const LIVE_TAIL_CHARS = 360;
 
 /**
  * The selected thread's turn events, oldest first, filterable by type and text; below them the
@@ -85,13 +87,19 @@ export function EventStream({ records, live, threadKey, title }: Props) {
             </span>
             <span class="type type-item">writing:{item.kind}</span>
             <span class="body">
-              <Folded text={item.text} />
+              <span class="live-size">{item.written} characters so far</span>
+              <pre class="live-text">{tail(item.text)}</pre>
             </span>
           </li>
         ))}
       </ol>
     </section>
   );
+}
+
+/** The end of a text being written: what was written last. */
+function tail(text: string): string {
+  return text.length > LIVE_TAIL_CHARS ? `…${text.slice(-LIVE_TAIL_CHARS)}` : text;
 }
 
 function typeOf(record: EventRecord): string {

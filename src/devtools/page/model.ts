@@ -102,7 +102,7 @@ export function withLive(state: PageState, appends: LiveAppend[]): PageState {
   for (const { append, ...item } of appends) {
     const items = { ...(live[item.threadKey] ?? {}) };
     const before = items[item.itemId]?.text ?? "";
-    items[item.itemId] = { ...item, text: (before + append).slice(0, LIVE_TEXT_KEPT) };
+    items[item.itemId] = { ...item, text: (before + append).slice(-LIVE_TEXT_KEPT) };
     const ids = Object.keys(items);
     if (ids.length > LIVE_ITEMS_KEPT) delete items[ids[0]!];
     live[item.threadKey] = items;
