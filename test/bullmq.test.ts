@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import diagnostics from "node:diagnostics_channel";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import path from "node:path";
@@ -28,7 +28,7 @@ import {
   type StandInReply,
 } from "../src/model-stand-in/index.js";
 import { within } from "./support/deadlines.js";
-import { startLocalWorker, startWorkerProcess } from "./support/queue-workers.js";
+import { descendantsOf, startLocalWorker, startWorkerProcess } from "./support/queue-workers.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
 import { startRedis } from "./support/redis.js";
 import { atTeardown, tempDir, tracked } from "./support/rig-registry.js";
@@ -395,6 +395,47 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(standIn.requests).toHaveLength(2);
   });
 
+  it("stops the codex of a worker that lost its job's lock but lives on, and hands the turn over: WorkerLostError from the other worker", async () => {
+    const { redis, standIn, worker, startThread } = await setUp([
+      reply(shellCommand("echo side-effect")),
+      hang(),
+    ]);
+    const a = await worker();
+    const turn = startThread().run("hi");
+    turn.catch(() => undefined);
+    await within(
+      waitFor(() => standIn.requests.length === 2),
+      20_000,
+      "the turn's second request",
+    );
+    expect(codexUnder(a.pid).length).toBeGreaterThan(0); // its codex runs
+    await worker();
+    // The lock goes (as when its worker stalled past lockDuration), the worker itself lives on.
+    const client = new Redis({ ...redis.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => client.disconnect());
+    const [lock] = await client.keys(`bull:${NAME}:*:lock`);
+    expect(lock).toBeDefined();
+    await client.del(lock!);
+
+    const error = await within(
+      turn.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      30_000,
+      "the handed-over turn",
+    );
+    expect(error).toBeInstanceOf(WorkerLostError);
+    // Its codex, waiting on a model that never answers, is stopped at the failed lock renewal.
+    await within(
+      waitFor(() => codexUnder(a.pid).length === 0),
+      10_000,
+      "worker A's codex to stop",
+    );
+    expect(() => process.kill(a.pid, 0)).not.toThrow();
+    expect(standIn.requests).toHaveLength(2);
+  });
+
   it("runs such a turn again when the worker's supervision says restartAfterSideEffects", async () => {
     const { standIn, worker, startThread } = await setUp([
       reply(shellCommand("echo side-effect")),
@@ -428,8 +469,11 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   });
 
   it("rides out Redis stopped for 5 s mid-turn and restarted from its AOF: worker and producer reconnect, the turn completes", async () => {
+    // The outage outlasts the workers' 4 s job lock here: the turn (no side effect yet) is handed
+    // over and run again, which takes the second answer.
     const { redis, standIn, worker, startThread } = await setUp([
       delayed(7_000, reply(message("After the outage."))),
+      reply(message("After the outage.")),
     ]);
     await worker();
     const { events, result } = await startThread().runStreamed("hi");
@@ -511,6 +555,17 @@ async function loseWorkerAfter(
   );
   await startB();
   await a.kill();
+}
+
+/** The `codex exec` processes under `pid` (not its other helpers, such as the sentinel). */
+function codexUnder(pid: number): number[] {
+  return descendantsOf(pid).filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, "utf8").includes("--experimental-json");
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Reads `events` in the background: what has come so far, and the reading's end. */

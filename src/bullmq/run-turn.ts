@@ -35,6 +35,8 @@ export async function runTurnJob(
   runner: TurnRunner,
   data: TurnJobData,
   signal: AbortSignal | undefined,
+  /** Aborted (with a `LeaseLostError`) when BullMQ could not renew the job's lock. */
+  lease?: AbortSignal,
 ): Promise<TurnEnd> {
   const record = runner.record(data.turnId);
   const claim = await record.claim();
@@ -56,7 +58,7 @@ export async function runTurnJob(
       await record.event(decision.restarted, { restartedAt: Date.now() });
       await pause(decision.restarted.delayMs, signal);
     }
-    end = await runLocally(runner, data, record, claim, signal);
+    end = await runLocally(runner, data, record, claim, signal, lease);
   }
   await record.end(end);
   return end;
@@ -69,12 +71,17 @@ async function runLocally(
   record: TurnRecord,
   claim: TurnClaim,
   signal: AbortSignal | undefined,
+  lease: AbortSignal | undefined,
 ): Promise<TurnEnd> {
-  // The local turn stops when BullMQ cancels the job, or when another take holds the turn.
+  // The local turn stops when BullMQ cancels the job, when its lock is lost, or when another
+  // take holds the turn.
   const stop = new AbortController();
   const forward = () => stop.abort(signal?.reason);
+  const leaseLost = () => stop.abort(lease?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener("abort", forward, { once: true });
+  if (lease?.aborted) leaseLost();
+  else lease?.addEventListener("abort", leaseLost, { once: true });
   const started: { thread?: Thread } = {};
   let settled: Promise<unknown> = Promise.resolve();
   try {
@@ -98,6 +105,9 @@ async function runLocally(
     // stops before the processor returns.
     stop.abort(error);
     await settled;
+    // The job's lock is lost: the turn is handed over (the stall check gives it to a worker,
+    // which judges it by what this take recorded), not failed here.
+    if (lease?.aborted) throw lease.reason;
     // Another take holds the turn, or Redis is gone past its bound: this take writes nothing
     // more, and the job is taken over once a worker's stall check finds it.
     if (error instanceof LeaseLostError || isConnectionError(error)) throw error;
@@ -108,6 +118,7 @@ async function runLocally(
     return end;
   } finally {
     signal?.removeEventListener("abort", forward);
+    lease?.removeEventListener("abort", leaseLost);
   }
 }
 

@@ -21,7 +21,7 @@ import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions
 import { reportOnce } from "./report-errors.js";
 import { runTurnJob, type TurnRunner } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
-import { TurnRecord } from "./turn-record.js";
+import { LeaseLostError, TurnRecord } from "./turn-record.js";
 import { ORDER_POLL_MS, ThreadOrder } from "./thread-order.js";
 import { resolvePolicy } from "../supervision/policy.js";
 
@@ -195,6 +195,8 @@ function bullWorker(
   reconnectWithinMs: number,
 ): Worker<TurnJobData> {
   const { connection, name, prefix } = options;
+  /** The running jobs' leases, by job id (each aborted if BullMQ loses its lock). */
+  const leases = new Map<string, AbortController>();
   const worker: Worker<TurnJobData> = new Worker<TurnJobData>(
     name,
     async (job, token, signal) => {
@@ -204,9 +206,14 @@ function bullWorker(
         await answered(() => job.moveToDelayed(Date.now() + ORDER_POLL_MS, token));
         throw new DelayedError();
       }
-      const run = runTurnJob(runner, job.data, signal);
+      const lease = new AbortController();
+      leases.set(job.id!, lease);
+      const run = runTurnJob(runner, job.data, signal, lease.signal);
       running.add(run);
-      const end = await run.finally(() => running.delete(run));
+      const end = await run.finally(() => {
+        running.delete(run);
+        leases.delete(job.id!);
+      });
       await order.ended(job.data).catch(() => undefined); // else dropped by the next look
       if (!end.ok) throw new Error(`${end.error.name}: ${end.error.message}`);
       return { threadId: end.threadId };
@@ -222,6 +229,10 @@ function bullWorker(
       removeOnFail: { age: 24 * 3_600 },
     },
   );
+  // A job whose lock could not be renewed is another worker's to take: its codex stops now.
+  worker.on("lockRenewalFailed", (jobIds) => {
+    for (const id of jobIds) leases.get(id)?.abort(new LeaseLostError(id));
+  });
   return worker;
 }
 

@@ -118,7 +118,7 @@ export async function startLocalWorker(options: {
 }
 
 /** The live descendants of `root`, read from /proc (Linux; elsewhere none). */
-function descendantsOf(root: number): number[] {
+export function descendantsOf(root: number): number[] {
   const parent = new Map<number, number>();
   for (const entry of readdirSafe("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
