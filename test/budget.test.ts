@@ -2,7 +2,16 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { BudgetExceededError, Codex, InvalidOptionError, type TurnOptions } from "../src/index.js";
+import { createActor } from "xstate";
+import {
+  AbortError,
+  BudgetExceededError,
+  Codex,
+  InvalidOptionError,
+  type TurnOptions,
+} from "../src/index.js";
+import { execMachine } from "../src/transports/exec/exec.machine.js";
+import type { AttemptOutcome } from "../src/transports/transport.js";
 import { ChildEnvSource } from "../src/process/child-env.js";
 import { readRolloutTotal } from "../src/process/rollout-file.js";
 import { breachBeforeStart, breachWhileRunning } from "../src/supervision/budget.js";
@@ -130,5 +139,49 @@ describe("a thread's running total in its rollout file", () => {
   it("is read from the CODEX_HOME the child runs with, else HOME/.codex", () => {
     expect(new ChildEnvSource({ CODEX_HOME: home }).codexHome()).toBe(home);
     expect(new ChildEnvSource({ HOME: "/home/u" }).codexHome()).toBe("/home/u/.codex");
+  });
+});
+
+describe("an exec attempt that reads where its thread's tokens stood", () => {
+  const home = mkdtempSync(path.join(tmpdir(), "codex-actors-baseline-"));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const id = "0199a213-81c0-7800-8aa1-0000000000ff";
+  // A rollout that cannot be read: a folder where the file should be.
+  mkdirSync(
+    path.join(home, "sessions", "2026", "12", "06", `rollout-2026-12-06T12-00-00-${id}.jsonl`),
+    {
+      recursive: true,
+    },
+  );
+  const attempt = () =>
+    createActor(execMachine, {
+      input: {
+        process: {
+          executablePath: path.join(home, "no-such-codex"),
+          argv: [],
+          envSource: new ChildEnvSource({ PATH: "/usr/bin:/bin" }),
+          pathDirs: [],
+          prompt: "",
+          deliver: () => undefined,
+        },
+        tokens: { known: null, rollout: { codexHome: home, threadId: id } },
+      },
+    }).start();
+  const ended = (actor: ReturnType<typeof attempt>) =>
+    new Promise<AttemptOutcome>((resolve) =>
+      actor.subscribe({ complete: () => resolve(actor.getSnapshot().output!) }),
+    );
+
+  it("goes on to start its process when the rollout cannot be read (its usage then counted whole)", async () => {
+    const outcome = await ended(attempt());
+    // It got as far as spawning: the missing executable is what ended it.
+    expect(outcome).toMatchObject({ status: "failed", pid: null });
+    expect(outcome.error?.kind).toMatch(/^(spawn|binary_not_found)$/);
+  });
+
+  it("ends aborted, having started nothing, when it is stopped while reading", async () => {
+    const actor = attempt();
+    actor.send({ type: "attempt.abort", error: new AbortError() });
+    expect(await ended(actor)).toMatchObject({ status: "aborted", pid: null });
   });
 });

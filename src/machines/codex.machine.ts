@@ -111,9 +111,13 @@ export const createCodexMachine = (transport: Transport) => {
           type: "thread.release",
         });
       },
+      // A turn the Codex's budget leaves no room for is refused; others get a slot or wait.
       grantOrQueue: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== "slot.request") return;
-        if (context.running < context.maxConcurrentTurns) {
+        const refused = refusalOf(context, event.newTurn);
+        if (refused) {
+          enqueue.sendTo(event.thread, { type: "slot.denied", error: refused });
+        } else if (context.running < context.maxConcurrentTurns) {
           enqueue.assign({
             ...holding([...context.holders, event.thread.id]),
             spent: spend(context.spent, 0, event.newTurn ? 1 : 0),
@@ -259,8 +263,6 @@ export const createCodexMachine = (transport: Transport) => {
       },
     },
     guards: {
-      requestOverBudget: ({ context, event }) =>
-        event.type === "slot.request" && refusalOf(context, event.newTurn) !== null,
       overFailureLimit: ({ context }) =>
         context.escalation !== undefined &&
         context.failureTimes.length > context.escalation.maxFailures,
@@ -299,18 +301,7 @@ export const createCodexMachine = (transport: Transport) => {
       running: {
         always: { guard: "overFailureLimit", target: "escalated" },
         on: {
-          "slot.request": [
-            {
-              guard: "requestOverBudget",
-              actions: {
-                type: "denyRequest",
-                params: ({ context, event }) => ({
-                  error: refusalOf(context, (event as { newTurn: boolean }).newTurn)!,
-                }),
-              },
-            },
-            { actions: "grantOrQueue" },
-          ],
+          "slot.request": { actions: "grantOrQueue" },
           "slot.release": { actions: "releaseAndGrantNext" },
           "thread.turnFailed": { actions: ["recordFailure", "recordRecentFailure"] },
         },
