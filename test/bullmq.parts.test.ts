@@ -234,6 +234,48 @@ describe("a turn's record: one writer at a time, and what a take over finds", ()
   });
 });
 
+describe("a thread's session: stored only by the turn that runs the thread now", () => {
+  const end = { ok: true as const, threadId: THREAD, attempts: 1 };
+  const session = (text: string) => ({ threadId: THREAD, path: ROLLOUT, data: Buffer.from(text) });
+
+  it("fences out a turn that lives on after its thread moved on: its finish fails with LeaseLostError and the newer session stays", async () => {
+    const redis = await client();
+    await enlistTurn(redis, keys, THREAD, "old");
+    await enlistTurn(redis, keys, THREAD, "new");
+    const old = await claimed(redis, "old");
+    await old.holdThread(THREAD, false);
+    // BullMQ failed "old" itself (stalled too often) while its worker lived: the next look
+    // dropped it, and "new" runs the thread now.
+    await redis.lpop(keys.threadTurns(THREAD));
+    const next = await claimed(redis, "new");
+    await next.holdThread(THREAD, false);
+    expect(await next.finish(end, session("newer"))).toBe(1);
+
+    await expect(old.finish(end, session("older"))).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(old.finish(end, undefined)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await redis.hget(keys.session(THREAD), "data")).toBe("newer");
+    expect(await redis.hget(keys.session(THREAD), "generation")).toBe("1");
+    expect(await redis.ttl(keys.session(THREAD))).toBe(-1); // a stored session is kept
+    // A turn that does not head its thread cannot take it.
+    await expect(old.holdThread(THREAD, false)).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it("puts a new thread's first turn at the head of its thread's list; a later take of the same turn holds it again", async () => {
+    const redis = await client();
+    const first = await claimed(redis, "first");
+    await first.holdThread(THREAD, true);
+    await enlistTurn(redis, keys, THREAD, "second"); // another producer learned the id
+    expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["first", "second"]);
+    expect(await redis.ttl(keys.session(THREAD))).toBeGreaterThan(0); // no session yet: expires
+
+    const again = await claimed(redis, "first"); // its worker was lost
+    await again.holdThread(THREAD, true);
+    expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["first", "second"]);
+    await expect(first.finish(end, session("lost take"))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await again.finish(end, session("its take"))).toBe(1);
+  });
+});
+
 describe("what a worker does with a job it takes (decideRetake)", () => {
   const claim = (over: Partial<TurnClaim> = {}): TurnClaim => ({
     attempts: 0,
@@ -370,7 +412,7 @@ describe("a thread's turns in call order (ThreadOrder)", () => {
     await redis.del(keys.enlisting("adding")); // the grace passed without a job
     expect(await order.isNext(queue, turn("mine"))).toBe(false); // "waiting" is ahead, not ended
     expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["waiting", "mine"]);
-    await order.ended(turn("waiting"));
+    await order.ended("waiting", THREAD);
     expect(await order.isNext(queue, turn("mine"))).toBe(true);
     expect(await order.isNext(queue, { ...turn("new"), threadId: null })).toBe(true);
   });
@@ -393,6 +435,39 @@ describe("errors between processes", () => {
     expect(serializeError("a string")).toMatchObject({ name: "Error", message: '"a string"' });
   });
 });
+
+describe("watching the queue", () => {
+  it("lists and snapshots the queue on the producer's connections: polling it opens none, and shutdown() closes them all", async () => {
+    const rig = await startRedis();
+    const admin = new Redis({ ...rig.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => admin.disconnect());
+    const codex = new Codex({ queue: { connection: rig.connection, name: "watched" } });
+    atTeardown("a producer", () => codex.shutdown());
+    const received = async () =>
+      Number(/total_connections_received:(\d+)/.exec(await admin.info("stats"))?.[1]);
+    const clients = async () =>
+      String(await admin.client("LIST"))
+        .trim()
+        .split("\n").length;
+    expect((await codex.queueSnapshot()).queued).toEqual([]); // connected
+    const before = await received();
+
+    for (let poll = 0; poll < 10; poll++) {
+      await codex.queueSnapshot();
+      await codex.unfinishedTurns();
+    }
+    expect((await received()) - before).toBe(0);
+    await codex.shutdown();
+    await waitUntil(async () => (await clients()) === 1); // only the admin's is left
+  });
+});
+
+/** Resolves once `check` holds (tried every 50 ms, for 5 s at most). */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 100 && !(await check()); tries++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(await check()).toBe(true);
+}
 
 describe("what the producer refuses, and says", () => {
   const connection = { host: "127.0.0.1", port: 1 };

@@ -178,6 +178,31 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     expect(inputOf(standIn, 2)).toContain("First answer."); // it ran after, with its history
   });
 
+  it("runs a turn another producer enqueues for a new thread, once it learned the thread's id from its first turn's stream, after that first turn", async () => {
+    const { redis, standIn, worker, startThread, threadOptions } = await setUp([
+      delayed(2_500, reply(message("Created, slowly."))),
+      reply(message("Second.")),
+    ]);
+    await Promise.all([worker(), worker()]);
+    const { events } = await startThread().runStreamed("create");
+    let id = "";
+    for await (const event of events)
+      if (event.type === "thread.started") {
+        id = event.thread_id;
+        break;
+      }
+    // The first turn runs on, unread; a worker is free.
+    const other = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+    const second = await within(
+      other.resumeThread(id, threadOptions).run("second"),
+      30_000,
+      "the second turn",
+    );
+    expect(second.finalResponse).toBe("Second.");
+    expect(standIn.requests).toHaveLength(2);
+    expect(inputOf(standIn, 1)).toContain("Created, slowly."); // it ran after, with its history
+  });
+
   it("holds a thread's next turn until the one before has ended, even when its consumer stopped reading it early", async () => {
     const { standIn, worker, startThread } = await setUp([
       delayed(1_500, reply(message("First, slowly."))),

@@ -42,6 +42,7 @@ const CLOSE_BOUND_MS = 1_000;
 export class Codex {
   private link: Promise<ProducerLink> | undefined;
   private queue: Queue<TurnJobData> | undefined;
+  /** Its Redis clients: the shared one for short commands, and each followed turn's reader. */
   private readonly readers = new Set<Redis>();
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<void>>();
@@ -160,14 +161,16 @@ export class Codex {
   private async open(): Promise<ProducerLink> {
     const { connection, name, prefix } = this.options.queue;
     const address = addressOf(connection);
-    const probe = await connected(ownClient(connection), connection, "enqueue a turn");
-    probe.disconnect();
+    const commands = await connected(ownClient(connection), connection, "enqueue a turn");
+    commands.on("error", () => undefined);
+    this.readers.add(commands); // disconnected by shutdown()
     const queue = new Queue<TurnJobData>(name, { connection, prefix });
     queue.on("error", () => undefined);
     this.queue = queue;
     return {
       queue,
       keys: queueKeys(name, prefix),
+      commands,
       address,
       reconnectWithinMs: this.options.queue.reconnectWithinMs ?? DEFAULT_RECONNECT_WITHIN_MS,
       shutdown: this.stop.signal,

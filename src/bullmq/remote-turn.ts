@@ -14,10 +14,12 @@ import type { QueueKeys } from "./keys.js";
 import { rebuildError } from "./remote-errors.js";
 import type { TurnJobData } from "./turn-job.js";
 
-/** What a producer's turns share: the queue, the keys, a reader connection per turn, shutdown. */
+/** What a producer's turns share: the queue, the keys, its clients, shutdown. */
 export type ProducerLink = {
   queue: Queue<TurnJobData>;
   keys: QueueKeys;
+  /** The producer's Redis client for short, non-blocking commands (listings, snapshots). */
+  commands: Redis;
   /** A connected Redis client of the turn's own (a blocking read holds its connection). */
   reader: () => Promise<Redis>;
   /** Where Redis is, for messages. */

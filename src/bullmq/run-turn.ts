@@ -85,7 +85,10 @@ async function runLocally(
   const started: { thread?: Thread } = {};
   let settled: Promise<unknown> = Promise.resolve();
   try {
-    if (data.threadId !== null) await runner.sessions.restore(data.threadId);
+    if (data.threadId !== null) {
+      await record.holdThread(data.threadId, false);
+      await runner.sessions.restore(data.threadId);
+    }
     const thread = (started.thread =
       data.threadId === null
         ? runner.codex.startThread(data.thread)
@@ -95,7 +98,12 @@ async function runLocally(
       signal: stop.signal,
     });
     settled = result.catch(() => undefined);
-    for await (const event of events) await record.event(...numbered(event, claim.attempts));
+    for await (const event of events) {
+      // Held before its id is in the stream: no producer can enqueue a turn for it before.
+      if (event.type === "thread.started" && data.threadId === null)
+        await record.holdThread(event.thread_id, true);
+      await record.event(...numbered(event, claim.attempts));
+    }
     const { attempts = 1 } = await result;
     const end: TurnEnd = { ok: true, threadId: thread.id, attempts: claim.attempts + attempts };
     await finish(runner, record, end, true);

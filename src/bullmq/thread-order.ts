@@ -9,7 +9,9 @@ import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
  * A thread's turns in call order, across producers and workers: every producer appends a turn's
  * id to its thread's list in Redis (`RPUSH`) before it adds the turn's job, and a worker runs a
  * job only when its turn heads its thread's list; otherwise the job waits as a delayed job and
- * comes back. A turn leaves the list when it ends; a head whose turn ended without leaving (its
+ * comes back. A new thread's first turn is put at the head of its list by its worker, once codex
+ * names the thread and before the name is streamed (`TurnRecord.holdThread`). A turn leaves the
+ * list when it ends; a head whose turn ended without leaving (its
  * worker lost, its job failed or removed) is dropped by the next worker that looks.
  */
 
@@ -66,7 +68,7 @@ export class ThreadOrder {
 
   /**
    * Whether the job's turn heads its thread's list (or its thread has none: a new thread's first
-   * turn). Heads whose turns have ended are dropped on the way.
+   * turn, which its worker puts at the head once codex names the thread). Heads whose turns have ended are dropped on the way.
    */
   async isNext(jobs: JobSource, data: TurnJobData): Promise<boolean> {
     if (data.threadId === null) return true;
@@ -79,11 +81,11 @@ export class ThreadOrder {
     }
   }
 
-  /** Takes the ended turn off its thread's list. */
-  async ended(data: TurnJobData): Promise<void> {
-    if (data.threadId === null) return;
-    const list = this.keys.threadTurns(data.threadId);
-    await bounded(this.client.lrem(list, 1, data.turnId), COMMAND_TIMEOUT_MS);
+  /** Takes the ended turn `turnId` off the list of its thread (none: it started no thread). */
+  async ended(turnId: string, threadId: string | null): Promise<void> {
+    if (threadId === null) return;
+    const list = this.keys.threadTurns(threadId);
+    await bounded(this.client.lrem(list, 1, turnId), COMMAND_TIMEOUT_MS);
   }
 
   /**

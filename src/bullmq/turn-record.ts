@@ -83,16 +83,36 @@ if ARGV[2] == 'end' then
 end
 return n`;
 
-// KEYS: record, session. ARGV: token, finish, path, data. Returns the session's generation (0: none).
+// KEYS: record, session. ARGV: token, finish, path, data, holder. Returns the session's
+// generation (0: none); -1 when another take holds the turn or another turn its thread.
 const FINISH = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+local holder = redis.call('HGET', KEYS[2], 'holder')
+if holder and holder ~= ARGV[5] then return -1 end
 local generation = 0
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[2], 'path', ARGV[3], 'data', ARGV[4])
+  redis.call('PERSIST', KEYS[2])
   generation = redis.call('HINCRBY', KEYS[2], 'generation', 1)
 end
 redis.call('HSET', KEYS[1], 'finish', ARGV[2])
 return generation`;
+
+// KEYS: record, thread's list, session. ARGV: token, turn id, first ('1': a new thread's first
+// turn, which nobody else could have enqueued behind yet), holder.
+const HOLD = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if head ~= ARGV[2] then
+  if head and ARGV[3] ~= '1' then return -1 end
+  redis.call('LPUSH', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ${ORPHAN_TTL_SECONDS})
+end
+redis.call('HSET', KEYS[3], 'holder', ARGV[4])
+if redis.call('HEXISTS', KEYS[3], 'data') == 0 then
+  redis.call('EXPIRE', KEYS[3], ${ORPHAN_TTL_SECONDS})
+end
+return 1`;
 
 // KEYS: record. ARGV: token, attempts.
 const STARTED = `
@@ -110,7 +130,7 @@ export class TurnRecord {
   private n = 0;
   private readonly sideEffectIds = new Set<string>();
   private readonly keys: [stream: string, record: string, effects: string];
-  private readonly sessionKey: (threadId: string) => string;
+  private readonly threadKeys: { turns: (id: string) => string; session: (id: string) => string };
 
   constructor(
     private readonly client: Redis,
@@ -124,7 +144,7 @@ export class TurnRecord {
     },
   ) {
     this.keys = [queueKeys.events(turnId), queueKeys.record(turnId), queueKeys.effects(turnId)];
-    this.sessionKey = queueKeys.session;
+    this.threadKeys = { turns: queueKeys.threadTurns, session: queueKeys.session };
   }
 
   /** Takes the turn over (every earlier take stops writing) and says what the record holds. */
@@ -165,6 +185,32 @@ export class TurnRecord {
   }
 
   /**
+   * Makes this take the one that runs thread `threadId` now: only its finish may store the
+   * thread's session (a take of an earlier turn that lives on after its thread moved on is
+   * fenced out). A new thread's first turn (`first`) is put at the head of the thread's order
+   * list, before anyone can learn the thread's id, so that turns enqueued for it by other
+   * producers run after it. Throws `LeaseLostError` if another take holds the turn, or another
+   * turn heads the thread.
+   */
+  async holdThread(threadId: string, first: boolean): Promise<void> {
+    const [, record] = this.keys;
+    const reply = await this.answered(() =>
+      this.client.eval(
+        HOLD,
+        3,
+        record,
+        this.threadKeys.turns(threadId),
+        this.threadKeys.session(threadId),
+        this.token,
+        this.turnId,
+        first ? "1" : "0",
+        this.holder(),
+      ),
+    );
+    if (reply === -1) throw new LeaseLostError(this.turnId);
+  }
+
+  /**
    * Appends `event` to the turn's stream, with the side effect it starts, if any; `attempt` sets
    * the attempts started, `restartedAt` records a restart across workers.
    */
@@ -191,11 +237,12 @@ export class TurnRecord {
         FINISH,
         2,
         record,
-        session ? this.sessionKey(session.threadId) : record,
+        end.threadId === null ? record : this.threadKeys.session(end.threadId),
         this.token,
         JSON.stringify(end),
         session?.path ?? "",
         session?.data ?? "",
+        this.holder(),
       ),
     );
     if (generation === -1) throw new LeaseLostError(this.turnId);
@@ -232,6 +279,11 @@ export class TurnRecord {
     if (n === -1) throw new LeaseLostError(this.turnId);
     if (n === -2) throw new AbortError("The turn was aborted by its producer.");
     this.n = expected;
+  }
+
+  /** What this take writes into its thread's session hash while it runs the thread. */
+  private holder(): string {
+    return `${this.turnId}:${this.token}`;
   }
 
   /** `command`'s answer, an outage of up to `reconnectWithinMs` ridden out; each try bounded. */

@@ -37,18 +37,13 @@ export async function unfinishedTurns(
     link.queue.getJobs(["active", "waiting", "delayed", "prioritized"]),
     LIST_TIMEOUT_MS,
   );
-  const client = await link.reader();
-  try {
-    const turns = await Promise.all(
-      jobs.filter(Boolean).map((job) => turnOf(link.keys, client, job)),
-    );
-    return turns
-      .filter((turn): turn is UnfinishedTurn => turn !== undefined)
-      .filter((turn) => threadId === undefined || turn.threadId === threadId)
-      .sort((a, b) => a.enqueuedAt.getTime() - b.enqueuedAt.getTime());
-  } finally {
-    client.disconnect();
-  }
+  const turns = await Promise.all(
+    jobs.filter(Boolean).map((job) => turnOf(link.keys, link.commands, job)),
+  );
+  return turns
+    .filter((turn): turn is UnfinishedTurn => turn !== undefined)
+    .filter((turn) => threadId === undefined || turn.threadId === threadId)
+    .sort((a, b) => a.enqueuedAt.getTime() - b.enqueuedAt.getTime());
 }
 
 /** The turn of `job`, or undefined if it has ended (its end written; the job not moved yet). */

@@ -214,7 +214,9 @@ function bullWorker(
         running.delete(run);
         leases.delete(job.id!);
       });
-      await order.ended(job.data).catch(() => undefined); // else dropped by the next look
+      // Else dropped by the next look. A new thread's first turn leaves the list it was put on.
+      const threadId = end.threadId ?? job.data.threadId;
+      await order.ended(job.data.turnId, threadId).catch(() => undefined);
       if (!end.ok) throw new Error(`${end.error.name}: ${end.error.message}`);
       return { threadId: end.threadId };
     },
