@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from "@jest/globals";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
@@ -9,6 +9,7 @@ import {
   EventsLostError,
   QueueClosedError,
   RemoteTurnError,
+  SessionRestoreError,
   SessionTooLargeError,
   startWorker,
   TurnLostError,
@@ -25,7 +26,13 @@ import { resolvePolicy } from "../src/supervision/policy.js";
 import { queueKeys } from "../src/bullmq/keys.js";
 import { rebuildError, serializeError } from "../src/bullmq/remote-errors.js";
 import { SessionStore } from "../src/bullmq/sessions.js";
-import { Codex as Codex0, CodexExitError, InvalidOptionError } from "../src/index.js";
+import {
+  AppServerRequestError,
+  Codex as Codex0,
+  CodexExitError,
+  InvalidOptionError,
+} from "../src/index.js";
+import { within } from "./support/deadlines.js";
 import { startRedis } from "./support/redis.js";
 import { atTeardown, tempDir } from "./support/rig-registry.js";
 
@@ -105,6 +112,30 @@ describe("stored sessions", () => {
     expect(await redis.exists(keys.session(THREAD))).toBe(0);
     await store(redis, new SessionStore(redis, keys.session, codexHome(), 1_000));
     expect(await redis.exists(keys.session(THREAD))).toBe(0);
+  });
+
+  it("fails with SessionRestoreError when its copy cannot be replaced, leaving its copy untouched and no partial file", async () => {
+    const redis = await client();
+    await store(redis, new SessionStore(redis, keys.session, codexHome('{"turn":2}\n'), 1_000));
+    // An app-server that would not forget its loaded copy.
+    const home = codexHome('{"turn":1}\n');
+    const stuck = new SessionStore(redis, keys.session, home, 1_000, async () => {
+      throw new Error("failed to delete rollout file: Operation not permitted");
+    });
+    await expect(stuck.restore(THREAD)).rejects.toMatchObject({
+      name: "SessionRestoreError",
+      threadId: THREAD,
+      reason: expect.stringContaining("Operation not permitted"),
+    });
+    expect(readFileSync(path.join(home, ROLLOUT), "utf8")).toBe('{"turn":1}\n'); // untouched
+    // A file that cannot be written (its path is taken by a folder).
+    const blocked = codexHome();
+    mkdirSync(path.join(blocked, ROLLOUT), { recursive: true });
+    const onBlocked = new SessionStore(redis, keys.session, blocked, 1_000);
+    await expect(onBlocked.restore(THREAD)).rejects.toBeInstanceOf(SessionRestoreError);
+    expect(readdirSync(path.dirname(path.join(blocked, ROLLOUT)))).toEqual([
+      path.basename(ROLLOUT),
+    ]);
   });
 
   it("writes nothing for a stored path outside sessions/", async () => {
@@ -218,6 +249,14 @@ describe("a turn's record: one writer at a time, and what a take over finds", ()
     // The stream goes with keepStreamSeconds; the record stays a day, for a late take to find.
     expect(await redis.ttl(keys.events("fenced"))).toBeLessThanOrEqual(60);
     expect(await redis.ttl(keys.record("fenced"))).toBeGreaterThan(80_000);
+    // Each script's text went to Redis once; every other write ran it by its SHA.
+    const calls = async (command: string) =>
+      Number(
+        new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(await redis.info("commandstats"))?.[1] ??
+          0,
+      );
+    expect(await calls("eval")).toBe(2); // the two scripts used: started, append
+    expect(await calls("evalsha")).toBe(6); // the 8 writes of the two takes, less those 2
   });
 
   it("keeps a finish (the end reached, the session stored) for the take after a lost one", async () => {
@@ -425,6 +464,16 @@ describe("errors between processes", () => {
     expect(rebuilt).toBeInstanceOf(CodexExitError);
     expect(rebuilt).toMatchObject({ name: "CodexExitError", kind: "exit", exitCode: 1 });
     expect(rebuilt.message).toBe(exit.message);
+    // The app-server's errors and this entry's too.
+    const refused = new AppServerRequestError("thread/delete", -32603, "failed to delete");
+    expect(rebuildError(serializeError(refused))).toBeInstanceOf(AppServerRequestError);
+    const restore = new SessionRestoreError(THREAD, "disk full");
+    expect(rebuildError(serializeError(restore))).toMatchObject({
+      name: "SessionRestoreError",
+      kind: "session_restore_failed",
+      threadId: THREAD,
+      reason: "disk full",
+    });
 
     class Strange extends Error {
       override name = "Strange";
@@ -462,6 +511,29 @@ describe("watching the queue", () => {
   });
 });
 
+describe("following a turn by its id", () => {
+  it("waits for a turn whose job its producer is adding, and fails one that is not in the queue with TurnLostError", async () => {
+    const rig = await startRedis();
+    const admin = new Redis({ ...rig.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => admin.disconnect());
+    const codex = new Codex({ queue: { connection: rig.connection, name: "parts" } });
+    atTeardown("a producer", () => codex.shutdown({ timeoutMs: 0 }));
+    await enlistTurn(admin, keys, null, "coming");
+    const { events } = codex.attach("coming");
+    const outcome = (async () => {
+      for await (const event of events) return event;
+      return "ended";
+    })().catch((error: unknown) => error);
+    // Two silent reads (1 s each) later it is still followed.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await Promise.race([outcome, "followed"])).toBe("followed");
+    await enlisted(admin, keys, "coming"); // its producer gave up without adding it
+    const error = await within(outcome, 5_000, "the lost turn");
+    expect(error).toBeInstanceOf(TurnLostError);
+    expect(error).toMatchObject({ reason: expect.stringMatching(/never enqueued/) });
+  });
+});
+
 /** Resolves once `check` holds (tried every 50 ms, for 5 s at most). */
 async function waitUntil(check: () => Promise<boolean>): Promise<void> {
   for (let tries = 0; tries < 100 && !(await check()); tries++)
@@ -495,6 +567,8 @@ describe("what the producer refuses, and says", () => {
   it("refuses a worker's invalid options with InvalidOptionError, before any connection", async () => {
     await expect(startWorker(undefined as never)).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(startWorker({ connection, name: "" })).rejects.toThrow(/`name`/);
+    for (const workerId of ["", "host 1", "a\nb", 7 as never])
+      await expect(startWorker({ connection, name: "q", workerId })).rejects.toThrow(/`workerId`/);
     await expect(startWorker({ connection, name: "q", maxSessionBytes: 0 })).rejects.toThrow(
       /`maxSessionBytes`/,
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import { execFileSync } from "node:child_process";
 import diagnostics from "node:diagnostics_channel";
 import { readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -7,6 +8,7 @@ import path from "node:path";
 import {
   Codex,
   RedisUnavailableError,
+  SessionRestoreError,
   SessionTooLargeError,
   startWorker,
   WorkerLostError,
@@ -133,6 +135,42 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const third = await within(thread.run("third"), 30_000, "the third turn");
     expect(third.finalResponse).toBe("Three.");
     expect(inputOf(standIn, 2)).toContain("Two."); // the turn B ran is in A's history now
+  });
+
+  it("fails a turn with SessionRestoreError, running nothing, when the worker's app-server cannot forget its outdated copy of the thread; the turn run again sees the whole history", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(message("One.")),
+      reply(message("Two.")),
+      reply(message("Three.")),
+    ]);
+    const a = await worker(undefined, undefined, "app-server");
+    const thread = startThread();
+    await within(thread.run("first"), 30_000, "the first turn");
+    a.pause();
+    const b = await worker(undefined, undefined, "app-server");
+    await within(thread.run("second"), 30_000, "the second turn");
+    b.pause();
+    // A's copy, as the first turn left it, cannot be deleted (as on a read-only disk).
+    const stale = path.join(a.codexHome, "sessions", rollouts(a.codexHome)[0]!);
+    execFileSync("chattr", ["+i", stale]);
+    const unlock = atTeardown("the immutable flag", () => execFileSync("chattr", ["-i", stale]));
+    a.resume();
+
+    const failed = await within(
+      thread.run("third").catch((error: unknown) => error),
+      30_000,
+      "the third turn",
+    );
+    expect(failed).toBeInstanceOf(SessionRestoreError);
+    expect(failed).toMatchObject({
+      threadId: thread.id,
+      reason: expect.stringContaining("Operation not permitted"),
+    });
+    expect(standIn.requests).toHaveLength(2); // nothing ran on the outdated history
+    await unlock();
+    const third = await within(thread.run("third"), 30_000, "the third turn, again");
+    expect(third.finalResponse).toBe("Three.");
+    expect(inputOf(standIn, 2)).toContain("Two.");
   });
 
   it("runs turns asked for at once on one thread one at a time, in call order, across two workers", async () => {

@@ -8,6 +8,7 @@
 export type QueueErrorKind =
   | "redis_unavailable"
   | "session_too_large"
+  | "session_restore_failed"
   | "remote_failure"
   | "turn_lost"
   | "worker_lost"
@@ -58,6 +59,31 @@ export class SessionTooLargeError extends QueueError {
       `The codex session of thread ${threadId} is ${bytes} bytes, more than maxSessionBytes ` +
         `(${maxSessionBytes}); it was not stored, so the thread can no longer move between ` +
         `workers. The turn itself completed on its worker.`,
+    );
+  }
+}
+
+/**
+ * The worker could not put the thread's stored session in place of its own copy: writing the
+ * rollout file failed, or its app-server would not forget the copy it has loaded (a failed
+ * `thread.delete()` other than "no such thread"). The turn did not run, so it did not run on an
+ * outdated history; run it again (another worker may take it), and look at `reason` on the
+ * worker named by the queue's listing (a full disk, a file it may not remove).
+ */
+export class SessionRestoreError extends QueueError {
+  override readonly name = "SessionRestoreError";
+  readonly kind = "session_restore_failed";
+  constructor(
+    readonly threadId: string,
+    /** What failed, as the worker saw it. */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The worker could not restore the stored session of thread ${threadId} (${reason}); ` +
+        `the turn did not run. Run it again; if it fails again on this worker, see to its ` +
+        `CODEX_HOME or restart it.`,
+      options,
     );
   }
 }

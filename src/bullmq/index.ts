@@ -18,6 +18,7 @@ export {
   QueueError,
   RedisUnavailableError,
   RemoteTurnError,
+  SessionRestoreError,
   SessionTooLargeError,
   TurnLostError,
   WorkerLostError,

@@ -1,4 +1,4 @@
-import * as codexErrors from "../types/errors.js";
+import * as codexErrors from "../types/index.js";
 import { describeThrown } from "../types/describe-thrown.js";
 import * as queueErrors from "./errors.js";
 import { RemoteTurnError } from "./errors.js";

@@ -116,8 +116,7 @@ export async function* remoteTurn(
 /** Adds the turn's job, after the turns of its thread enqueued before it (by any producer). */
 async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Promise<void> {
   try {
-    if (data.threadId !== null)
-      await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
+    await bounded(enlistTurn(client, link.keys, data.threadId, data.turnId), REDIS_TIMEOUT_MS);
     await bounded(link.queue.add("turn", data, { jobId: data.turnId }), REDIS_TIMEOUT_MS);
   } catch (cause) {
     // An add that got no answer may still land: cancelled, it fails without running.
@@ -127,8 +126,7 @@ async function enqueue(link: ProducerLink, client: Redis, data: TurnJobData): Pr
     throw new RedisUnavailableError(link.address, "enqueue a turn", { cause });
   } finally {
     // Added or given up: either way its job now says whether it ended (the mark would expire).
-    if (data.threadId !== null)
-      await bounded(enlisted(client, link.keys, data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
+    await bounded(enlisted(client, link.keys, data.turnId), REDIS_TIMEOUT_MS).catch(() => 0);
   }
 }
 
@@ -142,16 +140,23 @@ function lostCheck(link: ProducerLink, client: Redis, turnId: string): LostCheck
     const [last] = await client.xrevrange(key, "+", "-", "COUNT", 1);
     return last !== undefined && last[1].includes("end");
   };
+  // Its producer is adding its job (the mark goes once the job is there).
+  const adding = async () => (await client.exists(link.keys.enlisting(turnId))) === 1;
   return async () => {
+    // The mark first: seen gone, any job looked for after it is there (or will never be).
+    const beingAdded = await bounded(adding(), REDIS_TIMEOUT_MS);
     const job = await bounded(link.queue.getJob(turnId), REDIS_TIMEOUT_MS);
     const state = job ? await bounded(job.getState(), REDIS_TIMEOUT_MS) : "missing";
     if (state !== "failed" && state !== "completed" && state !== "missing" && state !== "unknown")
       return undefined;
+    if (state === "missing" && beingAdded) return undefined;
     if (await ended()) return undefined;
     const reason =
       state === "failed"
         ? (job?.failedReason ?? "its job failed")
-        : `its job is ${state === "completed" ? "completed" : "gone"} but its events are not in Redis`;
+        : state === "completed"
+          ? "its job is completed but its events are not in Redis"
+          : "no job of that id is in the queue (never enqueued, or removed) and its events are not in Redis";
     return new TurnLostError(turnId, reason);
   };
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import type { CodexOptions } from "../types/options.js";
-import { SessionTooLargeError } from "./errors.js";
+import { SessionRestoreError, SessionTooLargeError } from "./errors.js";
+import { describeThrown } from "../types/describe-thrown.js";
 import type { SessionFile } from "./turn-record.js";
 import { findRollout } from "../process/rollout-file.js";
 
@@ -68,6 +69,7 @@ export class SessionStore {
   /**
    * Writes the stored session of `threadId` into CODEX_HOME unless this worker holds that
    * generation already. A thread with no stored session is left to codex (it may be local).
+   * Throws `SessionRestoreError` if the local copy cannot be replaced (nothing half-written).
    */
   async restore(threadId: string): Promise<void> {
     const [stored, relativeBytes, data] = await this.client.hmgetBuffer(
@@ -82,12 +84,25 @@ export class SessionStore {
     const local = await findRollout(this.codexHome, threadId);
     if (this.held.get(threadId) === generation && local) return;
     if (!SESSION_PATH.test(relative)) return;
-    if (this.held.has(threadId) || local) await this.beforeReplacing(threadId);
-    const file = path.join(this.codexHome, relative);
-    mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.partial-${process.pid}`;
+    try {
+      if (this.held.has(threadId) || local) await this.beforeReplacing(threadId);
+      writeWhole(path.join(this.codexHome, relative), data);
+    } catch (error) {
+      throw new SessionRestoreError(threadId, describeThrown(error), { cause: error });
+    }
+    this.held.set(threadId, generation);
+  }
+}
+
+/** Writes `file` whole or not at all: through a temporary file beside it, removed on failure. */
+function writeWhole(file: string, data: Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial-${process.pid}`;
+  try {
     writeFileSync(partial, data);
     renameSync(partial, file);
-    this.held.set(threadId, generation);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { bounded } from "./bounded.js";
+import { luaScript } from "./lua-script.js";
 import type { QueueKeys } from "./keys.js";
 import type { TurnJobData } from "./turn-job.js";
 import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
@@ -31,27 +32,31 @@ type JobSource = Parameters<typeof Job.fromId>[0];
 const COMMAND_TIMEOUT_MS = 10_000;
 
 // KEYS: list. ARGV: the head to drop. Drops it only if it still heads the list.
-const DROP_HEAD = `
+const DROP_HEAD = luaScript(
+  "DropHead",
+  1,
+  `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
-return 1`;
+return 1`,
+);
 
 /**
- * Appends `turnId` to its thread's list: the order the thread's turns run in. Until `enlisted`
- * says its job was added (at most `ENLIST_GRACE_MS`), no worker takes the turn for ended.
+ * Appends `turnId` to its thread's list (none: a new thread's first turn), the order the
+ * thread's turns run in. Until `enlisted` says its job was added (at most `ENLIST_GRACE_MS`),
+ * neither a worker nor a consumer that attached takes the turn for ended.
  */
 export async function enlistTurn(
   client: Redis,
   keys: QueueKeys,
-  threadId: string,
+  threadId: string | null,
   turnId: string,
 ): Promise<void> {
-  const list = keys.threadTurns(threadId);
-  await client
-    .multi()
-    .set(keys.enlisting(turnId), "1", "PX", ENLIST_GRACE_MS)
-    .rpush(list, turnId)
-    .expire(list, ORPHAN_TTL_SECONDS)
-    .exec();
+  const mark = client.multi().set(keys.enlisting(turnId), "1", "PX", ENLIST_GRACE_MS);
+  if (threadId !== null) {
+    const list = keys.threadTurns(threadId);
+    mark.rpush(list, turnId).expire(list, ORPHAN_TTL_SECONDS);
+  }
+  await mark.exec();
 }
 
 /** The job of the enlisted turn `turnId` was added: its job now says whether it ended. */
@@ -77,7 +82,7 @@ export class ThreadOrder {
       const head = await bounded(this.client.lindex(list, 0), COMMAND_TIMEOUT_MS);
       if (head === null || head === data.turnId) return true;
       if (!(await this.hasEnded(jobs, head))) return false;
-      await bounded(this.client.eval(DROP_HEAD, 1, list, head), COMMAND_TIMEOUT_MS);
+      await bounded(DROP_HEAD(this.client, list, head), COMMAND_TIMEOUT_MS);
     }
   }
 

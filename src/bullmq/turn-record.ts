@@ -5,6 +5,7 @@ import { AbortError } from "../types/errors.js";
 import type { LostSideEffect } from "./errors.js";
 import type { QueueKeys } from "./keys.js";
 import { bounded } from "./bounded.js";
+import { luaScript } from "./lua-script.js";
 import { untilAnswered } from "./outage.js";
 import type { TurnEnd } from "./turn-job.js";
 
@@ -58,7 +59,10 @@ const MAX_SIDE_EFFECTS = 20;
 
 // KEYS: stream, record, effects. ARGV: token, field, json, maxlen, effect, attempts, restartedAt,
 // keepSeconds, n (the entry's number: one Redis has already is not written twice).
-const APPEND = `
+const APPEND = luaScript(
+  "Append",
+  3,
+  `
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
 if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return -2 end
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
@@ -81,11 +85,15 @@ if ARGV[2] == 'end' then
   redis.call('EXPIRE', KEYS[3], ARGV[8])
   redis.call('EXPIRE', KEYS[2], math.max(tonumber(ARGV[8]), ${RECORD_AFTER_END_SECONDS}))
 end
-return n`;
+return n`,
+);
 
 // KEYS: record, session. ARGV: token, finish, path, data, holder. Returns the session's
 // generation (0: none); -1 when another take holds the turn or another turn its thread.
-const FINISH = `
+const FINISH = luaScript(
+  "Finish",
+  2,
+  `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
 local holder = redis.call('HGET', KEYS[2], 'holder')
 if holder and holder ~= ARGV[5] then return -1 end
@@ -96,11 +104,15 @@ if ARGV[3] ~= '' then
   generation = redis.call('HINCRBY', KEYS[2], 'generation', 1)
 end
 redis.call('HSET', KEYS[1], 'finish', ARGV[2])
-return generation`;
+return generation`,
+);
 
 // KEYS: record, thread's list, session. ARGV: token, turn id, first ('1': a new thread's first
 // turn, which nobody else could have enqueued behind yet), holder.
-const HOLD = `
+const HOLD = luaScript(
+  "Hold",
+  3,
+  `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
 local head = redis.call('LINDEX', KEYS[2], 0)
 if head ~= ARGV[2] then
@@ -112,13 +124,18 @@ redis.call('HSET', KEYS[3], 'holder', ARGV[4])
 if redis.call('HEXISTS', KEYS[3], 'data') == 0 then
   redis.call('EXPIRE', KEYS[3], ${ORPHAN_TTL_SECONDS})
 end
-return 1`;
+return 1`,
+);
 
 // KEYS: record. ARGV: token, attempts.
-const STARTED = `
+const STARTED = luaScript(
+  "Started",
+  1,
+  `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
 redis.call('HSET', KEYS[1], 'attempts', ARGV[2])
-return 1`;
+return 1`,
+);
 
 /** A thread's session as the worker stores it with the turn's finish. */
 export type SessionFile = { threadId: string; path: string; data: Buffer };
@@ -179,7 +196,7 @@ export class TurnRecord {
   /** Records that this take starts attempt `attempt` (before its codex starts). */
   async started(attempt: number): Promise<void> {
     const reply = await this.answered(() =>
-      this.client.eval(STARTED, 1, this.keys[1], this.token, attempt),
+      STARTED(this.client, this.keys[1], this.token, attempt),
     );
     if (reply === -1) throw new LeaseLostError(this.turnId);
   }
@@ -195,9 +212,8 @@ export class TurnRecord {
   async holdThread(threadId: string, first: boolean): Promise<void> {
     const [, record] = this.keys;
     const reply = await this.answered(() =>
-      this.client.eval(
-        HOLD,
-        3,
+      HOLD(
+        this.client,
         record,
         this.threadKeys.turns(threadId),
         this.threadKeys.session(threadId),
@@ -233,9 +249,8 @@ export class TurnRecord {
   async finish(end: TurnEnd, session: SessionFile | undefined): Promise<number> {
     const [, record] = this.keys;
     const generation = await this.answered(() =>
-      this.client.eval(
-        FINISH,
-        2,
+      FINISH(
+        this.client,
         record,
         end.threadId === null ? record : this.threadKeys.session(end.threadId),
         this.token,
@@ -261,9 +276,8 @@ export class TurnRecord {
   ): Promise<void> {
     const expected = this.n + 1;
     const n = await this.answered(() =>
-      this.client.eval(
-        APPEND,
-        3,
+      APPEND(
+        this.client,
         ...this.keys,
         this.token,
         field,

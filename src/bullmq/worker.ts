@@ -3,6 +3,7 @@ import { DelayedError, Worker, type WorkerOptions as BullWorkerOptions } from "b
 import { Codex } from "../codex.js";
 import { checkCount, checkObject } from "../option-values.js";
 import { InvalidOptionError } from "../types/errors.js";
+import { AppServerRequestError } from "../types/app-server-errors.js";
 import type { CodexOptions } from "../types/options.js";
 import type { TransportName } from "../types/app-server.js";
 import type { Redis } from "ioredis";
@@ -242,21 +243,41 @@ function bullWorker(
  * How a worker on the app-server transport replaces its copy of a thread that moved on elsewhere:
  * its app-server keeps a thread it has loaded in memory (even after `thread/unsubscribe`) and
  * would resume that, so it deletes the thread first; the newer session is then written in its
- * place and read on resume. A thread it does not know is nothing to delete.
+ * place and read on resume. A thread it does not know is nothing to delete; any other failure
+ * is thrown (the turn must not run on the stale copy).
  */
 function forgetOnAppServer(codex: Codex): (threadId: string) => Promise<void> {
-  return (threadId) =>
-    (codex as Codex<TransportName>)
-      .resumeThread(threadId)
-      .delete()
-      .catch(() => undefined);
+  return async (threadId) => {
+    try {
+      await (codex as Codex<TransportName>).resumeThread(threadId).delete();
+    } catch (error) {
+      if (!isUnknownThread(error)) throw error;
+    }
+  };
 }
+
+/**
+ * Whether the app-server refused a request because it knows no such thread: it answers
+ * `-32600` ("no rollout found for thread id …"; checked on the binary), whereas a thread it
+ * could not delete is `-32603` ("failed to delete rollout file …").
+ */
+const isUnknownThread = (error: unknown): boolean =>
+  error instanceof AppServerRequestError && error.code === -32600;
+
+/** What a `workerId` may be: what Redis takes in a connection's name (`CLIENT SETNAME`). */
+const WORKER_ID = /^[!-~]{1,200}$/;
 
 /** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */
 function checkWorkerOptions(options: WorkerOptions): void {
   checkObject("startWorker options", options, true);
   if (typeof options.name !== "string" || options.name === "")
     throw new InvalidOptionError("name", "expected the queue's name, a non-empty string");
+  const { workerId } = options;
+  if (workerId !== undefined && (typeof workerId !== "string" || !WORKER_ID.test(workerId)))
+    throw new InvalidOptionError(
+      "workerId",
+      "expected 1 to 200 visible ASCII characters, no spaces (Redis names the connection by it)",
+    );
   checkCount("concurrency", options.concurrency, 1);
   checkCount("maxSessionBytes", options.maxSessionBytes, 1);
   checkCount("maxStreamEvents", options.maxStreamEvents, 1);
