@@ -19,7 +19,12 @@ import {
 import { addressOf } from "../src/bullmq/connection.js";
 import { reportOnce } from "../src/bullmq/report-errors.js";
 import { readEventStream } from "../src/bullmq/event-stream.js";
-import { LeaseLostError, TurnRecord, type TurnClaim } from "../src/bullmq/turn-record.js";
+import {
+  LeaseLostError,
+  ThreadBusyError,
+  TurnRecord,
+  type TurnClaim,
+} from "../src/bullmq/turn-record.js";
 import { decideRetake } from "../src/bullmq/retake-decision.js";
 import { runTurnJob } from "../src/bullmq/run-turn.js";
 import { resolvePolicy } from "../src/supervision/policy.js";
@@ -76,14 +81,19 @@ function codexHome(rollout?: string): string {
 }
 
 describe("stored sessions", () => {
-  it("moves a thread's rollout file to another CODEX_HOME at the same path, newest generation only", async () => {
+  it("moves a thread's rollout file to another CODEX_HOME at the same path, newest generation only; a thread stored nowhere is a SessionRestoreError", async () => {
     const redis = await client();
     const [a, b] = [codexHome('{"turn":1}\n'), codexHome()];
     const onA = new SessionStore(redis, keys.session, a, 1_000);
     const onB = new SessionStore(redis, keys.session, b, 1_000);
 
-    await onB.restore(THREAD); // nothing stored yet: nothing written
+    // Stored nowhere: the thread cannot be resumed here (codex would only fail later).
+    await expect(onB.restore(THREAD)).rejects.toMatchObject({
+      name: "SessionRestoreError",
+      reason: expect.stringMatching(/stored in the queue or in this worker's CODEX_HOME/),
+    });
     expect(existsSync(path.join(b, "sessions"))).toBe(false);
+    await onA.restore(THREAD); // not stored, but A's own CODEX_HOME has it: left to codex
     await store(redis, onA);
     await onB.restore(THREAD);
     expect(readFileSync(path.join(b, ROLLOUT), "utf8")).toBe('{"turn":1}\n');
@@ -119,8 +129,10 @@ describe("stored sessions", () => {
     await store(redis, new SessionStore(redis, keys.session, codexHome('{"turn":2}\n'), 1_000));
     // An app-server that would not forget its loaded copy.
     const home = codexHome('{"turn":1}\n');
-    const stuck = new SessionStore(redis, keys.session, home, 1_000, async () => {
-      throw new Error("failed to delete rollout file: Operation not permitted");
+    const stuck = new SessionStore(redis, keys.session, home, 1_000, {
+      beforeReplacing: async () => {
+        throw new Error("failed to delete rollout file: Operation not permitted");
+      },
     });
     await expect(stuck.restore(THREAD)).rejects.toMatchObject({
       name: "SessionRestoreError",
@@ -138,7 +150,7 @@ describe("stored sessions", () => {
     ]);
   });
 
-  it("writes nothing for a stored path outside sessions/", async () => {
+  it("writes nothing for a stored path outside sessions/: SessionRestoreError", async () => {
     const redis = await client();
     const home = codexHome();
     await redis.hset(
@@ -150,7 +162,9 @@ describe("stored sessions", () => {
       "generation",
       1,
     );
-    await new SessionStore(redis, keys.session, home, 1_000).restore(THREAD);
+    await expect(
+      new SessionStore(redis, keys.session, home, 1_000).restore(THREAD),
+    ).rejects.toBeInstanceOf(SessionRestoreError);
     expect(existsSync(path.join(home, "..", "escaped.jsonl"))).toBe(false);
     expect(existsSync(path.join(home, "sessions"))).toBe(false);
   });
@@ -295,8 +309,11 @@ describe("a thread's session: stored only by the turn that runs the thread now",
     expect(await redis.hget(keys.session(THREAD), "data")).toBe("newer");
     expect(await redis.hget(keys.session(THREAD), "generation")).toBe("1");
     expect(await redis.ttl(keys.session(THREAD))).toBe(-1); // a stored session is kept
-    // A turn that does not head its thread cannot take it.
-    await expect(old.holdThread(THREAD, false)).rejects.toBeInstanceOf(LeaseLostError);
+    // A turn that does not head its thread cannot take it: it waits its turn.
+    await enlistTurn(redis, keys, THREAD, "later");
+    const later = await claimed(redis, "later");
+    await expect(later.holdThread(THREAD, false)).rejects.toBeInstanceOf(ThreadBusyError);
+    await expect(old.holdThread(THREAD, false)).rejects.toBeInstanceOf(ThreadBusyError);
   });
 
   it("puts a new thread's first turn at the head of its thread's list; a later take of the same turn holds it again", async () => {
@@ -413,6 +430,23 @@ describe("a take of a turn that is over runs nothing", () => {
     expect(await redis.hget(keys.record("over"), "end")).toBe(JSON.stringify(end));
     expect(await runTurnJob(runner, data, undefined)).toEqual(end);
     expect(await redis.xlen(keys.events("over"))).toBe(1); // the end, written once
+  });
+
+  it("starts nothing for a turn whose thread another turn heads: ThreadBusyError, no attempt counted", async () => {
+    const redis = await client();
+    const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
+    atTeardown("a Codex", () => codex.shutdown());
+    const runner = {
+      codex,
+      sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
+      policy: resolvePolicy(undefined, undefined),
+      record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+    };
+    await enlistTurn(redis, keys, THREAD, "ahead");
+    const data = { turnId: "behind", threadId: THREAD, thread: {}, input: "hi", turn: {} };
+    await expect(runTurnJob(runner, data, undefined)).rejects.toBeInstanceOf(ThreadBusyError);
+    expect(await redis.hget(keys.record("behind"), "attempts")).toBeNull();
+    expect(await redis.exists(keys.events("behind"))).toBe(0);
   });
 });
 
@@ -534,6 +568,22 @@ describe("following a turn by its id", () => {
   });
 });
 
+describe("a producer whose connection was given up", () => {
+  it("connects anew on its next call, once its connection's retryStrategy gave up", async () => {
+    const rig = await startRedis();
+    const admin = new Redis({ ...rig.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => admin.disconnect());
+    const connection = { ...rig.connection, retryStrategy: () => null };
+    const codex = new Codex({ queue: { connection, name: "given-up" } });
+    atTeardown("a producer", () => codex.shutdown());
+    expect((await codex.queueSnapshot()).running).toEqual([]);
+    await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes"); // every other connection
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await codex.queueSnapshot()).running).toEqual([]);
+    expect(await codex.unfinishedTurns()).toEqual([]);
+  });
+});
+
 /** Resolves once `check` holds (tried every 50 ms, for 5 s at most). */
 async function waitUntil(check: () => Promise<boolean>): Promise<void> {
   for (let tries = 0; tries < 100 && !(await check()); tries++)
@@ -567,7 +617,7 @@ describe("what the producer refuses, and says", () => {
   it("refuses a worker's invalid options with InvalidOptionError, before any connection", async () => {
     await expect(startWorker(undefined as never)).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(startWorker({ connection, name: "" })).rejects.toThrow(/`name`/);
-    for (const workerId of ["", "host 1", "a\nb", 7 as never])
+    for (const workerId of ["", "host 1", "a\nb", "a:w:b", 7 as never])
       await expect(startWorker({ connection, name: "q", workerId })).rejects.toThrow(/`workerId`/);
     await expect(startWorker({ connection, name: "q", maxSessionBytes: 0 })).rejects.toThrow(
       /`maxSessionBytes`/,

@@ -403,12 +403,26 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     });
   });
 
-  it("runs again, on another worker, a turn whose worker was SIGKILLed before any side effect: turn.restarted (worker_lost), attempts 2", async () => {
-    const { standIn, worker, startThread } = await setUp([hang(), reply(message("Done on B."))]);
+  it("runs again, on another worker, a turn whose worker was SIGKILLed before any side effect: turn.restarted (worker_lost), attempts 2; a turn enqueued on the id it had announced fails with SessionRestoreError", async () => {
+    const { redis, standIn, worker, startThread, threadOptions } = await setUp([
+      hang(),
+      reply(message("Done on B.")),
+    ]);
     const a = await worker();
     const thread = startThread();
     const { events, result } = await thread.runStreamed("hi");
     const { seen, read } = collecting(events);
+    await within(
+      waitFor(() => seen.some((event) => event.type === "thread.started")),
+      20_000,
+      "the thread's id",
+    );
+    const announced = thread.id!;
+    const other = tracked(new Codex({ queue: { connection: redis.connection, name: NAME } }));
+    const onAnnounced = other
+      .resumeThread(announced, threadOptions)
+      .run("on the first id")
+      .catch((error: unknown) => error);
     await loseWorkerAfter(standIn, 1, a, () => worker());
 
     const turn = await within(result, 30_000, "the re-run turn");
@@ -424,6 +438,12 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     // The re-run started the thread afresh on B (A's session was never stored): its id is B's.
     const started = seen.filter((event) => event.type === "thread.started");
     expect(thread.id).toBe((started.at(-1) as { thread_id: string }).thread_id);
+    expect(thread.id).not.toBe(announced);
+    // The first id's session was never stored: its turn runs after the first, and fails typed.
+    const failed = await within(onAnnounced, 30_000, "the turn on the announced id");
+    expect(failed).toBeInstanceOf(SessionRestoreError);
+    expect(failed).toMatchObject({ threadId: announced });
+    expect(standIn.requests).toHaveLength(2);
   });
 
   it("fails with WorkerLostError naming the command, and does not run it again, a turn whose worker was SIGKILLed after it had run one", async () => {

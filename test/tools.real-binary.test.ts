@@ -409,14 +409,17 @@ describe("a tool call and supervision", () => {
       name: "crash",
       description: "Its codex dies while it runs.",
       inputSchema: { type: "object" },
-      handler: () => {
-        const pid = codex.getSnapshot().threads[0]?.turn?.pid;
-        if (pid) process.kill(pid, "SIGKILL");
-        return new Promise(() => undefined);
-      },
+      handler: () => new Promise(() => undefined),
     });
     const thread = toolThread(codex, rig, [crash]);
-    const failed = await thread.run("Crash").catch((error: unknown) => error);
+    const { events } = await thread.runStreamed("Crash");
+    // Killed once the call is reported (killed from the handler, codex could die before it
+    // had written the item out).
+    const failed = await (async () => {
+      for await (const event of events)
+        if (event.type === "item.started" && event.item.type === "mcp_tool_call")
+          process.kill(codex.getSnapshot().threads[0]!.turn!.pid!, "SIGKILL");
+    })().catch((error: unknown) => error);
     expect(failed).toMatchObject({
       kind: "exit",
       notRetried: expect.stringContaining("a mcp_tool_call item had started"),

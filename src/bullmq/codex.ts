@@ -41,7 +41,8 @@ const CLOSE_BOUND_MS = 1_000;
  */
 export class Codex {
   private link: Promise<ProducerLink> | undefined;
-  private queue: Queue<TurnJobData> | undefined;
+  /** Its queues: one per connection opened (a new one after a connection ended for good). */
+  private readonly queues = new Set<Queue<TurnJobData>>();
   /** Its Redis clients: the shared one for short commands, and each followed turn's reader. */
   private readonly readers = new Set<Redis>();
   private readonly stop = new AbortController();
@@ -142,12 +143,14 @@ export class Codex {
     await this.closeQueue();
   }
 
-  /** Closes the queue's connections: politely if Redis answers, at once if not (bounded). */
+  /** Closes the queues' connections: politely if Redis answers, at once if not (bounded). */
   private async closeQueue(): Promise<void> {
-    const queue = this.queue;
-    if (!queue) return;
-    await bounded(queue.close(), CLOSE_BOUND_MS).catch(() => undefined);
-    await bounded(queue.disconnect(), CLOSE_BOUND_MS).catch(() => undefined);
+    await Promise.all(
+      [...this.queues].map(async (queue) => {
+        await bounded(queue.close(), CLOSE_BOUND_MS).catch(() => undefined);
+        await bounded(queue.disconnect(), CLOSE_BOUND_MS).catch(() => undefined);
+      }),
+    );
   }
 
   private connect(): Promise<ProducerLink> {
@@ -166,7 +169,13 @@ export class Codex {
     this.readers.add(commands); // disconnected by shutdown()
     const queue = new Queue<TurnJobData>(name, { connection, prefix });
     queue.on("error", () => undefined);
-    this.queue = queue;
+    this.queues.add(queue);
+    const link = this.link;
+    // A connection its retryStrategy gave up on is not used again: the next call connects anew.
+    commands.once("end", () => {
+      this.readers.delete(commands);
+      if (this.link === link) this.link = undefined;
+    });
     return {
       queue,
       keys: queueKeys(name, prefix),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
@@ -9,7 +10,8 @@ export function luaScript(
   numberOfKeys: number,
   lua: string,
 ): (client: Redis, ...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown> {
-  const command = `codexActors${name}`;
+  // Named by its text too: two copies of the library sharing a client run each their own.
+  const command = `codexActors${name}_${createHash("sha1").update(lua).digest("hex").slice(0, 8)}`;
   return (client, ...keysAndArgs) => {
     if (!(command in client)) client.defineCommand(command, { numberOfKeys, lua });
     const run = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[

@@ -28,8 +28,9 @@ export type TurnRunner = {
  * Takes one job's turn: claims its record, then reports a turn that is over, fails one a lost
  * worker had started that may not run again (`WorkerLostError`), or runs it on the worker's local,
  * supervised `Codex` — restoring the thread's session, streaming every event, storing the session
- * with the turn's finish, then writing the end. Resolves with the end; rejects if Redis fails or
- * another take holds the turn now (`LeaseLostError`: this take's codex is stopped first).
+ * with the turn's finish, then writing the end. Resolves with the end; rejects if Redis fails,
+ * another take holds the turn now (`LeaseLostError`: this take's codex is stopped first), or
+ * another turn heads its thread (`ThreadBusyError`: nothing started).
  */
 export async function runTurnJob(
   runner: TurnRunner,
@@ -53,6 +54,8 @@ export async function runTurnJob(
   else if (decision.do === "fail")
     end = { ok: false, threadId: data.threadId, error: serializeError(decision.error) };
   else {
+    // The thread is this take's before anything starts (`ThreadBusyError`: it waits its turn).
+    if (data.threadId !== null) await record.holdThread(data.threadId, false);
     await record.started(claim.attempts + 1);
     if (decision.restarted) {
       await record.event(decision.restarted, { restartedAt: Date.now() });
@@ -85,10 +88,7 @@ async function runLocally(
   const started: { thread?: Thread } = {};
   let settled: Promise<unknown> = Promise.resolve();
   try {
-    if (data.threadId !== null) {
-      await record.holdThread(data.threadId, false);
-      await runner.sessions.restore(data.threadId);
-    }
+    if (data.threadId !== null) await runner.sessions.restore(data.threadId);
     const thread = (started.thread =
       data.threadId === null
         ? runner.codex.startThread(data.thread)

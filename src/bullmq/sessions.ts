@@ -7,6 +7,8 @@ import { SessionRestoreError, SessionTooLargeError } from "./errors.js";
 import { describeThrown } from "../types/describe-thrown.js";
 import type { SessionFile } from "./turn-record.js";
 import { findRollout } from "../process/rollout-file.js";
+import { bounded } from "./bounded.js";
+import { untilAnswered } from "./outage.js";
 
 /**
  * A thread's codex session — its rollout file, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-…-<id>.jsonl`,
@@ -16,6 +18,15 @@ import { findRollout } from "../process/rollout-file.js";
 
 /** The default bound on a stored session, in bytes (16 MiB). */
 export const DEFAULT_MAX_SESSION_BYTES = 16 * 1024 * 1024;
+
+/** How long one read of a stored session may take, in ms. */
+const READ_BOUND_MS = 10_000;
+
+/** Why a thread with no session anywhere cannot be resumed. */
+const NOWHERE =
+  "no session of it is stored in the queue or in this worker's CODEX_HOME: the turn that " +
+  "started it was lost before it finished, its session was past maxSessionBytes, or it is not " +
+  "a thread of this queue";
 
 /** The relative path a stored session may have: nothing outside `sessions/`. */
 const SESSION_PATH = /^sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-[\w.:-]+\.jsonl$/;
@@ -36,11 +47,15 @@ export class SessionStore {
     private readonly keyOf: (threadId: string) => string,
     private readonly codexHome: string,
     private readonly maxBytes: number,
-    /**
-     * What the local codex must do before its own copy of a thread is replaced by a newer one
-     * (an app-server keeps a thread it has loaded in memory: it must forget it).
-     */
-    private readonly beforeReplacing: (threadId: string) => Promise<void> = async () => undefined,
+    private readonly local: {
+      /**
+       * What the local codex must do before its own copy of a thread is replaced by a newer one
+       * (an app-server keeps a thread it has loaded in memory: it must forget it).
+       */
+      beforeReplacing?: (threadId: string) => Promise<void>;
+      /** How long Redis may be unreachable while a session is read, in ms (default 0). */
+      reconnectWithinMs?: number;
+    } = {},
   ) {}
 
   /**
@@ -68,24 +83,28 @@ export class SessionStore {
 
   /**
    * Writes the stored session of `threadId` into CODEX_HOME unless this worker holds that
-   * generation already. A thread with no stored session is left to codex (it may be local).
-   * Throws `SessionRestoreError` if the local copy cannot be replaced (nothing half-written).
+   * generation already. A thread with no stored session is left to codex if CODEX_HOME has it.
+   * Throws `SessionRestoreError` if neither has it, or if the local copy cannot be replaced
+   * (nothing half-written).
    */
   async restore(threadId: string): Promise<void> {
-    const [stored, relativeBytes, data] = await this.client.hmgetBuffer(
-      this.keyOf(threadId),
-      "generation",
-      "path",
-      "data",
+    const key = this.keyOf(threadId);
+    const [stored, relativeBytes, data] = await untilAnswered(
+      () => bounded(this.client.hmgetBuffer(key, "generation", "path", "data"), READ_BOUND_MS),
+      this.local.reconnectWithinMs ?? 0,
     );
-    if (!stored || !relativeBytes || !data) return;
+    const local = await findRollout(this.codexHome, threadId);
+    if (!stored || !relativeBytes || !data) {
+      if (local) return;
+      throw new SessionRestoreError(threadId, NOWHERE);
+    }
     const generation = Number(stored.toString());
     const relative = relativeBytes.toString();
-    const local = await findRollout(this.codexHome, threadId);
     if (this.held.get(threadId) === generation && local) return;
-    if (!SESSION_PATH.test(relative)) return;
+    if (!SESSION_PATH.test(relative))
+      throw new SessionRestoreError(threadId, `its stored path ${relative} is not under sessions/`);
     try {
-      if (this.held.has(threadId) || local) await this.beforeReplacing(threadId);
+      if (this.held.has(threadId) || local) await this.local.beforeReplacing?.(threadId);
       writeWhole(path.join(this.codexHome, relative), data);
     } catch (error) {
       throw new SessionRestoreError(threadId, describeThrown(error), { cause: error });

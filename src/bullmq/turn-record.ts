@@ -41,6 +41,17 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * Another turn heads the thread's order list (it was enqueued while this one was being taken):
+ * this take starts nothing, and the job waits its turn.
+ */
+export class ThreadBusyError extends Error {
+  override readonly name = "ThreadBusyError";
+  constructor(readonly turnId: string) {
+    super(`Another turn of the thread of turn ${turnId} runs first; it waits.`);
+  }
+}
+
 /** The bound on a lost turn's keys, which no end expires: a week, in seconds. */
 export const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
 
@@ -108,7 +119,8 @@ return generation`,
 );
 
 // KEYS: record, thread's list, session. ARGV: token, turn id, first ('1': a new thread's first
-// turn, which nobody else could have enqueued behind yet), holder.
+// turn, which nobody else could have enqueued behind yet), holder. -1: another take holds the
+// turn; -3: another turn heads the thread.
 const HOLD = luaScript(
   "Hold",
   3,
@@ -116,7 +128,7 @@ const HOLD = luaScript(
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return -1 end
 local head = redis.call('LINDEX', KEYS[2], 0)
 if head ~= ARGV[2] then
-  if head and ARGV[3] ~= '1' then return -1 end
+  if head and ARGV[3] ~= '1' then return -3 end
   redis.call('LPUSH', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ${ORPHAN_TTL_SECONDS})
 end
@@ -206,8 +218,8 @@ export class TurnRecord {
    * thread's session (a take of an earlier turn that lives on after its thread moved on is
    * fenced out). A new thread's first turn (`first`) is put at the head of the thread's order
    * list, before anyone can learn the thread's id, so that turns enqueued for it by other
-   * producers run after it. Throws `LeaseLostError` if another take holds the turn, or another
-   * turn heads the thread.
+   * producers run after it. Throws `LeaseLostError` if another take holds the turn, and
+   * `ThreadBusyError` if another turn heads the thread (it runs first).
    */
   async holdThread(threadId: string, first: boolean): Promise<void> {
     const [, record] = this.keys;
@@ -224,6 +236,7 @@ export class TurnRecord {
       ),
     );
     if (reply === -1) throw new LeaseLostError(this.turnId);
+    if (reply === -3) throw new ThreadBusyError(this.turnId);
   }
 
   /**

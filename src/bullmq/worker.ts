@@ -22,7 +22,7 @@ import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions
 import { reportOnce } from "./report-errors.js";
 import { runTurnJob, type TurnRunner } from "./run-turn.js";
 import type { TurnJobData } from "./turn-job.js";
-import { LeaseLostError, TurnRecord } from "./turn-record.js";
+import { LeaseLostError, ThreadBusyError, TurnRecord } from "./turn-record.js";
 import { ORDER_POLL_MS, ThreadOrder } from "./thread-order.js";
 import { resolvePolicy } from "../supervision/policy.js";
 
@@ -95,18 +95,22 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   );
   client.on("error", () => undefined);
   const keys = queueKeys(name, prefix);
-  const sessions = new SessionStore(
-    client,
-    keys.session,
-    codexHomeOf(codexOptions),
-    options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES,
-    codexOptions.transport === "app-server" ? forgetOnAppServer(codex) : undefined,
-  );
   const limits = {
     maxEvents: options.maxStreamEvents ?? 10_000,
     keepSeconds: options.keepStreamSeconds ?? 3_600,
     reconnectWithinMs: options.reconnectWithinMs ?? DEFAULT_RECONNECT_WITHIN_MS,
   };
+  const sessions = new SessionStore(
+    client,
+    keys.session,
+    codexHomeOf(codexOptions),
+    options.maxSessionBytes ?? DEFAULT_MAX_SESSION_BYTES,
+    {
+      beforeReplacing:
+        codexOptions.transport === "app-server" ? forgetOnAppServer(codex) : undefined,
+      reconnectWithinMs: limits.reconnectWithinMs,
+    },
+  );
   const runner = {
     codex,
     sessions,
@@ -203,18 +207,23 @@ function bullWorker(
     async (job, token, signal) => {
       const answered = <T>(command: () => Promise<T>) =>
         untilAnswered(() => bounded(command(), ORDER_TIMEOUT_MS), reconnectWithinMs);
-      if (!(await answered(() => order.isNext(worker, job.data)))) {
+      const waitTurn = async () => {
         await answered(() => job.moveToDelayed(Date.now() + ORDER_POLL_MS, token));
-        throw new DelayedError();
-      }
+        return new DelayedError();
+      };
+      if (!(await answered(() => order.isNext(worker, job.data)))) throw await waitTurn();
       const lease = new AbortController();
       leases.set(job.id!, lease);
       const run = runTurnJob(runner, job.data, signal, lease.signal);
       running.add(run);
-      const end = await run.finally(() => {
-        running.delete(run);
-        leases.delete(job.id!);
-      });
+      const end = await run
+        .catch(async (error: unknown) => {
+          throw error instanceof ThreadBusyError ? await waitTurn() : error;
+        })
+        .finally(() => {
+          running.delete(run);
+          leases.delete(job.id!);
+        });
       // Else dropped by the next look. A new thread's first turn leaves the list it was put on.
       const threadId = end.threadId ?? job.data.threadId;
       await order.ended(job.data.turnId, threadId).catch(() => undefined);
@@ -262,10 +271,15 @@ function forgetOnAppServer(codex: Codex): (threadId: string) => Promise<void> {
  * could not delete is `-32603` ("failed to delete rollout file …").
  */
 const isUnknownThread = (error: unknown): boolean =>
-  error instanceof AppServerRequestError && error.code === -32600;
+  error instanceof AppServerRequestError &&
+  error.code === -32600 &&
+  /no rollout found/i.test(error.serverMessage);
 
-/** What a `workerId` may be: what Redis takes in a connection's name (`CLIENT SETNAME`). */
-const WORKER_ID = /^[!-~]{1,200}$/;
+/**
+ * What a `workerId` may be: what Redis takes in a connection's name (`CLIENT SETNAME`), without
+ * the `:w:` the listings find it after.
+ */
+const WORKER_ID = /^(?!.*:w:)[!-~]{1,200}$/;
 
 /** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */
 function checkWorkerOptions(options: WorkerOptions): void {
@@ -276,7 +290,8 @@ function checkWorkerOptions(options: WorkerOptions): void {
   if (workerId !== undefined && (typeof workerId !== "string" || !WORKER_ID.test(workerId)))
     throw new InvalidOptionError(
       "workerId",
-      "expected 1 to 200 visible ASCII characters, no spaces (Redis names the connection by it)",
+      "expected 1 to 200 visible ASCII characters, no spaces and no `:w:` (Redis names the " +
+        "worker's connections by it)",
     );
   checkCount("concurrency", options.concurrency, 1);
   checkCount("maxSessionBytes", options.maxSessionBytes, 1);
