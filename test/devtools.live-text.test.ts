@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import diagnostics from "node:diagnostics_channel";
+import { ThreadHistories, type HistoryUpdate } from "../src/devtools/history.js";
+import { CHANNEL_NAMES } from "../src/telemetry/channels.js";
 import {
   LIVE_ITEMS_KEPT,
   LIVE_TEXT_KEPT,
@@ -49,5 +52,41 @@ describe("LiveTexts", () => {
     expect(long.text).toHaveLength(LIVE_TEXT_KEPT);
     expect(long.text.endsWith("yymore")).toBe(true);
     expect(long.written).toBe(LIVE_TEXT_KEPT + 14);
+  });
+});
+
+describe("ThreadHistories' listeners", () => {
+  it("drops a listener that throws, from a channel publish or a flush, and tells the others", async () => {
+    const histories = new ThreadHistories(
+      () => true,
+      () => 1,
+    );
+    histories.start();
+    try {
+      const told: HistoryUpdate[] = [];
+      let thrown = 0;
+      histories.listen(() => {
+        thrown++;
+        throw new Error("a broken page connection");
+      });
+      histories.listen((update) => told.push(update));
+      const publish = (event: object) =>
+        diagnostics.channel(CHANNEL_NAMES.event).publish({
+          threadKey: "t",
+          turnId: "turn",
+          attempt: 1,
+          event,
+        });
+      publish({ type: "item.delta", item_id: "item_1", kind: "agent_message", delta: "hi" });
+      await new Promise((resolve) => setTimeout(resolve, 150)); // the flush, on its timer
+      publish({ type: "turn.started" });
+      expect(thrown).toBe(1);
+      expect(told).toEqual([
+        { appends: [expect.objectContaining({ itemId: "item_1", append: "hi" })] },
+        { record: expect.objectContaining({ threadKey: "t", kind: "event" }) },
+      ]);
+    } finally {
+      histories.stop();
+    }
   });
 });

@@ -159,8 +159,17 @@ export class ThreadHistories {
     this.add(message, (m) => ({ kind: "event", event: bounded(m.event) }));
   }
 
+  /**
+   * Tells every listener. One that throws is dropped, not let loose: it runs in a channel
+   * publish or on a timer, where a throw would reach the host.
+   */
   private tell(update: HistoryUpdate): void {
-    for (const listener of this.listeners) listener(update);
+    for (const listener of this.listeners)
+      try {
+        listener(update);
+      } catch {
+        this.listeners.delete(listener);
+      }
   }
 
   private add<M extends ChannelSource & { attempt: number }>(
