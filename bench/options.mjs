@@ -16,6 +16,7 @@ const FULL = {
   idleThreads: 1_000,
   distTurns: 200,
   distWorkers: [1, 2, 4],
+  modelBoundTurns: 40,
   only: [1, 2, 3, 4, 5, 6, 7, 8, 9],
   out: "docs/BENCHMARKS.md",
 };
@@ -35,6 +36,7 @@ const QUICK = {
   idleThreads: 200,
   distTurns: 40,
   distWorkers: [1, 2],
+  modelBoundTurns: 0,
   out: undefined,
 };
 

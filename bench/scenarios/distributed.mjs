@@ -15,6 +15,9 @@ const WARMUP_TURNS = 10;
 const ADDED_P50_TARGET_MS = 10;
 const SCALING_TARGET = 3;
 const BYTES_PER_TURN_TARGET = 8 * 1024;
+// A model-bound turn: the mock waits this long for "the model" before it answers.
+const MODEL_MS = 1_000;
+const MODEL_BOUND = JSON.stringify([{ delayMs: MODEL_MS }, { turn: "ok" }]);
 
 // Measures each worker count against the in-process Codex with that many turns at once.
 export async function distributed(ctx) {
@@ -32,7 +35,16 @@ export async function distributed(ctx) {
       const remote = await throughWorkers(dir, redis, client, turns, workers);
       results.push({ workers, local, remote });
     }
-    return section(turns, results);
+    const bound = [];
+    for (const workers of ctx.options.modelBoundTurns > 0 ? counts : []) {
+      ctx.log(`  ${ctx.options.modelBoundTurns} model-bound turns through ${workers} worker(s)`);
+      const turnsOf = ctx.options.modelBoundTurns;
+      bound.push({
+        workers,
+        remote: await throughWorkers(dir, redis, client, turnsOf, workers, MODEL_BOUND),
+      });
+    }
+    return section(turns, results, bound);
   } finally {
     client.disconnect();
     await redis.stop();
@@ -54,13 +66,13 @@ async function inProcess(dir, turns, clients) {
   }
 }
 
-async function throughWorkers(dir, redis, client, turns, count) {
-  const name = `bench-${count}`;
+async function throughWorkers(dir, redis, client, turns, count, scenario) {
+  const name = `bench-${count}${scenario ? "-model-bound" : ""}`;
   const started = await Promise.all(
     Array.from({ length: count }, (_, i) => {
       const home = path.join(dir, `${name}-worker-${i}`);
       mkdirSync(home);
-      return startWorkerProcess({ port: redis.port, name, codexPath: MOCK_CODEX, home });
+      return startWorkerProcess({ port: redis.port, name, codexPath: MOCK_CODEX, home, scenario });
     }),
   );
   const codex = new DistributedCodex({
@@ -94,8 +106,8 @@ async function usedMemory(client, codex, clients) {
   return Number(/used_memory:(\d+)/.exec(info)[1]);
 }
 
-// The scenario's own table: one column per worker count.
-function section(turns, results) {
+// The scenario's own table: one column per worker count; then the model-bound turns' scaling.
+function section(turns, results, bound) {
   const cells = (f) => results.map((r) => f(r));
   const ms = (v) => v.toFixed(1);
   const added = (q) =>
@@ -152,6 +164,29 @@ function section(turns, results) {
       scaling >= SCALING_TARGET,
     ]);
   const head = results.map((r) => `${r.workers} worker${r.workers > 1 ? "s" : ""}`);
+  const boundOne = bound.find((r) => r.workers === 1);
+  const boundFour = bound.find((r) => r.workers === 4);
+  const boundScaling =
+    boundOne && boundFour ? boundFour.remote.turnsPerS / boundOne.remote.turnsPerS : undefined;
+  const modelBound =
+    bound.length === 0
+      ? ["", "Model-bound turns: not measured in this run (`--model-bound-turns 0`; `--quick`)."]
+      : [
+          "",
+          `Model-bound turns: ${bound[0].remote.latencies.length} turns per column, each waiting`,
+          `${MODEL_MS} ms for the model before it answers (as real turns do), through the same`,
+          "workers: what scaling out buys when turns wait rather than compute.",
+          "",
+          `| metric | ${bound.map((r) => `${r.workers} worker${r.workers > 1 ? "s" : ""}`).join(" | ")} | target | result |`,
+          `| --- | ${bound.map(() => "---:").join(" | ")} | --- | --- |`,
+          `| distributed turns/s | ${bound.map((r) => r.remote.turnsPerS.toFixed(2)).join(" | ")} | | |`,
+          `| p50 / p99 ms | ${bound.map((r) => `${ms(quantile(r.remote.latencies, 0.5))} / ${ms(quantile(r.remote.latencies, 0.99))}`).join(" | ")} | | |`,
+          ...(boundScaling === undefined
+            ? []
+            : [
+                `| 4 workers ÷ 1 worker, turns/s | ${bound.map((r) => (r === boundFour ? `${boundScaling.toFixed(2)}×` : "")).join(" | ")} | ≥ ${SCALING_TARGET}× | ${boundScaling >= SCALING_TARGET ? "met" : "**missed**"} |`,
+              ]),
+        ];
   return {
     title: `9. Distributed turns (${turns} mock-codex turns per column)`,
     markdown: [
@@ -174,6 +209,7 @@ function section(turns, results) {
         ([metric, values, target = "", met]) =>
           `| ${metric} | ${values.join(" | ")} | ${target} | ${met === undefined ? "" : met ? "met" : "**missed**"} |`,
       ),
+      ...modelBound,
     ].join("\n"),
   };
 }
