@@ -519,13 +519,19 @@ describe("errors between processes", () => {
   });
 });
 
+/** A producer on a Redis of its own, queue `name`, and a client of the test's on that Redis. */
+async function producerOn(name: string, connection: { retryStrategy?: () => null } = {}) {
+  const rig = await startRedis();
+  const admin = new Redis({ ...rig.connection, lazyConnect: true });
+  atTeardown("a Redis client", () => admin.disconnect());
+  const codex = new Codex({ queue: { connection: { ...rig.connection, ...connection }, name } });
+  atTeardown("a producer", () => codex.shutdown({ timeoutMs: 0 }));
+  return { admin, codex };
+}
+
 describe("watching the queue", () => {
   it("lists and snapshots the queue on the producer's connections: polling it opens none, and shutdown() closes them all", async () => {
-    const rig = await startRedis();
-    const admin = new Redis({ ...rig.connection, lazyConnect: true });
-    atTeardown("a Redis client", () => admin.disconnect());
-    const codex = new Codex({ queue: { connection: rig.connection, name: "watched" } });
-    atTeardown("a producer", () => codex.shutdown());
+    const { admin, codex } = await producerOn("watched");
     const received = async () =>
       Number(/total_connections_received:(\d+)/.exec(await admin.info("stats"))?.[1]);
     const clients = async () =>
@@ -547,11 +553,7 @@ describe("watching the queue", () => {
 
 describe("following a turn by its id", () => {
   it("waits for a turn whose job its producer is adding, and fails one that is not in the queue with TurnLostError", async () => {
-    const rig = await startRedis();
-    const admin = new Redis({ ...rig.connection, lazyConnect: true });
-    atTeardown("a Redis client", () => admin.disconnect());
-    const codex = new Codex({ queue: { connection: rig.connection, name: "parts" } });
-    atTeardown("a producer", () => codex.shutdown({ timeoutMs: 0 }));
+    const { admin, codex } = await producerOn("parts");
     await enlistTurn(admin, keys, null, "coming");
     const { events } = codex.attach("coming");
     const outcome = (async () => {
@@ -570,12 +572,7 @@ describe("following a turn by its id", () => {
 
 describe("a producer whose connection was given up", () => {
   it("connects anew on its next call, once its connection's retryStrategy gave up", async () => {
-    const rig = await startRedis();
-    const admin = new Redis({ ...rig.connection, lazyConnect: true });
-    atTeardown("a Redis client", () => admin.disconnect());
-    const connection = { ...rig.connection, retryStrategy: () => null };
-    const codex = new Codex({ queue: { connection, name: "given-up" } });
-    atTeardown("a producer", () => codex.shutdown());
+    const { admin, codex } = await producerOn("given-up", { retryStrategy: () => null });
     expect((await codex.queueSnapshot()).running).toEqual([]);
     await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes"); // every other connection
     await new Promise((resolve) => setTimeout(resolve, 200));

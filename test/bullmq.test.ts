@@ -75,6 +75,27 @@ async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: num
   return { redis, standIn, codex, worker, localWorker, startThread, threadOptions };
 }
 
+/**
+ * A thread whose first turn ran on app-server worker A and its second on B, both paused after:
+ * A's app-server still has the thread loaded as the first turn left it. The stand-in has a
+ * third answer.
+ */
+async function movedFromAToB() {
+  const { standIn, worker, startThread } = await setUp([
+    reply(message("One.")),
+    reply(message("Two.")),
+    reply(message("Three.")),
+  ]);
+  const a = await worker(undefined, undefined, "app-server");
+  const thread = startThread();
+  await within(thread.run("first"), 30_000, "the first turn");
+  a.pause(); // frozen: the next turn can only go to B
+  const b = await worker(undefined, undefined, "app-server");
+  await within(thread.run("second"), 30_000, "the second turn");
+  b.pause();
+  return { standIn, a, b, thread };
+}
+
 const rollouts = (codexHome: string): string[] =>
   (readdirSync(path.join(codexHome, "sessions"), { recursive: true }) as string[]).filter((file) =>
     /rollout-.*\.jsonl$/.test(file),
@@ -117,19 +138,8 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   });
 
   it("moves a thread between workers on the app-server transport, each turn seeing the whole history: A, B, then A again (whose app-server had the thread loaded)", async () => {
-    const { standIn, worker, startThread } = await setUp([
-      reply(message("One.")),
-      reply(message("Two.")),
-      reply(message("Three.")),
-    ]);
-    const a = await worker(undefined, undefined, "app-server");
-    const thread = startThread();
-    await within(thread.run("first"), 30_000, "the first turn");
-    a.pause(); // frozen: the next turn can only go to B
-    const b = await worker(undefined, undefined, "app-server");
-    await within(thread.run("second"), 30_000, "the second turn");
+    const { standIn, a, b, thread } = await movedFromAToB();
     expect(rollouts(b.codexHome)).toHaveLength(1);
-    b.pause();
     a.resume(); // A's app-server still has the thread as it was after the first turn
 
     const third = await within(thread.run("third"), 30_000, "the third turn");
@@ -138,18 +148,7 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   });
 
   it("fails a turn with SessionRestoreError, running nothing, when the worker's app-server cannot forget its outdated copy of the thread; the turn run again sees the whole history", async () => {
-    const { standIn, worker, startThread } = await setUp([
-      reply(message("One.")),
-      reply(message("Two.")),
-      reply(message("Three.")),
-    ]);
-    const a = await worker(undefined, undefined, "app-server");
-    const thread = startThread();
-    await within(thread.run("first"), 30_000, "the first turn");
-    a.pause();
-    const b = await worker(undefined, undefined, "app-server");
-    await within(thread.run("second"), 30_000, "the second turn");
-    b.pause();
+    const { standIn, a, thread } = await movedFromAToB();
     // A's copy, as the first turn left it, cannot be deleted (as on a read-only disk).
     const stale = path.join(a.codexHome, "sessions", rollouts(a.codexHome)[0]!);
     execFileSync("chattr", ["+i", stale]);
