@@ -9,6 +9,7 @@ import {
 import {
   hang,
   message,
+  responseFailed,
   shellCommand,
   type OutputItem,
   type StandInReply,
@@ -180,6 +181,40 @@ describe.each<TransportName>(["exec", "app-server"])(
       // codex reports the thread's running total (660); the turn itself spent 330.
       expect(turn.usage).toMatchObject({ input_tokens: 600, output_tokens: 60 });
       expect(later.getSnapshot().spent).toEqual({ tokens: 330, turns: 1 });
+    });
+
+    it("a resumed thread's turn whose first attempt failed after a model request is charged that request too", async () => {
+      const rig = await realCodex([
+        costing(100, 10, message("one")),
+        costing(40, 4, shellCommand("true")),
+        responseFailed("server_error", "the stand-in failed"),
+        costing(300, 30, message("three")),
+      ]);
+      const first = rig.makeCodex({ transport });
+      const thread = rig.startThread(first);
+      await thread.run("one");
+      await first.shutdown();
+
+      const later = rig.makeCodex({
+        transport,
+        budget: { maxTokens: 10_000 },
+        supervision: {
+          restartAfterSideEffects: true,
+          isTransient: () => true,
+          backoff: { initialMs: 10, jitter: false },
+        },
+      });
+      const resumed = later.resumeThread(thread.id!, {
+        model: MODEL,
+        skipGitRepoCheck: true,
+        workingDirectory: rig.workdir,
+        sandboxMode: "danger-full-access",
+      });
+      const turn = await resumed.run("three");
+
+      expect(turn.attempts).toBe(2);
+      // Before it: 110. The failed attempt's first request: 44; the second attempt: 330.
+      expect(later.getSnapshot().spent).toEqual({ tokens: 374, turns: 1 });
     });
   },
 );

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createActor } from "xstate";
+import { createActor, createMachine, initialTransition, transition } from "xstate";
 import {
   AbortError,
   BudgetExceededError,
@@ -11,6 +11,9 @@ import {
   type TurnOptions,
 } from "../src/index.js";
 import { execMachine } from "../src/transports/exec/exec.machine.js";
+import { execTransport } from "../src/transports/exec/exec-transport.js";
+import { createCodexMachine, type CodexMachineEvent } from "../src/machines/codex.machine.js";
+import type { ThreadActorRef } from "../src/machines/thread.machine.js";
 import type { AttemptOutcome } from "../src/transports/transport.js";
 import { ChildEnvSource } from "../src/process/child-env.js";
 import { readRolloutTotal } from "../src/process/rollout-file.js";
@@ -57,6 +60,43 @@ describe("the budget decisions", () => {
     expect(new BudgetExceededError("turn", "tokens", 9, 5, "usage-report").message).toContain(
       "exec reports usage when a turn completes",
     );
+  });
+});
+
+describe("the Codex's turn count", () => {
+  it("takes back the turn of a slot granted as its turn was cancelled, given back unused", () => {
+    const root = createCodexMachine(execTransport);
+    const clock = { now: () => 1_000, random: () => 0.5 };
+    let [snapshot] = initialTransition(root, {
+      maxConcurrentTurns: 1,
+      clock,
+      budget: { maxTurns: 10 },
+    });
+    // Threads as the root sees them: refs whose context says no attempt has run.
+    const [a, b] = ["thread-1", "thread-2"].map(
+      (id) =>
+        createActor(createMachine({ context: { attempt: 0 } }), {
+          id,
+        }) as unknown as ThreadActorRef,
+    ) as [ThreadActorRef, ThreadActorRef];
+    const apply = (event: CodexMachineEvent) => {
+      const [next, actions] = transition(root, snapshot, event);
+      snapshot = next;
+      return actions;
+    };
+    apply({ type: "slot.request", thread: a, newTurn: true });
+    apply({ type: "slot.request", thread: b, newTurn: true }); // waits
+    const grant = apply({ type: "slot.release", thread: a });
+    expect(grant).toContainEqual(
+      expect.objectContaining({
+        params: expect.objectContaining({ event: { type: "slot.granted", counted: true } }),
+      }),
+    );
+    expect(snapshot.context.spent.turns).toBe(2);
+    apply({ type: "slot.cancel", thread: b }); // it had cancelled: the grant crossed it
+    apply({ type: "slot.release", thread: b, unusedTurn: true });
+    expect(snapshot.context.spent).toEqual({ tokens: 0, turns: 1 });
+    expect(snapshot.context.running).toBe(0);
   });
 });
 

@@ -332,6 +332,30 @@ describe("a thread's session: stored only by the turn that runs the thread now",
   });
 });
 
+describe("a thread whose first turn was lost before it stored its session", () => {
+  it("has no history: restoring it fails with SessionRestoreError, even where a worker kept a copy", async () => {
+    const redis = await client();
+    const lost = await claimed(redis, "first");
+    await lost.holdThread(THREAD, true);
+    const again = new TurnRecord(redis, keys, "first", LIMITS);
+    expect(await again.claim()).toMatchObject({ announced: THREAD });
+    await again.voidThread(THREAD);
+    const keptCopy = new SessionStore(redis, keys.session, codexHome('{"turn":1}\n'), 1_000);
+    await expect(keptCopy.restore(THREAD)).rejects.toMatchObject({
+      name: "SessionRestoreError",
+      reason: expect.stringMatching(/no history/),
+    });
+    // A thread whose session was stored keeps it.
+    const other = "019a0000-0000-7000-8000-0000000000ff";
+    const stored = await claimed(redis, "stored");
+    await stored.holdThread(other, true);
+    const session = { threadId: other, path: ROLLOUT, data: Buffer.from("x") };
+    await stored.finish({ ok: true, threadId: other, attempts: 1 }, session);
+    await stored.voidThread(other);
+    expect(await redis.hget(keys.session(other), "void")).toBeNull();
+  });
+});
+
 describe("what a worker does with a job it takes (decideRetake)", () => {
   const claim = (over: Partial<TurnClaim> = {}): TurnClaim => ({
     attempts: 0,
@@ -485,6 +509,13 @@ describe("a thread's turns in call order (ThreadOrder)", () => {
     await redis.del(keys.enlisting("adding")); // the grace passed without a job
     expect(await order.isNext(queue, turn("mine"))).toBe(false); // "waiting" is ahead, not ended
     expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual(["waiting", "mine"]);
+    // A turn that fell off the list (its producer stalled past the grace) joins at its end.
+    expect(await order.isNext(queue, turn("fell-off"))).toBe(false);
+    expect(await redis.lrange(keys.threadTurns(THREAD), 0, -1)).toEqual([
+      "waiting",
+      "mine",
+      "fell-off",
+    ]);
     await order.ended("waiting", THREAD);
     expect(await order.isNext(queue, turn("mine"))).toBe(true);
     expect(await order.isNext(queue, { ...turn("new"), threadId: null })).toBe(true);
@@ -575,7 +606,13 @@ describe("a producer whose connection was given up", () => {
     const { admin, codex } = await producerOn("given-up", { retryStrategy: () => null });
     expect((await codex.queueSnapshot()).running).toEqual([]);
     await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes"); // every other connection
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Given up: only the test's own connection is left.
+    await waitUntil(
+      async () =>
+        String(await admin.client("LIST"))
+          .trim()
+          .split("\n").length === 1,
+    );
     expect((await codex.queueSnapshot()).running).toEqual([]);
     expect(await codex.unfinishedTurns()).toEqual([]);
   });
@@ -614,7 +651,7 @@ describe("what the producer refuses, and says", () => {
   it("refuses a worker's invalid options with InvalidOptionError, before any connection", async () => {
     await expect(startWorker(undefined as never)).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(startWorker({ connection, name: "" })).rejects.toThrow(/`name`/);
-    for (const workerId of ["", "host 1", "a\nb", "a:w:b", 7 as never])
+    for (const workerId of ["", "host 1", "a\nb", "a:w:b", "w:abc", 7 as never])
       await expect(startWorker({ connection, name: "q", workerId })).rejects.toThrow(/`workerId`/);
     await expect(startWorker({ connection, name: "q", maxSessionBytes: 0 })).rejects.toThrow(
       /`maxSessionBytes`/,

@@ -56,7 +56,7 @@ describe("LiveTexts", () => {
 });
 
 describe("ThreadHistories' listeners", () => {
-  it("drops a listener that throws, from a channel publish or a flush, and tells the others", async () => {
+  it("drops a listener that throws, inside a channel publish or at the flush timer, and tells the others", async () => {
     const histories = new ThreadHistories(
       () => true,
       () => 1,
@@ -69,6 +69,12 @@ describe("ThreadHistories' listeners", () => {
         thrown++;
         throw new Error("a broken page connection");
       });
+      let thrownAtFlush = 0;
+      histories.listen((update) => {
+        if (!("appends" in update)) return;
+        thrownAtFlush++;
+        throw new Error("broken at the flush");
+      });
       histories.listen((update) => told.push(update));
       const publish = (event: object) =>
         diagnostics.channel(CHANNEL_NAMES.event).publish({
@@ -77,13 +83,17 @@ describe("ThreadHistories' listeners", () => {
           attempt: 1,
           event,
         });
+      publish({ type: "turn.started" }); // told inside the publish: the first throws there
       publish({ type: "item.delta", item_id: "item_1", kind: "agent_message", delta: "hi" });
       await new Promise((resolve) => setTimeout(resolve, 150)); // the flush, on its timer
-      publish({ type: "turn.started" });
+      publish({ type: "item.delta", item_id: "item_1", kind: "agent_message", delta: "!" });
+      await new Promise((resolve) => setTimeout(resolve, 150)); // a second flush
       expect(thrown).toBe(1);
+      expect(thrownAtFlush).toBe(1);
       expect(told).toEqual([
-        { appends: [expect.objectContaining({ itemId: "item_1", append: "hi" })] },
         { record: expect.objectContaining({ threadKey: "t", kind: "event" }) },
+        { appends: [expect.objectContaining({ itemId: "item_1", append: "hi" })] },
+        { appends: [expect.objectContaining({ itemId: "item_1", append: "!" })] },
       ]);
     } finally {
       histories.stop();

@@ -119,7 +119,7 @@ function threadEvents(snapshot: AnyMachineSnapshot): AnyEvent[] {
     { type: "thread.shutdown" },
     { type: "thread.kill" },
     { type: "thread.release" },
-    { type: "slot.granted" },
+    { type: "slot.granted", counted: true },
     { type: "slot.denied", error: new AbortError() },
     { type: "turn.deadline", timeoutMs: 60_000 },
     {

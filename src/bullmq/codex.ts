@@ -171,10 +171,14 @@ export class Codex {
     queue.on("error", () => undefined);
     this.queues.add(queue);
     const link = this.link;
-    // A connection its retryStrategy gave up on is not used again: the next call connects anew.
+    // A connection its retryStrategy gave up on is not used again: the next call connects anew,
+    // and the queue beside it is closed (a turn still following it reads through its own reader).
     commands.once("end", () => {
       this.readers.delete(commands);
-      if (this.link === link) this.link = undefined;
+      if (this.closed || this.link !== link) return;
+      this.link = undefined;
+      this.queues.delete(queue);
+      void bounded(queue.disconnect(), CLOSE_BOUND_MS).catch(() => undefined);
     });
     return {
       queue,

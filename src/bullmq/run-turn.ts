@@ -49,6 +49,10 @@ export async function runTurnJob(
     random: Math.random(),
   });
   if (decision.do === "report") return decision.end;
+  // A new thread's first turn lost after it had named its thread, before storing its session:
+  // that thread has no history (run again, the turn starts another).
+  if (decision.do !== "write" && claim.announced !== undefined)
+    await record.voidThread(claim.announced);
   let end: TurnEnd;
   if (decision.do === "write") end = decision.end;
   else if (decision.do === "fail")

@@ -28,6 +28,11 @@ const NOWHERE =
   "started it was lost before it finished, its session was past maxSessionBytes, or it is not " +
   "a thread of this queue";
 
+/** Why a thread whose first turn was lost cannot be resumed. */
+const VOID =
+  "the turn that started it was lost before it stored its session, and ran again as a new " +
+  "thread: this one has no history (a worker's own copy is not used)";
+
 /** The relative path a stored session may have: nothing outside `sessions/`. */
 const SESSION_PATH = /^sessions\/\d{4}\/\d{2}\/\d{2}\/rollout-[\w.:-]+\.jsonl$/;
 
@@ -89,10 +94,12 @@ export class SessionStore {
    */
   async restore(threadId: string): Promise<void> {
     const key = this.keyOf(threadId);
-    const [stored, relativeBytes, data] = await untilAnswered(
-      () => bounded(this.client.hmgetBuffer(key, "generation", "path", "data"), READ_BOUND_MS),
+    const [stored, relativeBytes, data, voided] = await untilAnswered(
+      () =>
+        bounded(this.client.hmgetBuffer(key, "generation", "path", "data", "void"), READ_BOUND_MS),
       this.local.reconnectWithinMs ?? 0,
     );
+    if (voided) throw new SessionRestoreError(threadId, VOID);
     const local = await findRollout(this.codexHome, threadId);
     if (!stored || !relativeBytes || !data) {
       if (local) return;

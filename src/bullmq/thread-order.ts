@@ -40,6 +40,17 @@ if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) 
 return 1`,
 );
 
+// KEYS: list. ARGV: a turn. Appends it unless it is on the list.
+const JOIN = luaScript(
+  "Join",
+  1,
+  `
+if redis.call('LPOS', KEYS[1], ARGV[1]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ${ORPHAN_TTL_SECONDS})
+return 1`,
+);
+
 /**
  * Appends `turnId` to its thread's list (none: a new thread's first turn), the order the
  * thread's turns run in. Until `enlisted` says its job was added (at most `ENLIST_GRACE_MS`),
@@ -81,7 +92,12 @@ export class ThreadOrder {
     for (;;) {
       const head = await bounded(this.client.lindex(list, 0), COMMAND_TIMEOUT_MS);
       if (head === null || head === data.turnId) return true;
-      if (!(await this.hasEnded(jobs, head))) return false;
+      if (!(await this.hasEnded(jobs, head))) {
+        // A turn dropped from the list while its job was still coming (its producer stalled past
+        // the grace) joins at its end: it waits for the turns there now, not for the list to empty.
+        await bounded(JOIN(this.client, list, data.turnId), COMMAND_TIMEOUT_MS);
+        return false;
+      }
       await bounded(DROP_HEAD(this.client, list, head), COMMAND_TIMEOUT_MS);
     }
   }

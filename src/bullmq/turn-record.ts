@@ -31,6 +31,8 @@ export type TurnClaim = {
   finish?: TurnEnd;
   /** Its producer cancelled it (its `signal` aborted). */
   cancelled?: boolean;
+  /** The thread a new thread's first turn had started (and streamed the id of) in an earlier take. */
+  announced?: string;
 };
 
 /** Another take of the job holds the turn now: this one must stop writing and stop its codex. */
@@ -42,8 +44,8 @@ export class LeaseLostError extends Error {
 }
 
 /**
- * Another turn heads the thread's order list (it was enqueued while this one was being taken):
- * this take starts nothing, and the job waits its turn.
+ * Another turn heads the thread's order list, which was empty when the job was looked at (a
+ * producer enqueued a turn in between): this take starts nothing, and the job waits its turn.
  */
 export class ThreadBusyError extends Error {
   override readonly name = "ThreadBusyError";
@@ -119,8 +121,8 @@ return generation`,
 );
 
 // KEYS: record, thread's list, session. ARGV: token, turn id, first ('1': a new thread's first
-// turn, which nobody else could have enqueued behind yet), holder. -1: another take holds the
-// turn; -3: another turn heads the thread.
+// turn, which nobody else could have enqueued behind yet), holder, thread id (kept in a first
+// turn's record). -1: another take holds the turn; -3: another turn heads the thread.
 const HOLD = luaScript(
   "Hold",
   3,
@@ -133,9 +135,21 @@ if head ~= ARGV[2] then
   redis.call('EXPIRE', KEYS[2], ${ORPHAN_TTL_SECONDS})
 end
 redis.call('HSET', KEYS[3], 'holder', ARGV[4])
+if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'thread', ARGV[5]) end
 if redis.call('HEXISTS', KEYS[3], 'data') == 0 then
   redis.call('EXPIRE', KEYS[3], ${ORPHAN_TTL_SECONDS})
 end
+return 1`,
+);
+
+// KEYS: session. A thread whose first turn was lost before it stored a session: no history.
+const VOID = luaScript(
+  "Void",
+  1,
+  `
+if redis.call('HEXISTS', KEYS[1], 'data') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'void', '1')
+redis.call('EXPIRE', KEYS[1], ${ORPHAN_TTL_SECONDS})
 return 1`,
 );
 
@@ -202,6 +216,7 @@ export class TurnRecord {
       end: fields.end === undefined ? undefined : (JSON.parse(fields.end) as TurnEnd),
       finish: fields.finish === undefined ? undefined : (JSON.parse(fields.finish) as TurnEnd),
       cancelled: fields.cancelled === "1",
+      announced: fields.thread,
     };
   }
 
@@ -233,10 +248,21 @@ export class TurnRecord {
         this.turnId,
         first ? "1" : "0",
         this.holder(),
+        threadId,
       ),
     );
     if (reply === -1) throw new LeaseLostError(this.turnId);
     if (reply === -3) throw new ThreadBusyError(this.turnId);
+  }
+
+  /**
+   * Marks thread `threadId` as having no history: the first turn that started it was lost before
+   * it stored its session, and does not go on with it. A turn resumed on it fails
+   * (`SessionRestoreError`) rather than run on whatever copy a worker kept. Written once only:
+   * a thread whose session was stored is left as it is.
+   */
+  async voidThread(threadId: string): Promise<void> {
+    await this.answered(() => VOID(this.client, this.threadKeys.session(threadId)));
   }
 
   /**

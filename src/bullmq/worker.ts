@@ -279,7 +279,7 @@ const isUnknownThread = (error: unknown): boolean =>
  * What a `workerId` may be: what Redis takes in a connection's name (`CLIENT SETNAME`), without
  * the `:w:` the listings find it after.
  */
-const WORKER_ID = /^(?!.*:w:)[!-~]{1,200}$/;
+const WORKER_ID = /^(?!w:)(?!.*:w:)[!-~]{1,200}$/;
 
 /** Checks what `startWorker` takes itself (the local `Codex` checks its own options). */
 function checkWorkerOptions(options: WorkerOptions): void {
@@ -290,7 +290,7 @@ function checkWorkerOptions(options: WorkerOptions): void {
   if (workerId !== undefined && (typeof workerId !== "string" || !WORKER_ID.test(workerId)))
     throw new InvalidOptionError(
       "workerId",
-      "expected 1 to 200 visible ASCII characters, no spaces and no `:w:` (Redis names the " +
+      "expected 1 to 200 visible ASCII characters, no spaces, no `:w:`, not starting `w:` (Redis names the " +
         "worker's connections by it)",
     );
   checkCount("concurrency", options.concurrency, 1);

@@ -122,7 +122,7 @@ export const createCodexMachine = (transport: Transport) => {
             ...holding([...context.holders, event.thread.id]),
             spent: spend(context.spent, 0, event.newTurn ? 1 : 0),
           });
-          enqueue.sendTo(event.thread, { type: "slot.granted" });
+          enqueue.sendTo(event.thread, { type: "slot.granted", counted: event.newTurn });
         } else {
           enqueue.assign({ waiting: [...context.waiting, event.thread] });
         }
@@ -130,9 +130,13 @@ export const createCodexMachine = (transport: Transport) => {
       releaseAndGrantNext: enqueueActions(({ context, event, enqueue }) => {
         const holder = heldBy(context, event);
         if (holder === null) return;
-        const { update, granted, denied } = handOver(context, holder, context.waiting);
-        enqueue.assign(update);
-        if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
+        // A slot given back unused takes back the turn its grant counted.
+        const unused = event.type === "slot.release" && event.unusedTurn === true;
+        const before = unused ? { ...context, spent: spend(context.spent, 0, -1) } : context;
+        const { update, granted, denied } = handOver(before, holder, context.waiting);
+        enqueue.assign({ spent: before.spent, ...update });
+        if (granted)
+          enqueue.sendTo(granted.thread, { type: "slot.granted", counted: granted.counted });
         for (const [thread, error] of denied)
           enqueue.sendTo(thread, { type: "slot.denied", error });
       }),
@@ -167,9 +171,14 @@ export const createCodexMachine = (transport: Transport) => {
           thread.send({ type: "thread.overBudget", error });
         }
       },
-      releaseOnly: assign(({ context, event }) =>
-        holding(context.holders.filter((id) => id !== heldBy(context, event))),
-      ),
+      releaseOnly: assign(({ context, event }) => {
+        const holder = heldBy(context, event);
+        const unused = holder !== null && event.type === "slot.release" && event.unusedTurn;
+        return {
+          ...holding(context.holders.filter((id) => id !== holder)),
+          spent: unused ? spend(context.spent, 0, -1) : context.spent,
+        };
+      }),
       cancelWaiting: assign({
         waiting: ({ context, event }) =>
           event.type === "slot.cancel"
@@ -194,7 +203,8 @@ export const createCodexMachine = (transport: Transport) => {
         const waiting = context.waiting.filter((thread) => thread !== crashed);
         const { update, granted, denied } = handOver(context, id, waiting);
         enqueue.assign(update);
-        if (granted) enqueue.sendTo(granted, { type: "slot.granted" });
+        if (granted)
+          enqueue.sendTo(granted.thread, { type: "slot.granted", counted: granted.counted });
         for (const [thread, error] of denied)
           enqueue.sendTo(thread, { type: "slot.denied", error });
         const { context: last } = crashed.getSnapshot() as { context?: ThreadContext };
@@ -367,8 +377,9 @@ const holding = (holders: string[]) => ({ holders, running: holders.length });
 
 /**
  * The slots once `freed` lets go of its own, if it holds one: handed to the first of `waiting`
- * (the queue from then on) the Codex's budget leaves room for, which is `granted`; those before
- * it are `denied`, with the error their turn ends with.
+ * (the queue from then on) the Codex's budget leaves room for, which is `granted` (`counted`: a
+ * new turn, counted against the budget); those before it are `denied`, with the error their
+ * turn ends with.
  */
 function handOver(
   context: CodexContext,
@@ -376,7 +387,7 @@ function handOver(
   waiting: ThreadActorRef[],
 ): {
   update: Partial<CodexContext>;
-  granted: ThreadActorRef | null;
+  granted: { thread: ThreadActorRef; counted: boolean } | null;
   denied: Array<[ThreadActorRef, CodexError]>;
 } {
   const others = context.holders.filter((holder) => holder !== freed);
@@ -395,7 +406,7 @@ function handOver(
       ...holding([...others, next.id]),
       spent: spend(context.spent, 0, newTurn ? 1 : 0),
     };
-    return { update, granted: next, denied };
+    return { update, granted: { thread: next, counted: newTurn }, denied };
   }
   return { update: { waiting: [], ...holding(others) }, granted: null, denied };
 }

@@ -16,6 +16,7 @@ export type ThreadMachineEvent =
   | { type: "thread.release" }
   /** `thread.setName()` named it. */
   | { type: "thread.named"; name: string }
-  | { type: "slot.granted" }
+  /** A concurrency slot; `counted`: the grant counted a new turn against the Codex's budget. */
+  | { type: "slot.granted"; counted: boolean }
   | { type: "slot.denied"; error: CodexError }
   | DeadlineReached;

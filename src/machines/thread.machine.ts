@@ -41,7 +41,8 @@ export type ThreadToRootEvent =
   | { type: "slot.request"; thread: ThreadActorRef; newTurn: boolean }
   | { type: "thread.spent"; threadKey: string; tokens: number }
   | { type: "slot.cancel"; thread: ThreadActorRef }
-  | { type: "slot.release"; thread: ThreadActorRef }
+  /** The slot given back; `unusedTurn`: its grant counted a turn that never ran with it. */
+  | { type: "slot.release"; thread: ThreadActorRef; unusedTurn?: boolean }
   | { type: "thread.turnFailed"; threadKey: string; error: CodexError }
   | { type: "thread.released"; thread: ThreadActorRef };
 
@@ -119,6 +120,12 @@ export const createThreadMachine = (transport: Transport) => {
       })),
       cancelSlot: sendParent(({ self }) => ({ type: "slot.cancel", thread: self })),
       releaseSlot: sendParent(({ self }) => ({ type: "slot.release", thread: self })),
+      // A grant that crossed a cancel: the slot goes straight back, and the turn it counted.
+      returnSlot: sendParent(({ self, event }) => ({
+        type: "slot.release",
+        thread: self,
+        unusedTurn: event.type === "slot.granted" && event.counted,
+      })),
       releaseTurn: assign({
         current: null,
         failures: [],
@@ -254,7 +261,7 @@ export const createThreadMachine = (transport: Transport) => {
       "thread.release": { actions: assign({ released: true }) },
       "thread.named": { actions: assign({ name: ({ event }) => event.name }) },
       // A grant that crossed a cancel on the way: hand the slot straight back.
-      "slot.granted": { actions: "releaseSlot" },
+      "slot.granted": { actions: "returnSlot" },
     },
     states: {
       idle: {

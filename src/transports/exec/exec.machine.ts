@@ -88,6 +88,17 @@ export const execMachine = setup({
       };
       enqueue.sendParent(usage);
     }),
+    // The total read is the thread's from now on: an attempt that fails before reporting its
+    // usage leaves its tokens to the next one's report, not to a new read of the rollout.
+    reportBaseline: enqueueActions(({ enqueue }, total: number | null) => {
+      if (total === null) return;
+      const usage: AttemptUsageEvent = {
+        type: "attempt.usage",
+        attemptTokens: 0,
+        threadTotal: total,
+      };
+      enqueue.sendParent(usage);
+    }),
     recordBatch: assign(({ context, event }) => {
       if (event.type !== "codex.batch") return {};
       let { threadId, turnStarted, turnCompleted, turnFailure, sideEffect } = context;
@@ -160,7 +171,10 @@ export const execMachine = setup({
         input: ({ context }) => context.tokens.rollout!,
         onDone: {
           target: "running",
-          actions: assign({ tokenBaseline: ({ event }) => event.output }),
+          actions: [
+            assign({ tokenBaseline: ({ event }) => event.output }),
+            { type: "reportBaseline", params: ({ event }) => event.output },
+          ],
         },
         // Unreadable: the attempt is counted from zero, its usage the thread's whole total.
         onError: { target: "running" },
