@@ -31,9 +31,12 @@ import { resolvePolicy } from "../src/supervision/policy.js";
 import { queueKeys } from "../src/bullmq/keys.js";
 import { rebuildError, serializeError } from "../src/bullmq/remote-errors.js";
 import { SessionStore } from "../src/bullmq/sessions.js";
+import { TurnControls } from "../src/bullmq/turn-controls.js";
 import {
+  AbortError,
   AppServerRequestError,
   Codex as Codex0,
+  TurnNotRunningError,
   CodexExitError,
   InvalidOptionError,
 } from "../src/index.js";
@@ -444,6 +447,7 @@ describe("a take of a turn that is over runs nothing", () => {
       sessions,
       policy: resolvePolicy(undefined, undefined),
       record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+      controls: new TurnControls(redis, keys),
     };
     const data = { turnId: "over", threadId: THREAD, thread: {}, input: "hi", turn: {} };
     const end = { ok: true as const, threadId: THREAD, attempts: 1 };
@@ -465,6 +469,7 @@ describe("a take of a turn that is over runs nothing", () => {
       sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
       policy: resolvePolicy(undefined, undefined),
       record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+      controls: new TurnControls(redis, keys),
     };
     await enlistTurn(redis, keys, THREAD, "ahead");
     const data = { turnId: "behind", threadId: THREAD, thread: {}, input: "hi", turn: {} };
@@ -598,6 +603,75 @@ describe("following a turn by its id", () => {
     const error = await within(outcome, 5_000, "the lost turn");
     expect(error).toBeInstanceOf(TurnLostError);
     expect(error).toMatchObject({ reason: expect.stringMatching(/never enqueued/) });
+  });
+});
+
+describe("steering and interrupting a remote turn, through Redis", () => {
+  it("the worker takes a running turn's requests, answers each with its outcome, and skips what is not a request", async () => {
+    const redis = await client();
+    const controls = new TurnControls(redis, keys);
+    const steered: unknown[] = [];
+    const local = {
+      steer: async (input: unknown) => {
+        if (input === "refused") throw new TurnNotRunningError("has ended");
+        steered.push(input);
+      },
+      interrupt: async () => undefined,
+    };
+    const ask = (request: object | string) =>
+      redis.rpush(
+        keys.control("t1"),
+        typeof request === "string" ? request : JSON.stringify(request),
+      );
+    await ask("not a request");
+    await ask({ id: "r1", kind: "steer", input: "more" });
+    await ask({ id: "r2", kind: "steer", input: "refused" });
+    const unregister = controls.register("t1", local); // requests made before it ran
+    const waiter = redis.duplicate(); // a blocking read holds its connection
+    atTeardown("a Redis client", () => waiter.disconnect());
+    const answer = async (id: string) =>
+      JSON.parse((await waiter.blpop(keys.controlReply(id), 5))![1]) as Record<string, unknown>;
+    expect(await answer("r1")).toEqual({ ok: true });
+    expect(await answer("r2")).toMatchObject({ ok: false, error: { name: "TurnNotRunningError" } });
+    await ask({ id: "r3", kind: "interrupt" });
+    controls.requested("t1"); // its id came on the channel
+    expect(await answer("r3")).toEqual({ ok: true });
+    expect(steered).toEqual(["more"]);
+    unregister();
+    await ask({ id: "r4", kind: "interrupt" });
+    controls.requested("t1"); // not running here any more: left for the worker that runs it
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await redis.llen(keys.control("t1"))).toBe(1);
+  });
+
+  it("the producer's steer of a turn that ended unanswered rejects with TurnNotRunningError and withdraws it; interrupt resolves", async () => {
+    const { admin, codex } = await producerOn("parts");
+    await admin.hset(keys.record("over"), "end", JSON.stringify({ ok: true }));
+    const attached = codex.attach("over");
+    await expect(attached.steer("too late")).rejects.toBeInstanceOf(TurnNotRunningError);
+    await expect(attached.interrupt()).resolves.toBeUndefined();
+    expect(await admin.exists(keys.control("over"))).toBe(0);
+  });
+
+  it("a steer still waiting for its answer rejects with QueueClosedError at shutdown()", async () => {
+    const { admin, codex } = await producerOn("parts");
+    await enlistTurn(admin, keys, null, "queued"); // being enqueued: not ended
+    const waiting = codex.attach("queued").steer("more");
+    const outcome = waiting.then(
+      () => "answered",
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_300)); // past one wait for an answer
+    expect(await Promise.race([outcome, "waiting"])).toBe("waiting");
+    await codex.shutdown({ timeoutMs: 0 });
+    await expect(within(waiting, 5_000, "the steer")).rejects.toBeInstanceOf(QueueClosedError);
+  });
+
+  it("a steer of a turn that is never enqueued rejects with TurnNotRunningError", async () => {
+    const { codex } = await producerOn("parts");
+    const turn = await codex.startThread().runStreamed("hi", { signal: AbortSignal.abort() });
+    await expect(turn.events.next()).rejects.toBeInstanceOf(AbortError);
+    await expect(turn.steer("more")).rejects.toBeInstanceOf(TurnNotRunningError);
   });
 });
 

@@ -16,6 +16,9 @@ import {
 import {
   AbortError,
   TurnFailedError,
+  TurnInterruptedError,
+  TurnNotRunningError,
+  UnsupportedError,
   type SupervisionPolicy,
   type ThreadEvent,
 } from "../src/index.js";
@@ -30,6 +33,7 @@ import {
   type StandInReply,
 } from "../src/model-stand-in/index.js";
 import { within } from "./support/deadlines.js";
+import { eventually, processesMatching } from "./support/processes.js";
 import { descendantsOf, startLocalWorker, startWorkerProcess } from "./support/queue-workers.js";
 import { MODEL, realCodex } from "./support/real-codex.js";
 import { startRedis } from "./support/redis.js";
@@ -170,6 +174,53 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
     const third = await within(thread.run("third"), 30_000, "the third turn, again");
     expect(third.finalResponse).toBe("Three.");
     expect(inputOf(standIn, 2)).toContain("Two.");
+  });
+
+  it("steers a turn running on an app-server worker: the model's next request carries the steer; a steer after its end rejects with TurnNotRunningError", async () => {
+    const { standIn, worker, startThread } = await setUp([
+      reply(shellCommand("sleep 1.5")),
+      reply(message("Steered.")),
+    ]);
+    await worker(undefined, undefined, "app-server");
+    const turn = await startThread().runStreamed("fix the test");
+    let steered: Promise<void> | undefined;
+    for await (const event of turn.events)
+      if (event.type === "item.started" && event.item.type === "command_execution")
+        steered = turn.steer("Also update CHANGELOG.md");
+    await within(steered!, 10_000, "the steer");
+    expect((await turn.result).finalResponse).toBe("Steered.");
+    expect(inputOf(standIn, 0)).not.toContain("CHANGELOG");
+    expect(inputOf(standIn, 1)).toContain("Also update CHANGELOG.md");
+    await expect(turn.steer("too late")).rejects.toBeInstanceOf(TurnNotRunningError);
+  });
+
+  it("interrupts a turn running on an exec worker: TurnInterruptedError, not restarted, its command gone; steer there is UnsupportedError", async () => {
+    const command = "sleep 309.8";
+    const { redis, standIn, worker, startThread } = await setUp([
+      reply(shellCommand(command)),
+      reply(message("never")),
+    ]);
+    await worker(undefined, { restart: "permanent" });
+    const turn = await startThread().runStreamed("run it");
+    let interrupted: Promise<void> | undefined;
+    let steer: Promise<unknown> | undefined;
+    const reading = (async () => {
+      for await (const event of turn.events)
+        if (event.type === "item.started" && event.item.type === "command_execution") {
+          steer = turn.steer("more").catch((error: unknown) => error);
+          interrupted = steer.then(() => turn.interrupt());
+        }
+    })();
+    await expect(within(reading, 20_000, "the interrupted turn")).rejects.toBeInstanceOf(
+      TurnInterruptedError,
+    );
+    expect(await steer).toBeInstanceOf(UnsupportedError);
+    await within(interrupted!, 10_000, "interrupt()");
+    expect(standIn.requests).toHaveLength(1);
+    await eventually(() => processesMatching(command).length === 0, "the command to end", 10_000);
+    const admin = new Redis({ ...redis.connection, lazyConnect: true });
+    atTeardown("a Redis client", () => admin.disconnect());
+    expect(await admin.keys("*:control*")).toEqual([]); // no request or answer left behind
   });
 
   it("runs turns asked for at once on one thread one at a time, in call order, across two workers", async () => {

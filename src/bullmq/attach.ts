@@ -1,7 +1,7 @@
 import type { TurnOptions } from "../types/options.js";
 import type { ThreadEvent } from "../types/events.js";
 import { remoteTurn, type ProducerLink } from "./remote-turn.js";
-import { turnCollector, type RemoteStreamedTurn } from "./thread.js";
+import { remoteControls, turnCollector, type RemoteStreamedTurn } from "./thread.js";
 
 /** How a producer follows a turn it finds in the queue: its signal, and how to read its output. */
 export type AttachOptions = Pick<TurnOptions, "signal" | "outputSchema" | "rejectInvalidOutput">;
@@ -26,5 +26,5 @@ export function attachTurn<T>(
       throw error;
     }
   }
-  return { turnId, events: events(), result: collector.result };
+  return { turnId, events: events(), result: collector.result, ...remoteControls(link, turnId) };
 }

@@ -17,6 +17,12 @@ export type QueueKeys = {
   session: (threadId: string) => string;
   /** Set while a turn is on its thread's list but its job is being added (see `enlistTurn`). */
   enlisting: (turnId: string) => string;
+  /** The list of steers and interrupts asked of a turn, taken by the worker that runs it. */
+  control: (turnId: string) => string;
+  /** The list the worker answers one control request on (see `askRunningTurn`). */
+  controlReply: (requestId: string) => string;
+  /** The channel producers publish a turn's id on when they add a control request for it. */
+  controlChannel: string;
 };
 
 /** The keys of the queue `name` under `prefix` (BullMQ's default `bull`). */
@@ -30,5 +36,8 @@ export function queueKeys(name: string, prefix = "bull"): QueueKeys {
     threadTurns: (threadId) => `${base}:thread:${threadId}:turns`,
     session: (threadId) => `${base}:thread:${threadId}:session`,
     enlisting: (turnId) => `${base}:turn:${turnId}:enlisting`,
+    control: (turnId) => `${base}:turn:${turnId}:control`,
+    controlReply: (requestId) => `${base}:control:${requestId}:reply`,
+    controlChannel: `${base}:control`,
   };
 }

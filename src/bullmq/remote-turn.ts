@@ -44,8 +44,11 @@ const REDIS_TIMEOUT_MS = 10_000;
  */
 export async function* remoteTurn(
   link: ProducerLink,
-  /** The turn's id, and its job to add (none: the turn is in the queue already). */
-  turn: { turnId: string; job?: TurnJobData },
+  /**
+   * The turn's id, its job to add (none: the turn is in the queue already), and what to call
+   * once the job is in the queue.
+   */
+  turn: { turnId: string; job?: TurnJobData; enqueued?: () => void },
   observer: TurnObserver,
   onThreadId: (id: string) => void,
   signal: AbortSignal | undefined,
@@ -61,6 +64,7 @@ export async function* remoteTurn(
     reader = await link.reader();
     if (turn.job) await enqueue(link, reader, turn.job);
     enqueued = true;
+    turn.enqueued?.();
     const events = readEventStream(
       reader,
       link.keys.events(turn.turnId),

@@ -5,6 +5,7 @@ import { serializeError } from "./remote-errors.js";
 import { isConnectionError } from "./outage.js";
 import { decideRetake } from "./retake-decision.js";
 import type { SessionStore } from "./sessions.js";
+import type { TurnControls } from "./turn-controls.js";
 import type { Thread } from "../thread.js";
 import {
   LeaseLostError,
@@ -22,6 +23,8 @@ export type TurnRunner = {
   policy: ResolvedPolicy | false;
   /** The record of a turn, for one take of its job. */
   record: (turnId: string) => TurnRecord;
+  /** Where the producers' steers and interrupts reach the turns running here. */
+  controls: TurnControls;
 };
 
 /**
@@ -91,17 +94,17 @@ async function runLocally(
   else lease?.addEventListener("abort", leaseLost, { once: true });
   const started: { thread?: Thread } = {};
   let settled: Promise<unknown> = Promise.resolve();
+  let unregister: () => void = () => undefined;
   try {
     if (data.threadId !== null) await runner.sessions.restore(data.threadId);
     const thread = (started.thread =
       data.threadId === null
         ? runner.codex.startThread(data.thread)
         : runner.codex.resumeThread(data.threadId, data.thread));
-    const { events, result } = await thread.runStreamed(data.input, {
-      ...data.turn,
-      signal: stop.signal,
-    });
+    const streamed = await thread.runStreamed(data.input, { ...data.turn, signal: stop.signal });
+    const { events, result } = streamed;
     settled = result.catch(() => undefined);
+    unregister = runner.controls.register(data.turnId, streamed);
     for await (const event of events) {
       // Held before its id is in the stream: no producer can enqueue a turn for it before.
       if (event.type === "thread.started" && data.threadId === null)
@@ -129,6 +132,7 @@ async function runLocally(
     await finish(runner, record, end, started.thread !== undefined);
     return end;
   } finally {
+    unregister();
     signal?.removeEventListener("abort", forward);
     lease?.removeEventListener("abort", leaseLost);
   }

@@ -7,6 +7,8 @@ import type { OutputSchema, SchemaOutput } from "../types/schema-output.js";
 import type { StructuredTurn, Turn } from "../types/turn.js";
 import { checkTurnOptionValues } from "../option-values.js";
 import { remoteTurn, type ProducerLink } from "./remote-turn.js";
+import { interruptRemoteTurn, steerRemoteTurn } from "./ask-running-turn.js";
+import { TurnNotRunningError } from "../types/app-server-errors.js";
 import {
   JOB_THREAD_OPTIONS,
   JOB_TURN_OPTIONS,
@@ -23,6 +25,17 @@ export type RemoteStreamedTurn<T = unknown> = {
   events: AsyncGenerator<ThreadEvent>;
   /** The `Turn` the events add up to; settles once `events` has been read to its end. */
   result: Promise<Turn<T>>;
+  /**
+   * Adds input to the turn on its worker; the model sees it in its next request (app-server
+   * workers; an exec worker rejects with `UnsupportedError`). Waits while the turn is enqueued
+   * and until a worker runs it; rejects with `TurnNotRunningError` once it has ended.
+   */
+  steer: (input: Input) => Promise<void>;
+  /**
+   * Stops the turn on its worker: its events end with `TurnInterruptedError`, it is not
+   * restarted. Resolves once the worker's turn has settled (at once if it had ended).
+   */
+  interrupt: () => Promise<void>;
 };
 
 /**
@@ -64,10 +77,15 @@ export class Thread {
   ): Promise<RemoteStreamedTurn<T>> {
     const collector = turnCollector<T>(turnOptions);
     const turnId = randomUUID();
+    const queued = whenQueued();
     return {
       turnId,
-      events: this.events(turnId, input, turnOptions, collector),
+      events: this.events(turnId, input, turnOptions, collector, queued),
       result: collector.result,
+      ...remoteControls(async () => {
+        await queued.promise;
+        return this.link();
+      }, turnId),
     };
   }
 
@@ -79,7 +97,7 @@ export class Thread {
   run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
     const collector = turnCollector<T>(turnOptions);
-    const events = this.events(randomUUID(), input, turnOptions, collector);
+    const events = this.events(randomUUID(), input, turnOptions, collector, whenQueued());
     while (!(await events.next()).done);
     return collector.result;
   }
@@ -89,6 +107,7 @@ export class Thread {
     input: Input,
     turnOptions: TurnOptions,
     collector: TurnObserver,
+    queued: Queued,
   ): AsyncGenerator<ThreadEvent> {
     const turn = jobOptions(
       turnOptions,
@@ -109,16 +128,43 @@ export class Thread {
         (until = settled.then((id) => {
           if (id !== null && this._id === null) this._id = id;
         }));
-      const turnRef = { turnId: data.turnId, job: data };
+      const turnRef = { turnId: data.turnId, job: data, enqueued: queued.resolve };
       yield* remoteTurn(link, turnRef, collector, onThreadId, turnOptions.signal, hold);
     } catch (error) {
       collector.end({ error });
       throw error;
     } finally {
+      queued.never(); // not enqueued by now: it never will be
       // The next turn of the thread starts once this one has ended, followed to its end or not.
       void until.then(done, done);
     }
   }
+}
+
+/** Whether a turn's job is in the queue: `promise` resolves once it is, rejects if it never will. */
+type Queued = { promise: Promise<void>; resolve: () => void; never: () => void };
+
+function whenQueued(): Queued {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+  promise.catch(() => undefined); // nobody may ask
+  return {
+    promise,
+    resolve,
+    never: () => reject(new TurnNotRunningError("was never enqueued")),
+  };
+}
+
+/** A remote turn's `steer` and `interrupt`, sent once `link` gives the queue. */
+export function remoteControls(
+  link: () => Promise<ProducerLink>,
+  turnId: string,
+): Pick<RemoteStreamedTurn, "steer" | "interrupt"> {
+  return {
+    steer: async (input) => steerRemoteTurn(await link(), turnId, input),
+    interrupt: async () => interruptRemoteTurn(await link(), turnId),
+  };
 }
 
 /** Adds a remote turn's events up into its `Turn` (the options checked, the output validated). */

@@ -17,7 +17,8 @@ import {
 } from "./connection.js";
 import { RedisUnavailableError } from "./errors.js";
 import { DEFAULT_RECONNECT_WITHIN_MS, untilAnswered } from "./outage.js";
-import { queueKeys } from "./keys.js";
+import { queueKeys, type QueueKeys } from "./keys.js";
+import { TurnControls } from "./turn-controls.js";
 import { codexHomeOf, DEFAULT_MAX_SESSION_BYTES, SessionStore } from "./sessions.js";
 import { reportOnce } from "./report-errors.js";
 import { runTurnJob, type TurnRunner } from "./run-turn.js";
@@ -111,11 +112,13 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       reconnectWithinMs: limits.reconnectWithinMs,
     },
   );
+  const controls = new TurnControls(client, keys);
   const runner = {
     codex,
     sessions,
     policy: resolvePolicy(codexOptions.supervision, undefined),
     record: (turnId: string) => new TurnRecord(client, keys, turnId, limits),
+    controls,
   };
   const running = new Set<Promise<unknown>>();
   let worker: Worker<TurnJobData>;
@@ -128,7 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     throw error;
   }
   worker.on("error", reportOnce(options.onError));
-  const cancels = await cancelListener(client, keys.cancel, worker).catch(
+  const cancels = await producerListener(client, keys, worker, controls).catch(
     async (error: unknown) => {
       await forceClose(worker);
       await codex.shutdown();
@@ -166,20 +169,24 @@ async function forceClose(worker: Worker<TurnJobData>): Promise<void> {
 }
 
 /**
- * A subscription to the queue's cancel channel: a turn its producer aborted is cancelled on this
- * worker if it runs it (the processor's signal stops its codex). Reconnects with its client.
+ * A subscription to what producers tell the workers: a turn its producer aborted is cancelled on
+ * this worker if it runs it (the processor's signal stops its codex); a turn they steered or
+ * interrupted has its requests taken by this worker if it runs it. Reconnects with its client.
  */
-async function cancelListener(
+async function producerListener(
   client: Redis,
-  channel: string,
+  keys: QueueKeys,
   worker: Worker<TurnJobData>,
+  controls: TurnControls,
 ): Promise<Redis> {
   const subscriber = client.duplicate();
   subscriber.on("error", () => undefined);
-  subscriber.on("message", (_channel: string, turnId: string) => {
-    worker.cancelJob(turnId, "cancelled by its producer");
+  subscriber.on("message", (channel: string, turnId: string) => {
+    if (channel === keys.cancel) worker.cancelJob(turnId, "cancelled by its producer");
+    else controls.requested(turnId);
   });
-  await bounded(subscriber.subscribe(channel), CONNECT_TIMEOUT_MS).catch((error: unknown) => {
+  const channels = subscriber.subscribe(keys.cancel, keys.controlChannel);
+  await bounded(channels, CONNECT_TIMEOUT_MS).catch((error: unknown) => {
     subscriber.disconnect();
     throw error;
   });
