@@ -2,11 +2,12 @@ import { describe, expect, it, jest } from "@jest/globals";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { enlisted, enlistTurn, ThreadOrder } from "../src/bullmq/thread-order.js";
 import {
   Codex,
   EventsLostError,
+  NoWorkerError,
   QueueClosedError,
   RemoteTurnError,
   SessionRestoreError,
@@ -672,6 +673,39 @@ describe("steering and interrupting a remote turn, through Redis", () => {
     const turn = await codex.startThread().runStreamed("hi", { signal: AbortSignal.abort() });
     await expect(turn.events.next()).rejects.toBeInstanceOf(AbortError);
     await expect(turn.steer("more")).rejects.toBeInstanceOf(TurnNotRunningError);
+  });
+});
+
+describe("a queue without workers", () => {
+  it("cancels a turn no worker could take for noWorkerTimeoutMs with NoWorkerError; while a worker is connected, the turn waits", async () => {
+    const rig = await startRedis();
+    const queue = { connection: rig.connection, name: "unserved", noWorkerTimeoutMs: 1_500 };
+    const codex = new Codex({ queue });
+    atTeardown("a producer", () => codex.shutdown({ timeoutMs: 0 }));
+    const started = Date.now();
+    const { events, turnId } = await codex.startThread().runStreamed("hi");
+    const failed = await within(events.next(), 10_000, "the unserved turn").catch(
+      (error: unknown) => error,
+    );
+    expect(failed).toBeInstanceOf(NoWorkerError);
+    expect(failed).toMatchObject({ queue: "unserved", noWorkerTimeoutMs: 1_500, turnId });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    const jobs = new Queue("unserved", { connection: rig.connection });
+    atTeardown("a queue", () => jobs.close());
+    expect(await jobs.getJob(turnId)).toBeUndefined(); // cancelled: it will not run
+
+    // A worker connected that takes nothing (paused): the turn waits.
+    const idle = new Worker("unserved", async () => undefined, {
+      connection: rig.connection,
+      autorun: false,
+      name: "idle",
+    });
+    atTeardown("a worker", () => idle.close(true));
+    await idle.waitUntilReady();
+    const waiting = codex.startThread().runStreamed("hi again");
+    const outcome = waiting.then((turn) => turn.events.next()).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await Promise.race([outcome, "waiting"])).toBe("waiting");
   });
 });
 

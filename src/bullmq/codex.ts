@@ -9,6 +9,7 @@ import { QueueClosedError } from "./errors.js";
 import { bounded } from "./bounded.js";
 import { addressOf, connected, ownClient, type QueueConnection } from "./connection.js";
 import { queueKeys } from "./keys.js";
+import { WorkerPresence } from "./worker-presence.js";
 import type { ProducerLink } from "./remote-turn.js";
 import { Thread, threadJobOptions, type RemoteStreamedTurn } from "./thread.js";
 import { attachTurn, type AttachOptions } from "./attach.js";
@@ -25,8 +26,18 @@ import type { TurnJobData } from "./turn-job.js";
  */
 export type DistributedCodexOptions = {
   /** The Redis connection and queue name its workers take turns from. */
-  queue: QueueConnection;
+  queue: QueueConnection & {
+    /**
+     * How long a followed turn waits to be taken while no worker is connected to the queue,
+     * in ms, before it is cancelled with `NoWorkerError`; default 60 000, 0 for no bound. A busy
+     * queue (its workers connected) is waited on however long.
+     */
+    noWorkerTimeoutMs?: number;
+  };
 };
+
+/** How long a turn waits while the queue has no worker, by default, in ms. */
+const DEFAULT_NO_WORKER_TIMEOUT_MS = 60_000;
 
 /** How long `shutdown()` lets followed turns end by default, in ms. */
 const DEFAULT_SHUTDOWN_MS = 10_000;
@@ -52,7 +63,7 @@ export class Codex {
 
   constructor(private readonly options: DistributedCodexOptions) {
     const given = options as Record<string, unknown> | undefined;
-    const queue = given?.queue as Partial<QueueConnection> | undefined;
+    const queue = given?.queue as Partial<ProducerQueue> | undefined;
     if (!queue || typeof queue !== "object" || queue.connection === undefined)
       throw new InvalidOptionError(
         "queue",
@@ -61,6 +72,7 @@ export class Codex {
     if (typeof queue.name !== "string" || queue.name === "")
       throw new InvalidOptionError("queue.name", "expected a non-empty string");
     checkCount("queue.reconnectWithinMs", queue.reconnectWithinMs, 0);
+    checkCount("queue.noWorkerTimeoutMs", (queue as ProducerQueue).noWorkerTimeoutMs, 0);
     for (const key of Object.keys(given ?? {}))
       if (key !== "queue")
         throw new InvalidOptionError(
@@ -186,6 +198,7 @@ export class Codex {
       commands,
       address,
       reconnectWithinMs: this.options.queue.reconnectWithinMs ?? DEFAULT_RECONNECT_WITHIN_MS,
+      presence: presenceOf(queue, this.options.queue.noWorkerTimeoutMs),
       shutdown: this.stop.signal,
       began: () => {
         let ended!: () => void;
@@ -205,4 +218,12 @@ export class Codex {
       },
     };
   }
+}
+
+/** The producer's `queue` option. */
+type ProducerQueue = DistributedCodexOptions["queue"];
+
+/** Who watches the queue's workers for its turns: none when waiting has no bound. */
+function presenceOf(queue: Queue, timeoutMs = DEFAULT_NO_WORKER_TIMEOUT_MS): WorkerPresence | null {
+  return timeoutMs === 0 ? null : new WorkerPresence(queue, timeoutMs);
 }

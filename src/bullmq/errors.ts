@@ -13,7 +13,8 @@ export type QueueErrorKind =
   | "turn_lost"
   | "worker_lost"
   | "events_lost"
-  | "queue_closed";
+  | "queue_closed"
+  | "no_worker";
 
 /** The base class of the errors of `codex-actors/bullmq`. */
 export abstract class QueueError extends Error {
@@ -184,5 +185,26 @@ export class QueueClosedError extends QueueError {
   readonly kind = "queue_closed";
   constructor(message = "The distributed Codex is shut down; the turn was not enqueued.") {
     super(message);
+  }
+}
+
+/**
+ * No worker has been connected to the queue for `noWorkerTimeoutMs` while the turn waited to be
+ * taken: it was cancelled (it will not run). Start a worker (`startWorker`) on the queue `queue`,
+ * or raise the producer's `queue.noWorkerTimeoutMs` (0: wait for one however long).
+ */
+export class NoWorkerError extends QueueError {
+  override readonly name = "NoWorkerError";
+  readonly kind = "no_worker";
+  constructor(
+    readonly turnId: string,
+    readonly queue: string,
+    readonly noWorkerTimeoutMs: number,
+  ) {
+    super(
+      `No worker has been connected to the queue "${queue}" for ${noWorkerTimeoutMs} ms while ` +
+        `turn ${turnId} waited; it was cancelled. Start a worker on the queue (startWorker), or ` +
+        `raise the producer's queue.noWorkerTimeoutMs (0: no bound).`,
+    );
   }
 }

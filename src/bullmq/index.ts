@@ -14,6 +14,7 @@ export type { QueueConnection } from "./connection.js";
 export { DEFAULT_MAX_SESSION_BYTES } from "./sessions.js";
 export {
   EventsLostError,
+  NoWorkerError,
   QueueClosedError,
   QueueError,
   RedisUnavailableError,

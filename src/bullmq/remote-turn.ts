@@ -3,7 +3,14 @@ import type { Redis } from "ioredis";
 import type { TurnObserver } from "../turn/turn-collector.js";
 import type { ThreadEvent } from "../types/events.js";
 import { AbortError, CodexError } from "../types/errors.js";
-import { QueueClosedError, QueueError, RedisUnavailableError, TurnLostError } from "./errors.js";
+import {
+  NoWorkerError,
+  QueueClosedError,
+  QueueError,
+  RedisUnavailableError,
+  TurnLostError,
+} from "./errors.js";
+import type { WorkerPresence } from "./worker-presence.js";
 import { readEventStream, type LostCheck } from "./event-stream.js";
 import { bounded } from "./bounded.js";
 import { cancelTurn } from "./cancel-turn.js";
@@ -26,6 +33,8 @@ export type ProducerLink = {
   address: string;
   /** How long Redis may be unreachable while a turn is followed. */
   reconnectWithinMs: number;
+  /** Whether the queue has been without a worker too long (null: waiting has no bound). */
+  presence: WorkerPresence | null;
   /** Fired by `shutdown()` once its grace is over: followed turns stop being read. */
   shutdown: AbortSignal;
   /** Counts a turn as followed until the function it returns is called (`shutdown()` waits). */
@@ -99,8 +108,8 @@ export async function* remoteTurn(
           : new RedisUnavailableError(link.address, "follow the turn", { cause: thrown });
     if (error instanceof TurnLostError) settled = true;
     // Only this consumer's own abort cancels the turn (an AbortError that is the worker's end,
-    // the turn cancelled elsewhere, is over already).
-    if (signal?.aborted && enqueued && reader) {
+    // the turn cancelled elsewhere, is over already), or a queue without workers.
+    if ((signal?.aborted || error instanceof NoWorkerError) && enqueued && reader) {
       const client = reader;
       await untilAnswered(
         () => bounded(cancelTurn(link.queue, link.keys, client, turn.turnId), REDIS_TIMEOUT_MS),
@@ -151,6 +160,11 @@ function lostCheck(link: ProducerLink, client: Redis, turnId: string): LostCheck
     const beingAdded = await bounded(adding(), REDIS_TIMEOUT_MS);
     const job = await bounded(link.queue.getJob(turnId), REDIS_TIMEOUT_MS);
     const state = job ? await bounded(job.getState(), REDIS_TIMEOUT_MS) : "missing";
+    const { presence } = link;
+    if (state === "waiting" || state === "delayed" || state === "prioritized")
+      return presence && (await presence.absentTooLong())
+        ? new NoWorkerError(turnId, link.queue.name, presence.timeoutMs)
+        : undefined;
     if (state !== "failed" && state !== "completed" && state !== "missing" && state !== "unknown")
       return undefined;
     if (state === "missing" && beingAdded) return undefined;
