@@ -37,6 +37,7 @@ import {
   AbortError,
   AppServerRequestError,
   Codex as Codex0,
+  TurnInterruptedError,
   TurnNotRunningError,
   CodexExitError,
   InvalidOptionError,
@@ -395,6 +396,14 @@ describe("what a worker does with a job it takes (decideRetake)", () => {
       });
   });
 
+  it("fails a turn a producer interrupted with TurnInterruptedError, before or after a take", () => {
+    for (const attempts of [0, 1])
+      expect(decide({ attempts, interrupted: true })).toMatchObject({
+        do: "fail",
+        error: { name: "TurnInterruptedError", kind: "turn_interrupted" },
+      });
+  });
+
   it("runs again a lost attempt that started no side effect, counted as a restart", () => {
     expect(decide({ attempts: 1 })).toMatchObject({
       do: "run",
@@ -643,6 +652,38 @@ describe("steering and interrupting a remote turn, through Redis", () => {
     controls.requested("t1"); // not running here any more: left for the worker that runs it
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await redis.llen(keys.control("t1"))).toBe(1);
+  });
+
+  it("an interrupted turn runs nothing when taken, and its worker's next event write ends it: TurnInterruptedError", async () => {
+    const redis = await client();
+    const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
+    atTeardown("a Codex", () => codex.shutdown());
+    const runner = {
+      codex,
+      sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
+      policy: resolvePolicy(undefined, undefined),
+      record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+      controls: new TurnControls(redis, keys),
+    };
+    const running = await claimed(redis, "running");
+    await redis.hset(keys.record("queued"), "interrupted", "1");
+    await redis.hset(keys.record("running"), "interrupted", "1");
+    const data = { turnId: "queued", threadId: null, thread: {}, input: "hi", turn: {} };
+    expect(await runTurnJob(runner, data, undefined)).toMatchObject({
+      ok: false,
+      error: { name: "TurnInterruptedError" },
+    });
+    const event = { type: "turn.started" } as never;
+    await expect(running.event(event)).rejects.toBeInstanceOf(TurnInterruptedError);
+  });
+
+  it("interrupt() before the turn is enqueued: it never is, its events end with TurnInterruptedError", async () => {
+    const { codex } = await producerOn("parts");
+    const turn = await codex.startThread().runStreamed("hi");
+    await turn.interrupt();
+    await expect(turn.events.next()).rejects.toBeInstanceOf(TurnInterruptedError);
+    await expect(turn.steer("more")).rejects.toBeInstanceOf(TurnNotRunningError);
+    expect((await codex.queueSnapshot()).queued).toEqual([]);
   });
 
   it("the producer's steer of a turn that ended unanswered rejects with TurnNotRunningError and withdraws it; interrupt resolves", async () => {

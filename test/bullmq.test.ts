@@ -67,8 +67,19 @@ async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: num
       transport,
     });
   /** A worker in this process: its code counts for coverage. */
-  const localWorker = (maxSessionBytes?: number) =>
-    startLocalWorker({ port: redis.port, name: NAME, standInUrl: standIn.url, maxSessionBytes });
+  const localWorker = (
+    maxSessionBytes?: number,
+    supervision?: SupervisionPolicy,
+    transport?: "exec" | "app-server",
+  ) =>
+    startLocalWorker({
+      port: redis.port,
+      name: NAME,
+      standInUrl: standIn.url,
+      maxSessionBytes,
+      supervision,
+      transport,
+    });
   const threadOptions = {
     model: MODEL,
     skipGitRepoCheck: true,
@@ -177,11 +188,11 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
   });
 
   it("steers a turn running on an app-server worker: the model's next request carries the steer; a steer after its end rejects with TurnNotRunningError", async () => {
-    const { standIn, worker, startThread } = await setUp([
-      reply(shellCommand("sleep 1.5")),
+    const { standIn, localWorker, startThread } = await setUp([
+      reply(shellCommand("sleep 3")),
       reply(message("Steered.")),
     ]);
-    await worker(undefined, undefined, "app-server");
+    await localWorker(undefined, undefined, "app-server");
     const turn = await startThread().runStreamed("fix the test");
     let steered: Promise<void> | undefined;
     for await (const event of turn.events)
@@ -196,11 +207,11 @@ describe("codex-actors/bullmq on a real Redis, worker processes and the real cod
 
   it("interrupts a turn running on an exec worker: TurnInterruptedError, not restarted, its command gone; steer there is UnsupportedError", async () => {
     const command = "sleep 309.8";
-    const { redis, standIn, worker, startThread } = await setUp([
+    const { redis, standIn, localWorker, startThread } = await setUp([
       reply(shellCommand(command)),
       reply(message("never")),
     ]);
-    await worker(undefined, { restart: "permanent" });
+    await localWorker(undefined, { restart: "permanent" });
     const turn = await startThread().runStreamed("run it");
     let interrupted: Promise<void> | undefined;
     let steer: Promise<unknown> | undefined;

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { CodexError } from "../types/errors.js";
+import { CodexError, InvalidOptionError } from "../types/errors.js";
 import { TurnNotRunningError } from "../types/app-server-errors.js";
 import type { Input } from "../types/options.js";
 import { bounded } from "./bounded.js";
 import { CONTROL_TTL_SECONDS, type ControlReply, type ControlRequest } from "./control-request.js";
-import { QueueClosedError, QueueError, RedisUnavailableError } from "./errors.js";
+import { QueueClosedError, QueueError, RedisUnavailableError, RemoteTurnError } from "./errors.js";
 import { rebuildError } from "./remote-errors.js";
 import type { ProducerLink } from "./remote-turn.js";
+import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
 
 /** How long one wait for the worker's answer blocks before the turn's end is looked at, in s. */
 const WAIT_SECONDS = 1;
@@ -19,30 +20,47 @@ const COMMAND_TIMEOUT_MS = 10_000;
  * Adds input to a remote turn: the worker running it (or the one that takes it, if it is still
  * queued) steers its local turn, and its answer is this promise's: resolved, or the worker's
  * error (`UnsupportedError` on an exec worker, `TurnNotRunningError`). Rejects with
- * `TurnNotRunningError` once the turn has ended without taking it.
+ * `TurnNotRunningError` once the turn has ended without taking it (the request withdrawn).
  */
 export async function steerRemoteTurn(
   link: ProducerLink,
   turnId: string,
   input: Input,
 ): Promise<void> {
-  const answered = await askRunningTurn(link, turnId, { id: randomUUID(), kind: "steer", input });
-  if (!answered) throw new TurnNotRunningError("has ended");
+  const request: ControlRequest = { id: randomUUID(), kind: "steer", input: plainInput(input) };
+  if (!(await askRunningTurn(link, turnId, request))) throw new TurnNotRunningError("has ended");
 }
 
 /**
- * Interrupts a remote turn: the worker interrupts its local turn, which ends with
- * `TurnInterruptedError` and is not restarted. Resolves once the worker's turn has settled (at
- * once if the turn had ended already).
+ * Interrupts a remote turn: its record is marked (a worker that takes it later ends it without a
+ * run; one that runs it ends it at its next event), and the worker running it interrupts its
+ * local turn at once. It ends with `TurnInterruptedError` and is not restarted. Resolves once
+ * its end is in the queue (or it had ended).
  */
 export async function interruptRemoteTurn(link: ProducerLink, turnId: string): Promise<void> {
   await askRunningTurn(link, turnId, { id: randomUUID(), kind: "interrupt" });
 }
 
+/** `input` as plain data a request carries; `InvalidOptionError` for anything else. */
+function plainInput(input: Input): Input {
+  try {
+    if (typeof input === "string" || Array.isArray(input))
+      return JSON.parse(JSON.stringify(input)) as Input;
+  } catch {
+    // Not data: refused below.
+  }
+  throw new InvalidOptionError(
+    "input",
+    "expected a string or an array of input parts (plain data)",
+  );
+}
+
 /**
- * Puts `request` on the turn's control list, tells the workers, and waits for the answer of the
- * one that runs the turn. Resolves true once answered (rejecting with the worker's error if the
- * answer is one), false if the turn ended unanswered (the request is withdrawn).
+ * Puts `request` on the turn's control list and tells the workers (again every second: a
+ * subscriber reconnecting may miss it), then waits: a steer for the answer of the worker that
+ * runs the turn (true; rejecting with the worker's error if the answer is one), an interrupt
+ * for the turn's end. A turn that ends first withdraws the request (false for a steer), as does
+ * any failure here.
  */
 async function askRunningTurn(
   link: ProducerLink,
@@ -53,30 +71,34 @@ async function askRunningTurn(
   const list = link.keys.control(turnId);
   const replies = link.keys.controlReply(request.id);
   const json = JSON.stringify(request);
+  const withdraw = () =>
+    bounded(reader.multi().lrem(list, 1, json).del(replies).exec(), COMMAND_TIMEOUT_MS);
   try {
-    await bounded(
-      reader
-        .multi()
-        .rpush(list, json)
-        .expire(list, CONTROL_TTL_SECONDS)
-        .publish(link.keys.controlChannel, turnId)
-        .exec(),
-      COMMAND_TIMEOUT_MS,
-    );
+    const ask = reader.multi();
+    if (request.kind === "interrupt") {
+      const record = link.keys.record(turnId);
+      ask.hset(record, "interrupted", "1").expire(record, ORPHAN_TTL_SECONDS, "NX");
+    }
+    ask.rpush(list, json).expire(list, CONTROL_TTL_SECONDS);
+    await bounded(ask.exec(), COMMAND_TIMEOUT_MS);
     for (;;) {
       if (link.shutdown.aborted) throw shutDown();
+      if (await hasEnded(link, reader, turnId)) {
+        const late =
+          request.kind === "steer" && (await bounded(reader.lpop(replies), COMMAND_TIMEOUT_MS));
+        if (late) return settled(late);
+        await withdraw();
+        return false;
+      }
+      await bounded(reader.publish(link.keys.controlChannel, turnId), COMMAND_TIMEOUT_MS);
       const answer = await bounded(
         reader.blpop(replies, WAIT_SECONDS),
         COMMAND_TIMEOUT_MS + WAIT_SECONDS * 1_000,
       );
-      if (answer) return settled(answer[1]);
-      if (!(await hasEnded(link, reader, turnId))) continue;
-      const late = await bounded(reader.lpop(replies), COMMAND_TIMEOUT_MS);
-      if (late !== null) return settled(late);
-      await bounded(reader.lrem(list, 1, json), COMMAND_TIMEOUT_MS);
-      return false;
+      if (answer && request.kind === "steer") return settled(answer[1]);
     }
   } catch (error) {
+    if (!(error instanceof CodexError)) await withdraw().catch(() => undefined);
     if (error instanceof CodexError || error instanceof QueueError) throw error;
     // Shutdown cut the reader's connection: that, not Redis, ended the wait.
     if (link.shutdown.aborted) throw shutDown();
@@ -91,18 +113,23 @@ const shutDown = () =>
 
 /** True for a worker's `ok` answer; throws the error of any other. */
 function settled(json: string): true {
-  const reply = JSON.parse(json) as ControlReply;
+  let reply: ControlReply;
+  try {
+    reply = JSON.parse(json) as ControlReply;
+  } catch {
+    throw new RemoteTurnError("ControlReply", undefined, "the worker's answer could not be read");
+  }
   if (!reply.ok) throw rebuildError(reply.error);
   return true;
 }
 
-/** Whether the turn has ended: its end written, or its job failed, done or gone. */
+/** Whether the turn has ended: its end written, or its job failed, done or gone (not coming). */
 async function hasEnded(link: ProducerLink, client: Redis, turnId: string): Promise<boolean> {
   if (await bounded(client.hexists(link.keys.record(turnId), "end"), COMMAND_TIMEOUT_MS))
     return true;
+  const coming = await bounded(client.exists(link.keys.enlisting(turnId)), COMMAND_TIMEOUT_MS);
   const job = await bounded(link.queue.getJob(turnId), COMMAND_TIMEOUT_MS);
-  if (!job)
-    return (await bounded(client.exists(link.keys.enlisting(turnId)), COMMAND_TIMEOUT_MS)) === 0;
+  if (!job) return coming === 0;
   const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
   return state === "completed" || state === "failed" || state === "unknown";
 }

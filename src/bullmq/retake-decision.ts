@@ -3,7 +3,8 @@ import { decideRestart } from "../supervision/restart-decision.js";
 import { AbortError, type CodexError } from "../types/errors.js";
 import type { TurnRestartedEvent } from "../types/events.js";
 import { WorkerLostError } from "./errors.js";
-import type { TurnClaim } from "./turn-record.js";
+import { INTERRUPTED_BY_PRODUCER, type TurnClaim } from "./turn-record.js";
+import { TurnInterruptedError } from "../types/app-server-errors.js";
 import type { TurnEnd } from "./turn-job.js";
 
 /** What a worker does with a job it has just taken, given the turn's record. */
@@ -15,7 +16,7 @@ export type RetakeDecision =
   /** Run the turn: the first take, or a restart (announced by `restarted`, after its delay). */
   | { do: "run"; restarted?: TurnRestartedEvent }
   /** Do not run it (again): the turn fails with this error. */
-  | { do: "fail"; error: WorkerLostError | AbortError };
+  | { do: "fail"; error: WorkerLostError | AbortError | TurnInterruptedError };
 
 /** What the decision depends on besides the record. */
 export type Retake = {
@@ -31,7 +32,8 @@ export type Retake = {
 /**
  * Decides, purely, what a worker does with a job it took: an ended turn is reported, never run
  * again (idempotent completion); one whose end was reached is ended without a run; one its
- * producer cancelled fails with `AbortError` without a run; one a lost
+ * producer cancelled fails with `AbortError` without a run, one it interrupted with
+ * `TurnInterruptedError`; one a lost
  * worker had started is run again only as the supervision policy allows a restart — never blindly
  * after a command, file change or MCP call (`restartAfterSideEffects`).
  */
@@ -40,6 +42,8 @@ export function decideRetake({ turnId, claim, policy, now, random }: Retake): Re
   if (claim.finish) return { do: "write", end: claim.finish };
   if (claim.cancelled)
     return { do: "fail", error: new AbortError("The turn was aborted by its producer.") };
+  if (claim.interrupted)
+    return { do: "fail", error: new TurnInterruptedError(INTERRUPTED_BY_PRODUCER) };
   if (claim.attempts === 0) return { do: "run" };
   const lost = new WorkerLostError(turnId, claim.sideEffects, "");
   const decision = decideRestart({

@@ -1,6 +1,8 @@
 import type { Codex } from "../codex.js";
 import type { ResolvedPolicy } from "../supervision/policy.js";
-import type { ThreadEvent } from "../types/events.js";
+import type { ThreadEvent, TurnRestartedEvent } from "../types/events.js";
+import { AbortError } from "../types/errors.js";
+import { TurnInterruptedError } from "../types/app-server-errors.js";
 import { serializeError } from "./remote-errors.js";
 import { isConnectionError } from "./outage.js";
 import { decideRetake } from "./retake-decision.js";
@@ -64,14 +66,32 @@ export async function runTurnJob(
     // The thread is this take's before anything starts (`ThreadBusyError`: it waits its turn).
     if (data.threadId !== null) await record.holdThread(data.threadId, false);
     await record.started(claim.attempts + 1);
-    if (decision.restarted) {
-      await record.event(decision.restarted, { restartedAt: Date.now() });
-      await pause(decision.restarted.delayMs, signal);
-    }
-    end = await runLocally(runner, data, record, claim, signal, lease);
+    const stopped =
+      decision.restarted && (await announceRestart(record, decision.restarted, data, signal));
+    end = stopped || (await runLocally(runner, data, record, claim, signal, lease));
   }
   await record.end(end);
   return end;
+}
+
+/**
+ * Writes a restart across workers into the turn's stream and waits its delay. A turn its
+ * producer aborted or interrupted meanwhile ends here, without a run: its end is returned.
+ */
+async function announceRestart(
+  record: TurnRecord,
+  restarted: TurnRestartedEvent,
+  data: TurnJobData,
+  signal: AbortSignal | undefined,
+): Promise<TurnEnd | undefined> {
+  try {
+    await record.event(restarted, { restartedAt: Date.now() });
+  } catch (error) {
+    if (!(error instanceof AbortError || error instanceof TurnInterruptedError)) throw error;
+    return { ok: false, threadId: data.threadId, error: serializeError(error) };
+  }
+  await pause(restarted.delayMs, signal);
+  return undefined;
 }
 
 /** Runs the turn on the local `Codex`, writing its events, then its finish (with the session). */
@@ -116,6 +136,7 @@ async function runLocally(
     await finish(runner, record, end, true);
     return end;
   } catch (error) {
+    unregister(); // its steers and interrupts are for the turn's next take, if any
     // Whatever ended the take (another take holds the turn, Redis gone past its bound), its codex
     // stops before the processor returns.
     stop.abort(error);

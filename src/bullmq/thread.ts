@@ -8,7 +8,8 @@ import type { StructuredTurn, Turn } from "../types/turn.js";
 import { checkTurnOptionValues } from "../option-values.js";
 import { remoteTurn, type ProducerLink } from "./remote-turn.js";
 import { interruptRemoteTurn, steerRemoteTurn } from "./ask-running-turn.js";
-import { TurnNotRunningError } from "../types/app-server-errors.js";
+import { TurnInterruptedError, TurnNotRunningError } from "../types/app-server-errors.js";
+import { INTERRUPTED_BY_PRODUCER } from "./turn-record.js";
 import {
   JOB_THREAD_OPTIONS,
   JOB_TURN_OPTIONS,
@@ -82,10 +83,22 @@ export class Thread {
       turnId,
       events: this.events(turnId, input, turnOptions, collector, queued),
       result: collector.result,
-      ...remoteControls(async () => {
-        await queued.promise;
-        return this.link();
-      }, turnId),
+      steer: async (more) => {
+        await queued.promise; // waits while it is enqueued; rejects if it never is
+        await steerRemoteTurn(await this.link(), turnId, more);
+      },
+      interrupt: async () => {
+        // Not in the queue yet: it never will be (its events end with TurnInterruptedError).
+        if (!queued.entered) {
+          queued.interruptedEarly = true;
+          return;
+        }
+        const enqueued = await queued.promise.then(
+          () => true,
+          () => false,
+        );
+        if (enqueued) await interruptRemoteTurn(await this.link(), turnId);
+      },
     };
   }
 
@@ -122,6 +135,8 @@ export class Thread {
     try {
       await before;
       const link = await this.link();
+      if (queued.interruptedEarly) throw new TurnInterruptedError(INTERRUPTED_BY_PRODUCER);
+      queued.entered = true;
       const data = { turnId, threadId: this._id, thread: this.options, input, turn };
       const onThreadId = (id: string) => (this._id = id);
       const hold = (settled: Promise<string | null>) =>
@@ -141,8 +156,18 @@ export class Thread {
   }
 }
 
-/** Whether a turn's job is in the queue: `promise` resolves once it is, rejects if it never will. */
-type Queued = { promise: Promise<void>; resolve: () => void; never: () => void };
+/**
+ * Where a streamed turn is on its way to the queue: `entered` once its events started enqueueing
+ * it; `promise` resolves once its job is in the queue, rejects if it never will be;
+ * `interruptedEarly` when `interrupt()` came before it entered (it is then never enqueued).
+ */
+type Queued = {
+  promise: Promise<void>;
+  resolve: () => void;
+  never: () => void;
+  entered: boolean;
+  interruptedEarly: boolean;
+};
 
 function whenQueued(): Queued {
   let resolve!: () => void;
@@ -153,10 +178,12 @@ function whenQueued(): Queued {
     promise,
     resolve,
     never: () => reject(new TurnNotRunningError("was never enqueued")),
+    entered: false,
+    interruptedEarly: false,
   };
 }
 
-/** A remote turn's `steer` and `interrupt`, sent once `link` gives the queue. */
+/** A followed turn's `steer` and `interrupt` (`attach`): it is in the queue already. */
 export function remoteControls(
   link: () => Promise<ProducerLink>,
   turnId: string,

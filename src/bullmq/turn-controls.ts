@@ -16,14 +16,18 @@ const COMMAND_TIMEOUT_MS = 10_000;
 
 /**
  * A worker's running turns, by turn id, and the control requests producers make of them: when a
- * turn starts running here, and whenever its id is published on the control channel, its
- * requests are taken off its list (one worker takes each) and applied to the local turn; each is
- * answered on its reply list. A request that fails (the local turn ended, steer on exec) is
+ * turn starts running here, and whenever its id is published on the control channel (its
+ * producer publishes it every second while it waits), its requests are taken off its list (one
+ * worker takes each, in order) and applied to the local turn; each is answered on its reply list. A request that fails (the local turn ended, steer on exec) is
  * answered with its error; Redis failing here only leaves the request unanswered (the producer
  * gives up when the turn ends).
  */
 export class TurnControls {
   private readonly running = new Map<string, LocalTurnControl>();
+  /** The turns whose requests are being taken now (one drain a turn: in order). */
+  private readonly draining = new Set<string>();
+  /** The turns told of requests while being drained: drained again after. */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly client: Redis,
@@ -42,7 +46,18 @@ export class TurnControls {
   /** Requests were added for `turnId` (its id came on the control channel). */
   requested(turnId: string): void {
     const control = this.running.get(turnId);
-    if (control) void this.drain(turnId, control).catch(() => undefined);
+    if (!control) return;
+    if (this.draining.has(turnId)) {
+      this.told.add(turnId);
+      return;
+    }
+    this.draining.add(turnId);
+    void this.drain(turnId, control)
+      .catch(() => undefined)
+      .finally(() => {
+        this.draining.delete(turnId);
+        if (this.told.delete(turnId)) this.requested(turnId);
+      });
   }
 
   private async drain(turnId: string, control: LocalTurnControl): Promise<void> {

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { sideEffectIn } from "../transports/lifecycle-filter.js";
 import type { ThreadEvent } from "../types/events.js";
 import { AbortError } from "../types/errors.js";
+import { TurnInterruptedError } from "../types/app-server-errors.js";
 import type { LostSideEffect } from "./errors.js";
 import type { QueueKeys } from "./keys.js";
 import { bounded } from "./bounded.js";
@@ -31,6 +32,8 @@ export type TurnClaim = {
   finish?: TurnEnd;
   /** Its producer cancelled it (its `signal` aborted). */
   cancelled?: boolean;
+  /** A producer interrupted it (`interrupt()`). */
+  interrupted?: boolean;
   /** The thread a new thread's first turn had started (and streamed the id of) in an earlier take. */
   announced?: string;
 };
@@ -53,6 +56,9 @@ export class ThreadBusyError extends Error {
     super(`Another turn of the thread of turn ${turnId} runs first; it waits.`);
   }
 }
+
+/** What a turn interrupted from a producer says it was interrupted by. */
+export const INTERRUPTED_BY_PRODUCER = "interrupt() from a producer";
 
 /** The bound on a lost turn's keys, which no end expires: a week, in seconds. */
 export const ORPHAN_TTL_SECONDS = 7 * 24 * 3_600;
@@ -78,6 +84,7 @@ const APPEND = luaScript(
   `
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
 if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return -2 end
+if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'interrupted') == '1' then return -4 end
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 if n >= tonumber(ARGV[9]) then return n end
 n = redis.call('HINCRBY', KEYS[2], 'n', 1)
@@ -217,6 +224,7 @@ export class TurnRecord {
       finish: fields.finish === undefined ? undefined : (JSON.parse(fields.finish) as TurnEnd),
       cancelled: fields.cancelled === "1",
       announced: fields.thread,
+      interrupted: fields.interrupted === "1",
     };
   }
 
@@ -331,6 +339,7 @@ export class TurnRecord {
     );
     if (n === -1) throw new LeaseLostError(this.turnId);
     if (n === -2) throw new AbortError("The turn was aborted by its producer.");
+    if (n === -4) throw new TurnInterruptedError(INTERRUPTED_BY_PRODUCER);
     this.n = expected;
   }
 

@@ -96,6 +96,8 @@ export async function startLocalWorker(options: {
   name: string;
   standInUrl: string;
   maxSessionBytes?: number;
+  transport?: "exec" | "app-server";
+  supervision?: SupervisionPolicy;
 }): Promise<{ worker: QueueWorker; codexHome: string }> {
   const root = tempDir("local-worker");
   const [home, codexHome] = ["home", "codex-home"].map((name) => {
@@ -110,6 +112,8 @@ export async function startLocalWorker(options: {
       apiKey: "test-key",
       config: { ...standInConfig(options.standInUrl), allow_login_shell: false },
       env: hermeticEnv({ HOME: home, CODEX_HOME: codexHome }),
+      transport: options.transport,
+      supervision: options.supervision,
     },
     bullmq: { lockDuration: 4_000, stalledInterval: 2_000 },
   });
