@@ -446,6 +446,19 @@ describe("what a worker does with a job it takes (decideRetake)", () => {
   });
 });
 
+/** A worker's runner on `redis` whose codex cannot start: what it runs is seen to run nothing. */
+function runnerWithoutCodex(redis: Redis) {
+  const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
+  atTeardown("a Codex", () => codex.shutdown());
+  return {
+    codex,
+    sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
+    policy: resolvePolicy(undefined, undefined),
+    record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
+    controls: new TurnControls(redis, keys),
+  };
+}
+
 describe("a take of a turn that is over runs nothing", () => {
   it("writes the end an earlier take reached, and reports an ended turn, without starting codex", async () => {
     const redis = await client();
@@ -472,15 +485,7 @@ describe("a take of a turn that is over runs nothing", () => {
 
   it("starts nothing for a turn whose thread another turn heads: ThreadBusyError, no attempt counted", async () => {
     const redis = await client();
-    const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
-    atTeardown("a Codex", () => codex.shutdown());
-    const runner = {
-      codex,
-      sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
-      policy: resolvePolicy(undefined, undefined),
-      record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
-      controls: new TurnControls(redis, keys),
-    };
+    const runner = runnerWithoutCodex(redis);
     await enlistTurn(redis, keys, THREAD, "ahead");
     const data = { turnId: "behind", threadId: THREAD, thread: {}, input: "hi", turn: {} };
     await expect(runTurnJob(runner, data, undefined)).rejects.toBeInstanceOf(ThreadBusyError);
@@ -572,7 +577,7 @@ async function producerOn(name: string, connection: { retryStrategy?: () => null
   atTeardown("a Redis client", () => admin.disconnect());
   const codex = new Codex({ queue: { connection: { ...rig.connection, ...connection }, name } });
   atTeardown("a producer", () => codex.shutdown({ timeoutMs: 0 }));
-  return { admin, codex };
+  return { admin, codex, connection: rig.connection };
 }
 
 describe("watching the queue", () => {
@@ -656,15 +661,7 @@ describe("steering and interrupting a remote turn, through Redis", () => {
 
   it("an interrupted turn runs nothing when taken, and its worker's next event write ends it: TurnInterruptedError", async () => {
     const redis = await client();
-    const codex = new Codex0({ codexPathOverride: "/nonexistent/codex" });
-    atTeardown("a Codex", () => codex.shutdown());
-    const runner = {
-      codex,
-      sessions: new SessionStore(redis, keys.session, codexHome(), 1_000),
-      policy: resolvePolicy(undefined, undefined),
-      record: (turnId: string) => new TurnRecord(redis, keys, turnId, LIMITS),
-      controls: new TurnControls(redis, keys),
-    };
+    const runner = runnerWithoutCodex(redis);
     const running = await claimed(redis, "running");
     await redis.hset(keys.record("queued"), "interrupted", "1");
     await redis.hset(keys.record("running"), "interrupted", "1");
@@ -675,6 +672,26 @@ describe("steering and interrupting a remote turn, through Redis", () => {
     });
     const event = { type: "turn.started" } as never;
     await expect(running.event(event)).rejects.toBeInstanceOf(TurnInterruptedError);
+  });
+
+  it("interrupt() of a turn waiting in the queue, taken by no worker: its end is written at once, its job removed", async () => {
+    const { admin, codex, connection } = await producerOn("parts");
+    const jobs = new Queue("parts", { connection });
+    atTeardown("a queue", () => jobs.close());
+    const data = { turnId: "waiting", threadId: null, thread: {}, input: "hi", turn: {} };
+    await jobs.add("turn", data, { jobId: "waiting" });
+    const attached = codex.attach("waiting");
+    await within(attached.interrupt(), 5_000, "interrupt()");
+    expect(await jobs.getJob("waiting")).toBeUndefined();
+    await expect(attached.events.next()).rejects.toMatchObject({
+      name: "TurnInterruptedError",
+      message: expect.stringContaining("interrupt() from a producer"),
+    });
+    // A worker that took it meanwhile finds the end: it reports it, running nothing.
+    expect(await runTurnJob(runnerWithoutCodex(admin), data, undefined)).toMatchObject({
+      ok: false,
+      error: { name: "TurnInterruptedError" },
+    });
   });
 
   it("interrupt() before the turn is enqueued: it never is, its events end with TurnInterruptedError", async () => {

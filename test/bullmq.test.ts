@@ -53,33 +53,24 @@ async function setUp(script: StandInReply[], producer: { reconnectWithinMs?: num
   const codex = tracked(
     new Codex({ queue: { connection: redis.connection, name: NAME, ...producer } }),
   );
-  const worker = (
+  const settingsOf = (
     maxSessionBytes?: number,
     supervision?: SupervisionPolicy,
     transport?: "exec" | "app-server",
-  ) =>
-    startWorkerProcess({
-      port: redis.port,
-      name: NAME,
-      standInUrl: standIn.url,
-      maxSessionBytes,
-      supervision,
-      transport,
-    });
+  ) => ({
+    port: redis.port,
+    name: NAME,
+    standInUrl: standIn.url,
+    maxSessionBytes,
+    supervision,
+    transport,
+  });
+  /** A worker process. */
+  const worker = (...settings: Parameters<typeof settingsOf>) =>
+    startWorkerProcess(settingsOf(...settings));
   /** A worker in this process: its code counts for coverage. */
-  const localWorker = (
-    maxSessionBytes?: number,
-    supervision?: SupervisionPolicy,
-    transport?: "exec" | "app-server",
-  ) =>
-    startLocalWorker({
-      port: redis.port,
-      name: NAME,
-      standInUrl: standIn.url,
-      maxSessionBytes,
-      supervision,
-      transport,
-    });
+  const localWorker = (...settings: Parameters<typeof settingsOf>) =>
+    startLocalWorker(settingsOf(...settings));
   const threadOptions = {
     model: MODEL,
     skipGitRepoCheck: true,

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { CodexError, InvalidOptionError } from "../types/errors.js";
-import { TurnNotRunningError } from "../types/app-server-errors.js";
+import { TurnInterruptedError, TurnNotRunningError } from "../types/app-server-errors.js";
 import type { Input } from "../types/options.js";
 import { bounded } from "./bounded.js";
 import { CONTROL_TTL_SECONDS, type ControlReply, type ControlRequest } from "./control-request.js";
 import { QueueClosedError, QueueError, RedisUnavailableError, RemoteTurnError } from "./errors.js";
-import { rebuildError } from "./remote-errors.js";
+import { rebuildError, serializeError } from "./remote-errors.js";
+import type { TurnEnd } from "./turn-job.js";
 import type { ProducerLink } from "./remote-turn.js";
-import { ORPHAN_TTL_SECONDS } from "./turn-record.js";
+import { endFromOutside, INTERRUPTED_BY_PRODUCER, ORPHAN_TTL_SECONDS } from "./turn-record.js";
 
 /** How long one wait for the worker's answer blocks before the turn's end is looked at, in s. */
 const WAIT_SECONDS = 1;
@@ -83,6 +84,10 @@ async function askRunningTurn(
     await bounded(ask.exec(), COMMAND_TIMEOUT_MS);
     for (;;) {
       if (link.shutdown.aborted) throw shutDown();
+      if (request.kind === "interrupt" && (await endIfQueued(link, reader, turnId))) {
+        await withdraw();
+        return true;
+      }
       if (await hasEnded(link, reader, turnId)) {
         const late =
           request.kind === "steer" && (await bounded(reader.lpop(replies), COMMAND_TIMEOUT_MS));
@@ -120,6 +125,28 @@ function settled(json: string): true {
     throw new RemoteTurnError("ControlReply", undefined, "the worker's answer could not be read");
   }
   if (!reply.ok) throw rebuildError(reply.error);
+  return true;
+}
+
+/** How long the end of a turn interrupted in the queue is kept, in s (a worker's default). */
+const KEEP_INTERRUPTED_SECONDS = 3_600;
+
+/**
+ * Ends an interrupted turn that waits in the queue, taken by no worker: its end is written from
+ * here (a worker that takes it meanwhile is fenced out, or finds the end) and its job removed.
+ * False if a worker holds it (it ends it there) or it is not in the queue.
+ */
+async function endIfQueued(link: ProducerLink, client: Redis, turnId: string): Promise<boolean> {
+  const job = await bounded(link.queue.getJob(turnId), COMMAND_TIMEOUT_MS);
+  const state = job ? await bounded(job.getState(), COMMAND_TIMEOUT_MS) : "missing";
+  if (!job || (state !== "waiting" && state !== "delayed" && state !== "prioritized")) return false;
+  const error = serializeError(new TurnInterruptedError(INTERRUPTED_BY_PRODUCER));
+  const end: TurnEnd = { ok: false, threadId: job.data.threadId, error };
+  await bounded(
+    endFromOutside(client, link.keys, turnId, end, KEEP_INTERRUPTED_SECONDS),
+    COMMAND_TIMEOUT_MS,
+  );
+  await bounded(link.queue.remove(turnId), COMMAND_TIMEOUT_MS).catch(() => 0); // held: it reports the end
   return true;
 }
 

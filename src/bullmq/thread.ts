@@ -33,8 +33,9 @@ export type RemoteStreamedTurn<T = unknown> = {
    */
   steer: (input: Input) => Promise<void>;
   /**
-   * Stops the turn on its worker: its events end with `TurnInterruptedError`, it is not
-   * restarted. Resolves once the worker's turn has settled (at once if it had ended).
+   * Stops the turn, wherever it is: its events end with `TurnInterruptedError`, it is not
+   * restarted. Resolves once its end is in the queue (at once if it had ended; before it was
+   * enqueued, it never will be).
    */
   interrupt: () => Promise<void>;
 };
@@ -91,6 +92,7 @@ export class Thread {
         // Not in the queue yet: it never will be (its events end with TurnInterruptedError).
         if (!queued.entered) {
           queued.interruptedEarly = true;
+          queued.never(); // a steer waiting for it gives up
           return;
         }
         const enqueued = await queued.promise.then(
@@ -134,6 +136,7 @@ export class Thread {
     let until: Promise<unknown> = Promise.resolve();
     try {
       await before;
+      if (queued.interruptedEarly) throw new TurnInterruptedError(INTERRUPTED_BY_PRODUCER);
       const link = await this.link();
       if (queued.interruptedEarly) throw new TurnInterruptedError(INTERRUPTED_BY_PRODUCER);
       queued.entered = true;

@@ -83,10 +83,10 @@ const APPEND = luaScript(
   3,
   `
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[1] then return -1 end
-if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return -2 end
-if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'interrupted') == '1' then return -4 end
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 if n >= tonumber(ARGV[9]) then return n end
+if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'cancelled') == '1' then return -2 end
+if ARGV[2] == 'event' and redis.call('HGET', KEYS[2], 'interrupted') == '1' then return -4 end
 n = redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'n', n, ARGV[2], ARGV[3])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ${ORPHAN_TTL_SECONDS}) end
@@ -148,6 +148,43 @@ if redis.call('HEXISTS', KEYS[3], 'data') == 0 then
 end
 return 1`,
 );
+
+// KEYS: stream, record. ARGV: end json, keepSeconds. Ends a turn no take has ended, from outside
+// any take: every take is fenced out first (its next write fails), then the end is appended.
+const END_FROM_OUTSIDE = luaScript(
+  "EndFromOutside",
+  2,
+  `
+if redis.call('HEXISTS', KEYS[2], 'end') == 1 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'owner', 1)
+local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+redis.call('XADD', KEYS[1], '*', 'n', n, 'end', ARGV[1])
+redis.call('HSET', KEYS[2], 'end', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], math.max(tonumber(ARGV[2]), ${RECORD_AFTER_END_SECONDS}))
+return 1`,
+);
+
+/**
+ * Ends turn `turnId` with `end` from outside any take (a producer interrupting a turn no worker
+ * has taken): takes are fenced out, the end is the stream's last entry. False if it had ended.
+ */
+export async function endFromOutside(
+  client: Redis,
+  keys: QueueKeys,
+  turnId: string,
+  end: TurnEnd,
+  keepSeconds: number,
+): Promise<boolean> {
+  const ended = await END_FROM_OUTSIDE(
+    client,
+    keys.events(turnId),
+    keys.record(turnId),
+    JSON.stringify(end),
+    keepSeconds,
+  );
+  return ended === 1;
+}
 
 // KEYS: session. A thread whose first turn was lost before it stored a session: no history.
 const VOID = luaScript(
