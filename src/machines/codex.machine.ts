@@ -133,12 +133,9 @@ export const createCodexMachine = (transport: Transport) => {
         // A slot given back unused takes back the turn its grant counted.
         const unused = event.type === "slot.release" && event.unusedTurn === true;
         const before = unused ? { ...context, spent: spend(context.spent, 0, -1) } : context;
-        const { update, granted, denied } = handOver(before, holder, context.waiting);
+        const { update, answers } = handOver(before, holder, context.waiting);
         enqueue.assign({ spent: before.spent, ...update });
-        if (granted)
-          enqueue.sendTo(granted.thread, { type: "slot.granted", counted: granted.counted });
-        for (const [thread, error] of denied)
-          enqueue.sendTo(thread, { type: "slot.denied", error });
+        for (const [thread, answer] of answers) enqueue.sendTo(thread, answer);
       }),
       recordRecentFailure: assign({
         recentFailures: ({ context, event }) =>
@@ -201,12 +198,9 @@ export const createCodexMachine = (transport: Transport) => {
         if (!crashed) return;
         const { id } = crashed;
         const waiting = context.waiting.filter((thread) => thread !== crashed);
-        const { update, granted, denied } = handOver(context, id, waiting);
+        const { update, answers } = handOver(context, id, waiting);
         enqueue.assign(update);
-        if (granted)
-          enqueue.sendTo(granted.thread, { type: "slot.granted", counted: granted.counted });
-        for (const [thread, error] of denied)
-          enqueue.sendTo(thread, { type: "slot.denied", error });
+        for (const [thread, answer] of answers) enqueue.sendTo(thread, answer);
         const { context: last } = crashed.getSnapshot() as { context?: ThreadContext };
         enqueue.stopChild(id);
         if (last && !last.released)
@@ -375,30 +369,30 @@ function escalatedError(context: CodexContext): EscalatedError {
 /** The root's context with these threads holding the slots. */
 const holding = (holders: string[]) => ({ holders, running: holders.length });
 
+/** What the root answers a thread's request for a slot. */
+type SlotAnswer =
+  { type: "slot.granted"; counted: boolean } | { type: "slot.denied"; error: CodexError };
+
 /**
  * The slots once `freed` lets go of its own, if it holds one: handed to the first of `waiting`
- * (the queue from then on) the Codex's budget leaves room for, which is `granted` (`counted`: a
- * new turn, counted against the budget); those before it are `denied`, with the error their
- * turn ends with.
+ * (the queue from then on) the Codex's budget leaves room for (`counted`: a new turn, counted
+ * against the budget); those before it are denied, with the error their turn ends with. The
+ * `answers` go to those threads, in order.
  */
 function handOver(
   context: CodexContext,
   freed: string,
   waiting: ThreadActorRef[],
-): {
-  update: Partial<CodexContext>;
-  granted: { thread: ThreadActorRef; counted: boolean } | null;
-  denied: Array<[ThreadActorRef, CodexError]>;
-} {
+): { update: Partial<CodexContext>; answers: Array<[ThreadActorRef, SlotAnswer]> } {
   const others = context.holders.filter((holder) => holder !== freed);
-  const denied: Array<[ThreadActorRef, CodexError]> = [];
+  const answers: Array<[ThreadActorRef, SlotAnswer]> = [];
   if (others.length === context.holders.length)
-    return { update: { waiting, ...holding(others) }, granted: null, denied };
+    return { update: { waiting, ...holding(others) }, answers };
   for (const [index, next] of waiting.entries()) {
     const newTurn = next.getSnapshot().context.attempt === 0;
     const refused = refusalOf(context, newTurn);
     if (refused) {
-      denied.push([next, refused]);
+      answers.push([next, { type: "slot.denied", error: refused }]);
       continue;
     }
     const update = {
@@ -406,9 +400,10 @@ function handOver(
       ...holding([...others, next.id]),
       spent: spend(context.spent, 0, newTurn ? 1 : 0),
     };
-    return { update, granted: { thread: next, counted: newTurn }, denied };
+    answers.push([next, { type: "slot.granted", counted: newTurn }]);
+    return { update, answers };
   }
-  return { update: { waiting: [], ...holding(others) }, granted: null, denied };
+  return { update: { waiting: [], ...holding(others) }, answers };
 }
 
 /** The Codex's budget with what its threads have spent against it. */
