@@ -9,6 +9,7 @@ import { QueueClosedError, QueueError, RedisUnavailableError, RemoteTurnError } 
 import { rebuildError, serializeError } from "./remote-errors.js";
 import type { TurnEnd } from "./turn-job.js";
 import type { ProducerLink } from "./remote-turn.js";
+import { turnHasEnded } from "./thread-order.js";
 import { endFromOutside, INTERRUPTED_BY_PRODUCER, ORPHAN_TTL_SECONDS } from "./turn-record.js";
 
 /** How long one wait for the worker's answer blocks before the turn's end is looked at, in s. */
@@ -88,7 +89,7 @@ async function askRunningTurn(
         await withdraw();
         return true;
       }
-      if (await hasEnded(link, reader, turnId)) {
+      if (await turnHasEnded(reader, link.keys, link.queue, turnId)) {
         const late =
           request.kind === "steer" && (await bounded(reader.lpop(replies), COMMAND_TIMEOUT_MS));
         if (late) return settled(late);
@@ -148,15 +149,4 @@ async function endIfQueued(link: ProducerLink, client: Redis, turnId: string): P
   );
   await bounded(link.queue.remove(turnId), COMMAND_TIMEOUT_MS).catch(() => 0); // held: it reports the end
   return true;
-}
-
-/** Whether the turn has ended: its end written, or its job failed, done or gone (not coming). */
-async function hasEnded(link: ProducerLink, client: Redis, turnId: string): Promise<boolean> {
-  if (await bounded(client.hexists(link.keys.record(turnId), "end"), COMMAND_TIMEOUT_MS))
-    return true;
-  const coming = await bounded(client.exists(link.keys.enlisting(turnId)), COMMAND_TIMEOUT_MS);
-  const job = await bounded(link.queue.getJob(turnId), COMMAND_TIMEOUT_MS);
-  if (!job) return coming === 0;
-  const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
-  return state === "completed" || state === "failed" || state === "unknown";
 }

@@ -92,7 +92,7 @@ export class ThreadOrder {
     for (;;) {
       const head = await bounded(this.client.lindex(list, 0), COMMAND_TIMEOUT_MS);
       if (head === null || head === data.turnId) return true;
-      if (!(await this.hasEnded(jobs, head))) {
+      if (!(await turnHasEnded(this.client, this.keys, jobs, head))) {
         // A turn dropped from the list while its job was still coming (its producer stalled past
         // the grace) joins at its end: it waits for the turns there now, not for the list to empty.
         await bounded(JOIN(this.client, list, data.turnId), COMMAND_TIMEOUT_MS);
@@ -108,23 +108,24 @@ export class ThreadOrder {
     const list = this.keys.threadTurns(threadId);
     await bounded(this.client.lrem(list, 1, turnId), COMMAND_TIMEOUT_MS);
   }
+}
 
-  /**
-   * Whether the turn `turnId` has ended: its end written, or its job gone (and not being added),
-   * failed or done.
-   */
-  private async hasEnded(jobs: JobSource, turnId: string): Promise<boolean> {
-    const ended = this.client.hexists(this.keys.record(turnId), "end");
-    if (await bounded(ended, COMMAND_TIMEOUT_MS)) return true;
-    // The mark first: its producer removes it only once the job is added, so a mark seen gone
-    // means any job looked for after it is there (or its producer died).
-    const adding = await bounded(
-      this.client.exists(this.keys.enlisting(turnId)),
-      COMMAND_TIMEOUT_MS,
-    );
-    const job = await bounded(Job.fromId(jobs, turnId), COMMAND_TIMEOUT_MS);
-    if (!job) return adding === 0;
-    const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
-    return state === "completed" || state === "failed" || state === "unknown";
-  }
+/**
+ * Whether the turn `turnId` has ended: its end written, or its job gone (and not being added),
+ * failed or done. `jobs`: where BullMQ's jobs are read from (a worker or a queue).
+ */
+export async function turnHasEnded(
+  client: Redis,
+  keys: QueueKeys,
+  jobs: JobSource,
+  turnId: string,
+): Promise<boolean> {
+  if (await bounded(client.hexists(keys.record(turnId), "end"), COMMAND_TIMEOUT_MS)) return true;
+  // The mark first: its producer removes it only once the job is added, so a mark seen gone
+  // means any job looked for after it is there (or its producer died).
+  const adding = await bounded(client.exists(keys.enlisting(turnId)), COMMAND_TIMEOUT_MS);
+  const job = await bounded(Job.fromId(jobs, turnId), COMMAND_TIMEOUT_MS);
+  if (!job) return adding === 0;
+  const state = await bounded(job.getState(), COMMAND_TIMEOUT_MS);
+  return state === "completed" || state === "failed" || state === "unknown";
 }
